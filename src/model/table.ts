@@ -1,0 +1,132 @@
+import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Type, type TypeId } from './types.js';
+
+/** Facts about the file a TypeTable was loaded from. */
+export interface FileInfo {
+  path: string;
+  /** ELF e_machine number and its name (e.g. 62, "x86_64"). */
+  machine: number;
+  machineName: string;
+  elfClass: 32 | 64;
+  littleEndian: boolean;
+  /** ELF e_flags (selects ABI variants such as mips o32/n32, arm EABI version). */
+  flags: number;
+  /** Pointer size in bytes from the units (4 or 8). */
+  addressSize: number;
+  /** Distinct DWARF versions of the units read, ascending. */
+  dwarfVersions: number[];
+  /** Hex build-id from .note.gnu.build-id, when present. */
+  buildId?: string;
+  /** Every file whose debug info was read (the file itself, separate debug files, .dwo …). */
+  filesRead: string[];
+}
+
+/** A problem that did not stop loading: a broken unit skipped, an unknown form, … */
+export interface Diagnostic {
+  message: string;
+  fileOffset?: number;
+}
+
+export type NamedKind = 'struct' | 'union' | 'class' | 'enum';
+
+/**
+ * All types of one file, deduplicated: one entry per distinct definition.
+ * Index 0 is `void`. Aggregates and enums are listed in `definitions` in the order of
+ * their first appearance in .debug_info (the order pahole prints them).
+ */
+export class TypeTable {
+  readonly types: Type[] = [{ kind: 'void' }];
+  /** Distinct struct/union/class/enum definitions (not declarations), in first-seen order. */
+  readonly definitions: TypeId[] = [];
+  private readonly byName = new Map<string, TypeId[]>();
+
+  add(t: Type): TypeId {
+    const id = this.types.length;
+    this.types.push(t);
+    return id;
+  }
+
+  /** Register a named or anonymous complete aggregate/enum as a definition (call once per distinct one). */
+  addDefinition(id: TypeId): void {
+    this.definitions.push(id);
+    const t = this.types[id]!;
+    const name = (t as AggregateType | EnumType).name;
+    if (name === undefined) return;
+    const key = nameKey(t.kind as NamedKind, name);
+    const list = this.byName.get(key);
+    if (list) list.push(id);
+    else this.byName.set(key, [id]);
+  }
+
+  get(id: TypeId): Type {
+    return this.types[id] ?? this.types[VOID_TYPE]!;
+  }
+
+  /** Every distinct definition of `kind name`, first-seen first. */
+  definitionsOf(kind: NamedKind, name: string): readonly TypeId[] {
+    return this.byName.get(nameKey(kind, name)) ?? [];
+  }
+
+  /** A declaration (`struct foo;`) resolved to the first definition of the same name, else itself. */
+  resolveDeclaration(id: TypeId): TypeId {
+    const t = this.get(id);
+    if ((isAggregate(t) || t.kind === 'enum') && t.declaration && t.name !== undefined) {
+      let defs = this.definitionsOf(t.kind, t.name);
+      // C++ may declare `struct X` and define `class X` (or the reverse).
+      if (defs.length === 0 && t.kind !== 'enum') defs = this.definitionsOf(t.kind === 'class' ? 'struct' : 'class', t.name);
+      if (defs.length) return defs[0]!;
+    }
+    return id;
+  }
+
+  /** Strip typedefs and qualifiers. */
+  strip(id: TypeId): TypeId {
+    for (let guard = 0; guard < 64; guard++) {
+      const t = this.get(id);
+      if (t.kind === 'typedef' || t.kind === 'qualifier') id = t.target;
+      else return id;
+    }
+    return id;
+  }
+
+  /** sizeof(type) in bytes; 0 for void, functions, flexible arrays and unknown types. */
+  sizeOf(id: TypeId, depth = 0): number {
+    if (depth > 64) return 0;
+    const t = this.get(id);
+    switch (t.kind) {
+      case 'base':
+      case 'pointer':
+        return t.size;
+      case 'typedef':
+      case 'qualifier':
+        return this.sizeOf(t.target, depth + 1);
+      case 'array': {
+        if (t.size !== undefined) return t.size;
+        let n = 1;
+        for (const d of t.dims) n *= d ?? 0;
+        return n * this.sizeOf(t.element, depth + 1);
+      }
+      case 'struct':
+      case 'union':
+      case 'class':
+      case 'enum':
+        if (t.declaration) {
+          const def = this.resolveDeclaration(id);
+          return def === id ? 0 : this.sizeOf(def, depth + 1);
+        }
+        return t.size;
+      default:
+        return 0;
+    }
+  }
+}
+
+function nameKey(kind: NamedKind, name: string): string {
+  return `${kind} ${name}`;
+}
+
+/** A loaded file: its facts, its types and what went wrong on the way. */
+export interface LoadedFile {
+  info: FileInfo;
+  table: TypeTable;
+  diagnostics: Diagnostic[];
+}
