@@ -1,0 +1,669 @@
+import { StructscopeError } from '../util/errors.js';
+import { TypeTable, type Diagnostic } from '../model/table.js';
+import { VOID_TYPE, type AggregateType, type DeclLocation, type EnumType, type Enumerator, type Member, type Type, type TypeId } from '../model/types.js';
+import { parseAbbrevTable, type AbbrevTable } from './abbrev.js';
+import { DW_FORM, DW_TAG, DW_UT } from './constants.js';
+import { DieFlag, RefKind, StrKind, UnitDies } from './dies.js';
+import { readLineFileNames } from './line.js';
+import { scanUnit, type UnitRoot } from './scan.js';
+import type { DwarfSections, SectionBytes } from './sections.js';
+import { StringResolver } from './strings.js';
+import { readUnitHeaders, type UnitHeader } from './unit.js';
+
+export interface DwarfTypes {
+  table: TypeTable;
+  dwarfVersions: number[];
+  addressSize: number;
+  diagnostics: Diagnostic[];
+  unitCount: number;
+}
+
+export interface LoadOptions {
+  /** Called after each unit, for progress reporting. */
+  onUnit?: (done: number, total: number) => void;
+}
+
+/** A scanned unit ready for conversion. */
+interface ScannedUnit {
+  header: UnitHeader;
+  section: SectionBytes;
+  dies: UnitDies;
+  root: UnitRoot;
+  /** DIE index → TypeId, -1 unknown, -2 in progress. */
+  memo: Int32Array;
+  fileNames?: (string | undefined)[];
+}
+
+const IN_PROGRESS = -2;
+const MAX_RECURSION = 2000;
+
+/** Read every unit of the sections and convert their types into one deduplicated TypeTable. */
+export function loadDwarfTypes(sections: DwarfSections, opts: LoadOptions = {}): DwarfTypes {
+  return new Converter(sections).run(opts);
+}
+
+class Converter {
+  readonly table = new TypeTable();
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly le: boolean;
+  private readonly strings: StringResolver;
+  private readonly abbrevCache = new Map<number, AbbrevTable>();
+  /** Structural key → TypeId, for every interned type. */
+  private readonly interned = new Map<string, TypeId>();
+  /** Aggregate identity hash → TypeId. */
+  private readonly aggregates = new Map<number, TypeId>();
+  private readonly versions = new Set<number>();
+  private addressSize = 0;
+  private units: UnitHeader[] = [];
+  private typeUnits: { header: UnitHeader; section: SectionBytes }[] = [];
+  private readonly signatures = new Map<string, { header: UnitHeader; section: SectionBytes }>();
+  /** Units scanned for cross-unit references, kept while in use. */
+  private readonly foreign = new Map<string, ScannedUnit>();
+  private depth = 0;
+  private unresolvedCount = 0;
+
+  constructor(private readonly sec: DwarfSections) {
+    this.le = sec.littleEndian;
+    this.strings = new StringResolver(sec.str, sec.lineStr, sec.strOffsets, sec.littleEndian);
+  }
+
+  run(opts: LoadOptions): DwarfTypes {
+    const info = this.sec.info;
+    if (info) {
+      const scan = readUnitHeaders(info, this.le);
+      if (scan.error) this.diag(scan.error);
+      this.units = scan.units;
+    }
+    if (this.sec.types) {
+      const scan = readUnitHeaders(this.sec.types, this.le, true);
+      if (scan.error) this.diag(scan.error);
+      for (const u of scan.units) this.typeUnits.push({ header: u, section: this.sec.types });
+    }
+    for (const u of this.units) if (u.unitType === DW_UT.type || u.unitType === DW_UT.split_type) this.typeUnits.push({ header: u, section: info! });
+    for (const tu of this.typeUnits) if (tu.header.typeSignature) this.signatures.set(tu.header.typeSignature, tu);
+
+    const dies = new UnitDies(4096);
+    const total = this.units.length;
+    let done = 0;
+    for (const header of this.units) {
+      this.versions.add(header.version);
+      if (header.unitType === DW_UT.type || header.unitType === DW_UT.split_type) {
+        done++;
+        continue; // converted when referenced
+      }
+      const unit = this.scan(header, info!, dies);
+      if (unit) {
+        try {
+          this.convertUnit(unit);
+        } catch (e) {
+          if (!(e instanceof StructscopeError)) throw e;
+          this.diag(e);
+        }
+      }
+      this.foreign.clear();
+      opts.onUnit?.(++done, total);
+    }
+    for (const tu of this.typeUnits) this.versions.add(tu.header.version);
+    return {
+      table: this.table,
+      dwarfVersions: [...this.versions].sort((a, b) => a - b),
+      addressSize: this.addressSize || 8,
+      diagnostics: this.diagnostics,
+      unitCount: this.units.length + (this.sec.types ? this.typeUnits.length : 0),
+    };
+  }
+
+  private diag(e: StructscopeError): void {
+    if (this.diagnostics.length < 1000) this.diagnostics.push({ message: e.message, fileOffset: e.fileOffset });
+  }
+
+  private abbrevs(offset: number): AbbrevTable {
+    let t = this.abbrevCache.get(offset);
+    if (!t) {
+      if (!this.sec.abbrev) throw new StructscopeError('NO_DEBUG_INFO', 'no .debug_abbrev section');
+      t = parseAbbrevTable(this.sec.abbrev, offset);
+      this.abbrevCache.set(offset, t);
+    }
+    return t;
+  }
+
+  private scan(header: UnitHeader, section: SectionBytes, dies: UnitDies): ScannedUnit | undefined {
+    try {
+      const root = scanUnit(section, header, this.abbrevs(header.abbrevOffset), dies, this.le);
+      if (!this.addressSize) this.addressSize = header.addressSize;
+      const memo = new Int32Array(dies.count).fill(-1);
+      return { header, section, dies, root, memo };
+    } catch (e) {
+      if (!(e instanceof StructscopeError)) throw e;
+      this.diag(e);
+      return undefined;
+    }
+  }
+
+  // ---- per-unit conversion -------------------------------------------------------------------
+
+  /** Pass 1 registers every struct/union/class/enum in DIE order (the order pahole prints); pass 2 fills them. */
+  private convertUnit(u: ScannedUnit): void {
+    const { dies } = u;
+    const toFill: number[] = [];
+    for (let i = 0; i < dies.count; i++) {
+      if (isNamedTypeTag(dies.tag[i]!) && u.memo[i] === -1) {
+        if (this.registerAggregate(u, i)) toFill.push(i);
+      }
+    }
+    for (const i of toFill) this.fillAggregate(u, i);
+  }
+
+  /** Give an aggregate/enum DIE its TypeId: an existing identical one, or a new placeholder. Returns true when new. */
+  private registerAggregate(u: ScannedUnit, i: number): boolean {
+    const key = this.aggregateKey(u, i);
+    const { dies } = u;
+    const existing = this.aggregates.get(key);
+    if (existing !== undefined && this.sameHeader(existing, u, i)) {
+      u.memo[i] = existing;
+      return false;
+    }
+    const tag = dies.tag[i]!;
+    const name = this.name(u, i);
+    const declaration = dies.has(DieFlag.Declaration, i);
+    const size = finite(dies.byteSize[i]!) ?? 0;
+    let t: Type;
+    if (tag === DW_TAG.enumeration_type) {
+      const e: EnumType = { kind: 'enum', size, declaration, enumerators: [], origin: { die: dies.offset[i]! } };
+      if (name !== undefined) e.name = name;
+      t = e;
+    } else {
+      const a: AggregateType = {
+        kind: tag === DW_TAG.union_type ? 'union' : tag === DW_TAG.class_type ? 'class' : 'struct',
+        size,
+        declaration,
+        members: [],
+        origin: { die: dies.offset[i]! },
+      };
+      if (name !== undefined) a.name = name;
+      const align = finite(dies.alignment[i]!);
+      if (align !== undefined) a.alignment = align;
+      t = a;
+    }
+    const decl = this.decl(u, i);
+    if (decl) (t as AggregateType | EnumType).decl = decl;
+    const id = this.table.add(t);
+    if (existing === undefined) this.aggregates.set(key, id);
+    u.memo[i] = id;
+    if (!declaration) this.table.addDefinition(id);
+    return true;
+  }
+
+  /** Guard against hash collisions: the kept type must have the same name and size. */
+  private sameHeader(id: TypeId, u: ScannedUnit, i: number): boolean {
+    const t = this.table.get(id) as AggregateType | EnumType;
+    return t.name === this.name(u, i) && t.size === (finite(u.dies.byteSize[i]!) ?? 0);
+  }
+
+  private fillAggregate(u: ScannedUnit, i: number): void {
+    const t = this.table.get(u.memo[i]!);
+    const { dies } = u;
+    if (t.kind === 'enum') {
+      const list: Enumerator[] = [];
+      for (let c = dies.firstChild[i]!; c >= 0; c = dies.nextSibling[c]!) {
+        if (dies.tag[c] !== DW_TAG.enumerator) continue;
+        list.push({ name: this.name(u, c) ?? '', value: this.constValue(u, c) });
+      }
+      (t as { enumerators: Enumerator[] }).enumerators = list;
+      if (dies.typeKind[i]) (t as EnumType).underlying = this.typeRef(u, i);
+      return;
+    }
+    const members: Member[] = [];
+    for (let c = dies.firstChild[i]!; c >= 0; c = dies.nextSibling[c]!) {
+      const tag = dies.tag[c]!;
+      if (tag !== DW_TAG.member && tag !== DW_TAG.inheritance) continue;
+      // static data members: DW_TAG_member with DW_AT_external/declaration (DWARF 4), DW_TAG_variable (DWARF 5)
+      if (tag === DW_TAG.member && (dies.has(DieFlag.External, c) || dies.has(DieFlag.Declaration, c))) continue;
+      members.push(this.member(u, c, tag === DW_TAG.inheritance));
+    }
+    (t as { members: Member[] }).members = members;
+  }
+
+  private member(u: ScannedUnit, c: number, isBase: boolean): Member {
+    const { dies } = u;
+    const type = this.typeRef(u, c);
+    const m: Member = { type, bitOffset: 0, byteSize: 0 };
+    const name = this.name(u, c);
+    if (name !== undefined) m.name = name;
+    const bitSize = finite(dies.bitSize[c]!);
+    const typeSize = this.table.sizeOf(this.table.strip(type));
+    const loc = finite(dies.memberLocation[c]!) ?? 0;
+    const dataBitOffset = finite(dies.dataBitOffset[c]!);
+    if (bitSize !== undefined) {
+      m.bitSize = bitSize;
+      const unitSize = finite(dies.byteSize[c]!) ?? typeSize;
+      m.byteSize = unitSize;
+      const msbOffset = finite(dies.bitOffset[c]!);
+      if (dataBitOffset !== undefined) m.bitOffset = dataBitOffset;
+      else if (msbOffset !== undefined) m.bitOffset = this.le ? 8 * loc + 8 * unitSize - msbOffset - bitSize : 8 * loc + msbOffset;
+      else m.bitOffset = 8 * loc;
+    } else {
+      m.byteSize = typeSize;
+      m.bitOffset = dataBitOffset ?? 8 * loc;
+    }
+    const align = finite(dies.alignment[c]!);
+    if (align !== undefined) m.alignment = align;
+    if (isBase) {
+      m.isBase = true;
+      const v = finite(dies.virtuality[c]!);
+      if (v) m.isVirtualBase = true;
+    }
+    if (dies.has(DieFlag.Artificial, c)) m.artificial = true;
+    const acc = finite(dies.accessibility[c]!);
+    if (acc !== undefined) m.accessibility = acc;
+    return m;
+  }
+
+  // ---- references ------------------------------------------------------------------------------
+
+  /** The TypeId named by DIE i's DW_AT_type (void when absent). */
+  private typeRef(u: ScannedUnit, i: number): TypeId {
+    return this.ref(u, u.dies.typeKind[i] as RefKind, u.dies.type[i]!);
+  }
+
+  private ref(u: ScannedUnit, kind: RefKind, value: number): TypeId {
+    switch (kind) {
+      case RefKind.None:
+        return VOID_TYPE;
+      case RefKind.Section: {
+        if (value >= u.header.offset && value < u.header.end) {
+          const j = u.dies.indexOf(value);
+          if (j < 0) return this.unresolved(`no DIE at 0x${value.toString(16)}`);
+          return this.convert(u, j);
+        }
+        return this.foreignRef(u.section, value);
+      }
+      case RefKind.Signature: {
+        const sig = u.dies.signatures[value]!;
+        const tu = this.signatures.get(sig);
+        if (!tu) return this.unresolved(`type unit ${sig} not found`);
+        return this.foreignRef(tu.section, tu.header.offset + (tu.header.typeOffset ?? 0), tu.header);
+      }
+      default:
+        return this.unresolved('reference into a supplementary file');
+    }
+  }
+
+  /** Convert a DIE of another unit (DW_FORM_ref_addr, type units). */
+  private foreignRef(section: SectionBytes, offset: number, knownUnit?: UnitHeader): TypeId {
+    const header = knownUnit ?? this.unitAt(section, offset);
+    if (!header) return this.unresolved(`reference 0x${offset.toString(16)} outside every unit`);
+    const key = `${section.name}:${header.offset}`;
+    let u = this.foreign.get(key);
+    if (!u) {
+      const scanned = this.scan(header, section, new UnitDies(256));
+      if (!scanned) return this.unresolved(`unit at 0x${header.offset.toString(16)} unreadable`);
+      u = scanned;
+      if (this.foreign.size > 64) this.foreign.clear();
+      this.foreign.set(key, u);
+    }
+    const j = u.dies.indexOf(offset);
+    if (j < 0) return this.unresolved(`no DIE at 0x${offset.toString(16)}`);
+    return this.convert(u, j);
+  }
+
+  private unitAt(section: SectionBytes, offset: number): UnitHeader | undefined {
+    const list = section === this.sec.info ? this.units : this.typeUnits.filter((t) => t.section === section).map((t) => t.header);
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const h = list[mid]!;
+      if (offset < h.offset) hi = mid - 1;
+      else if (offset >= h.end) lo = mid + 1;
+      else return h;
+    }
+    return undefined;
+  }
+
+  private unresolved(reason: string): TypeId {
+    const key = `?|${reason}`;
+    let id = this.interned.get(key);
+    if (id === undefined) {
+      id = this.table.add({ kind: 'unresolved', reason });
+      this.interned.set(key, id);
+      if (this.unresolvedCount++ < 100) this.diagnostics.push({ message: `unresolved type: ${reason}` });
+    }
+    return id;
+  }
+
+  // ---- conversion of one DIE --------------------------------------------------------------------
+
+  private convert(u: ScannedUnit, i: number): TypeId {
+    const memo = u.memo[i]!;
+    if (memo >= 0) return memo;
+    if (memo === IN_PROGRESS) return this.unresolved(`type cycle at 0x${u.dies.offset[i]!.toString(16)}`);
+    if (this.depth > MAX_RECURSION) return this.unresolved('type chain too deep');
+    const tag = u.dies.tag[i]!;
+    if (isNamedTypeTag(tag)) {
+      // reached before pass 1 (foreign units, type units): register and fill now
+      if (this.registerAggregate(u, i)) this.fillAggregate(u, i);
+      return u.memo[i]!;
+    }
+    u.memo[i] = IN_PROGRESS;
+    this.depth++;
+    let id: TypeId;
+    try {
+      id = this.convertOther(u, i, tag);
+    } finally {
+      this.depth--;
+    }
+    u.memo[i] = id;
+    return id;
+  }
+
+  private intern(key: string, make: () => Type): TypeId {
+    let id = this.interned.get(key);
+    if (id === undefined) {
+      id = this.table.add(make());
+      this.interned.set(key, id);
+    }
+    return id;
+  }
+
+  private convertOther(u: ScannedUnit, i: number, tag: number): TypeId {
+    const { dies } = u;
+    switch (tag) {
+      case DW_TAG.base_type:
+      case DW_TAG.unspecified_type: {
+        const name = this.name(u, i) ?? '';
+        const size = finite(dies.byteSize[i]!) ?? (tag === DW_TAG.unspecified_type ? 0 : 0);
+        const encoding = finite(dies.encoding[i]!) ?? 0;
+        const bitSize = finite(dies.bitSize[i]!);
+        return this.intern(`b|${name}|${size}|${encoding}|${bitSize ?? ''}`, () => {
+          const t: Type = { kind: 'base', name, size, encoding };
+          if (bitSize !== undefined) t.bitSize = bitSize;
+          return t;
+        });
+      }
+      case DW_TAG.pointer_type:
+      case DW_TAG.reference_type:
+      case DW_TAG.rvalue_reference_type:
+      case DW_TAG.ptr_to_member_type: {
+        const target = this.typeRef(u, i);
+        const size = finite(dies.byteSize[i]!) ?? u.header.addressSize;
+        const pointerKind =
+          tag === DW_TAG.pointer_type ? 'pointer' : tag === DW_TAG.reference_type ? 'reference' : tag === DW_TAG.rvalue_reference_type ? 'rvalue_reference' : 'ptr_to_member';
+        const containing = dies.containingKind[i] ? this.ref(u, dies.containingKind[i] as RefKind, dies.containing[i]!) : undefined;
+        return this.intern(`p|${pointerKind}|${size}|${target}|${containing ?? ''}`, () => {
+          const t: Type = { kind: 'pointer', pointerKind, target, size };
+          if (containing !== undefined) t.containingType = containing;
+          return t;
+        });
+      }
+      case DW_TAG.typedef: {
+        const name = this.name(u, i) ?? '';
+        const target = this.typeRef(u, i);
+        const alignment = finite(dies.alignment[i]!);
+        return this.intern(`t|${name}|${target}|${alignment ?? ''}`, () => {
+          const t: Type = { kind: 'typedef', name, target };
+          if (alignment !== undefined) t.alignment = alignment;
+          const decl = this.decl(u, i);
+          if (decl) t.decl = decl;
+          return t;
+        });
+      }
+      case DW_TAG.const_type:
+      case DW_TAG.volatile_type:
+      case DW_TAG.restrict_type:
+      case DW_TAG.atomic_type:
+      case DW_TAG.immutable_type:
+      case DW_TAG.packed_type: {
+        const target = this.typeRef(u, i);
+        if (tag === DW_TAG.immutable_type || tag === DW_TAG.packed_type) return target;
+        const qualifier = tag === DW_TAG.const_type ? 'const' : tag === DW_TAG.volatile_type ? 'volatile' : tag === DW_TAG.restrict_type ? 'restrict' : 'atomic';
+        return this.intern(`q|${qualifier}|${target}`, () => ({ kind: 'qualifier', qualifier, target }));
+      }
+      case DW_TAG.array_type: {
+        const element = this.typeRef(u, i);
+        const dims: (number | null)[] = [];
+        for (let c = dies.firstChild[i]!; c >= 0; c = dies.nextSibling[c]!) {
+          const ct = dies.tag[c]!;
+          if (ct !== DW_TAG.subrange_type && ct !== DW_TAG.generic_subrange) continue;
+          dims.push(subrangeCount(dies, c));
+        }
+        if (dims.length === 0) dims.push(null);
+        const size = finite(dies.byteSize[i]!);
+        const vector = dies.has(DieFlag.Vector, i);
+        return this.intern(`a|${element}|${dims.join(',')}|${size ?? ''}|${vector ? 1 : 0}`, () => {
+          const t: Type = { kind: 'array', element, dims };
+          if (size !== undefined) t.size = size;
+          if (vector) t.vector = true;
+          return t;
+        });
+      }
+      case DW_TAG.subroutine_type: {
+        const returnType = this.typeRef(u, i);
+        const params: TypeId[] = [];
+        let variadic = false;
+        for (let c = dies.firstChild[i]!; c >= 0; c = dies.nextSibling[c]!) {
+          const ct = dies.tag[c]!;
+          if (ct === DW_TAG.formal_parameter) params.push(this.typeRef(u, c));
+          else if (ct === DW_TAG.unspecified_parameters) variadic = true;
+        }
+        const prototyped = dies.has(DieFlag.Prototyped, i);
+        return this.intern(`f|${returnType}|${params.join(',')}|${variadic ? 1 : 0}|${prototyped ? 1 : 0}`, () => ({
+          kind: 'function',
+          returnType,
+          params,
+          variadic,
+          prototyped,
+        }));
+      }
+      default:
+        return this.unresolved(`DIE 0x${dies.offset[i]!.toString(16)} (tag 0x${tag.toString(16)}) is not a type`);
+    }
+  }
+
+  // ---- identity of aggregates ----------------------------------------------------------------
+
+  /**
+   * What makes two struct/union/class/enum definitions the same type, computed from the DIE
+   * subtree alone (no member type conversion, so an already-seen definition costs one hash):
+   * kind, name, size, alignment, and per member its name, location, bit-field position and width,
+   * alignment, flags and a shallow spelling of its type (names stop the walk). Two independent
+   * 32-bit hashes are combined into a 53-bit Map key; the name, size and member count are checked
+   * again on a hit, so a collision would need all of them to agree too.
+   */
+  private aggregateKey(u: ScannedUnit, i: number): number {
+    this.h1 = 0x811c9dc5;
+    this.h2 = 0x9747b28c;
+    this.hashAggregate(u, i, 0);
+    return (this.h1 >>> 0) * 0x200000 + (this.h2 & 0x1fffff);
+  }
+
+  private h1 = 0;
+  private h2 = 0;
+
+  private mix(v: number): void {
+    // NaN (absent) and fractional values never occur except NaN; map it to a fixed word
+    const lo = v === v ? v >>> 0 : 0xdeadbeef;
+    const hi = v === v && v > 0xffffffff ? Math.floor(v / 0x100000000) : 0;
+    let a = this.h1 ^ lo;
+    a = Math.imul(a, 0x01000193);
+    a ^= hi;
+    this.h1 = Math.imul(a, 0x01000193);
+    let b = this.h2 ^ Math.imul(lo, 0xcc9e2d51);
+    b = (b << 13) | (b >>> 19);
+    b = Math.imul(b, 5) + 0xe6546b64 + hi;
+    this.h2 = b | 0;
+  }
+
+  /** Mix the bytes of DIE i's name (without turning it into a string). */
+  private mixName(u: ScannedUnit, i: number): void {
+    const kind = u.dies.nameKind[i] as StrKind;
+    if (kind === StrKind.None) {
+      this.mix(0x7fff0001);
+      return;
+    }
+    const loc = this.strings.locate(kind, u.dies.name[i]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
+    if (!loc) {
+      this.mix(0x7fff0002);
+      return;
+    }
+    const { bytes, offset } = loc;
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let p = offset; p < bytes.length; p++) {
+      const c = bytes[p]!;
+      if (c === 0) break;
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+    this.mix(0x7fff0003);
+  }
+
+  private hashAggregate(u: ScannedUnit, i: number, depth: number): void {
+    const { dies } = u;
+    this.mix(dies.tag[i]!);
+    this.mixName(u, i);
+    this.mix(dies.byteSize[i]!);
+    this.mix(dies.alignment[i]!);
+    const declaration = dies.has(DieFlag.Declaration, i);
+    this.mix(declaration ? 1 : 0);
+    if (declaration && dies.nameKind[i] !== StrKind.None) return;
+    if (depth > 8) return;
+    for (let c = dies.firstChild[i]!; c >= 0; c = dies.nextSibling[c]!) {
+      const ct = dies.tag[c]!;
+      if (ct === DW_TAG.enumerator) {
+        this.mixName(u, c);
+        this.mix(dies.constValue[c]!);
+      } else if (ct === DW_TAG.member || ct === DW_TAG.inheritance) {
+        this.mix(ct);
+        this.mixName(u, c);
+        this.mix(dies.memberLocation[c]!);
+        this.mix(dies.dataBitOffset[c]!);
+        this.mix(dies.bitOffset[c]!);
+        this.mix(dies.bitSize[c]!);
+        this.mix(dies.byteSize[c]!);
+        this.mix(dies.alignment[c]!);
+        this.mix(dies.flags[c]!);
+        this.mixShallowType(u, dies.typeKind[c] as RefKind, dies.type[c]!, depth);
+      }
+    }
+  }
+
+  /** Mix a short spelling of a referenced type that stops at names. */
+  private mixShallowType(u: ScannedUnit, kind: RefKind, value: number, depth: number): void {
+    for (let steps = 0; steps < 16; steps++) {
+      if (kind === RefKind.None) {
+        this.mix(0x7fff0010);
+        return;
+      }
+      if (kind !== RefKind.Section || value < u.header.offset || value >= u.header.end) {
+        this.mix(0x7fff0011);
+        this.mix(kind);
+        this.mix(value);
+        return;
+      }
+      const { dies } = u;
+      const j = dies.indexOf(value);
+      if (j < 0) {
+        this.mix(0x7fff0012);
+        return;
+      }
+      const tag = dies.tag[j]!;
+      this.mix(tag);
+      if (dies.nameKind[j] !== StrKind.None && tag !== DW_TAG.subroutine_type) {
+        this.mixName(u, j);
+        return;
+      }
+      if (isNamedTypeTag(tag)) {
+        this.hashAggregate(u, j, depth + 1); // anonymous: identified by its contents
+        return;
+      }
+      if (tag === DW_TAG.array_type) for (let c = dies.firstChild[j]!; c >= 0; c = dies.nextSibling[c]!) this.mix(subrangeCount(dies, c) ?? -1);
+      else if (tag === DW_TAG.base_type || tag === DW_TAG.pointer_type) this.mix(dies.byteSize[j]!);
+      kind = dies.typeKind[j] as RefKind;
+      value = dies.type[j]!;
+    }
+  }
+
+  // ---- attribute helpers -----------------------------------------------------------------------
+
+  private name(u: ScannedUnit, i: number): string | undefined {
+    const kind = u.dies.nameKind[i] as StrKind;
+    if (kind === StrKind.None) return undefined;
+    return this.strings.get(kind, u.dies.name[i]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
+  }
+
+  private constValue(u: ScannedUnit, i: number): bigint {
+    const { dies } = u;
+    const v = dies.constValue[i]!;
+    if (Number.isNaN(v)) return 0n;
+    const form = dies.constForm[i]!;
+    const pos = dies.constPos[i]!;
+    const b = u.section.bytes;
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    switch (form) {
+      case DW_FORM.data8:
+        return view.getBigUint64(pos, this.le);
+      case DW_FORM.sdata:
+      case DW_FORM.udata:
+        return readLebBig(b, pos, form === DW_FORM.sdata);
+      default:
+        return BigInt(v);
+    }
+  }
+
+  private decl(u: ScannedUnit, i: number): DeclLocation | undefined {
+    const { dies } = u;
+    const file = finite(dies.declFile[i]!);
+    const line = finite(dies.declLine[i]!);
+    if (file === undefined || line === undefined) return undefined;
+    if (!u.fileNames) {
+      u.fileNames = [];
+      const stmt = u.root.stmtList;
+      if (stmt !== undefined && this.sec.line) {
+        try {
+          u.fileNames = readLineFileNames(this.sec.line, stmt, this.le, {}, (kind, v) =>
+            this.strings.get(kind, v, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize),
+          );
+        } catch (e) {
+          if (!(e instanceof StructscopeError)) throw e;
+          this.diag(e);
+        }
+      }
+    }
+    const name = u.fileNames[file];
+    return name === undefined ? undefined : { file: name, line };
+  }
+}
+
+function isNamedTypeTag(tag: number): boolean {
+  return tag === DW_TAG.structure_type || tag === DW_TAG.union_type || tag === DW_TAG.class_type || tag === DW_TAG.enumeration_type || tag === DW_TAG.interface_type;
+}
+
+function finite(v: number): number | undefined {
+  return Number.isNaN(v) ? undefined : v;
+}
+
+/** Element count of a subrange: DW_AT_count, else upper - lower + 1; null when unbounded (flexible array). */
+function subrangeCount(dies: UnitDies, c: number): number | null {
+  const count = dies.count_[c]!;
+  if (!Number.isNaN(count)) return count;
+  const upper = dies.upperBound[c]!;
+  if (Number.isNaN(upper)) return null;
+  const lower = Number.isNaN(dies.lowerBound[c]!) ? 0 : dies.lowerBound[c]!;
+  return Math.max(0, upper - lower + 1);
+}
+
+function readLebBig(b: Uint8Array, p: number, signed: boolean): bigint {
+  let result = 0n;
+  let shift = 0n;
+  let byte: number;
+  do {
+    byte = b[p++] ?? 0;
+    result |= BigInt(byte & 0x7f) << shift;
+    shift += 7n;
+  } while (byte & 0x80 && shift < 70n);
+  if (signed && byte & 0x40) result -= 1n << shift;
+  return result;
+}
