@@ -485,7 +485,8 @@ function readRootAttr(root: UnitRoot, at: number, v: number, strKind: StrKind): 
 
 /** Older producers write an unsigned -1 upper bound for `T x[0]` / flexible arrays. */
 function unsignedBound(v: number, form: number): number {
-  if ((form === DW_FORM.data1 && v === 0xff) || (form === DW_FORM.data2 && v === 0xffff) || (form === DW_FORM.data4 && v === 0xffffffff) || (form === DW_FORM.data8 && v >= 2 ** 64 - 2048)) return -1;
+  // 0xff and 0xffff are real bounds (char x[256]); only all-ones 4- and 8-byte values mean -1
+  if ((form === DW_FORM.data4 && v === 0xffffffff) || (form === DW_FORM.data8 && v >= 2 ** 64 - 2048)) return -1;
   return v;
 }
 

@@ -13,6 +13,11 @@ export interface Origin {
   die: number;
   /** Index into TypeTable.files (0 = the main file) when several files contributed. */
   file?: number;
+  /**
+   * Offset of the header of the unit holding the DIE (for definitions: the unit where it was first
+   * seen). pahole keeps some printing state per unit; the pahole renderer resets it when this changes.
+   */
+  unit?: number;
 }
 
 export interface DeclLocation {
@@ -108,6 +113,13 @@ export interface Member {
   /** DW_AT_accessibility as DW_ACCESS_* (1 public, 2 protected, 3 private), when given. */
   accessibility?: number;
   decl?: DeclLocation;
+  /**
+   * A C++ static data member declared as DW_TAG_member without a location (DWARF ≤ 4 style;
+   * not inside a union). It takes no space; pahole prints it as `static TYPE name;`.
+   */
+  isStatic?: boolean;
+  /** DW_AT_const_value of a static member (`static const int kMax = 8;`). */
+  constValue?: bigint;
 }
 
 export type AggregateKind = 'struct' | 'union' | 'class';
@@ -127,7 +139,53 @@ export interface AggregateType {
   origin: Origin;
   /** Named types nested in a C++ class (nested structs, typedefs, enums), for -E. */
   nested?: TypeId[];
+  /**
+   * False when the DIE is not a direct child of its unit DIE (inside a namespace, a class or a
+   * function). pahole's full dump skips such types. Undefined means top level.
+   */
+  topLevel?: boolean;
+  /** DW_AT_language of the unit that defined the type (DW_LANG_*; 0x4 = C++98 changes spellings). */
+  language?: number;
+  /**
+   * C++ only: every child DIE of the class in DIE order (data members, bases, nested types,
+   * member functions, static variables), for pahole-compatible printing. Undefined for C.
+   */
+  children?: ClassChild[];
 }
+
+/** A member function declared in a C++ class (a DW_TAG_subprogram child). */
+export interface Method {
+  name?: string;
+  /** DW_AT_MIPS_linkage_name only (pahole 1.24 ignores DWARF 4+'s DW_AT_linkage_name). */
+  linkageName?: string;
+  /** VOID_TYPE when the subprogram has no DW_AT_type (constructors, void methods). */
+  returnType: TypeId;
+  /** Every DW_TAG_formal_parameter, the artificial `this` included, in order. */
+  params: TypeId[];
+  /** Parameter names where DWARF gives them (declarations usually do not). */
+  paramNames?: (string | undefined)[];
+  /** DW_TAG_unspecified_parameters present. */
+  variadic: boolean;
+  /** DW_AT_virtuality: 0 none, 1 virtual, 2 pure virtual. */
+  virtuality?: number;
+  /** DW_AT_accessibility (DW_ACCESS_*), when given. */
+  accessibility?: number;
+  /** DW_AT_inline (DW_INL_*), when given. */
+  inline?: number;
+  /** DW_AT_vtable_elem_location evaluated (DW_OP_constu N → N). */
+  vtableIndex?: number;
+}
+
+/** One child DIE of a C++ class, in DIE order. */
+export type ClassChild =
+  /** A DW_TAG_member or DW_TAG_inheritance: index into `members`. */
+  | { kind: 'member'; index: number }
+  /** A nested type definition (struct/class/union/enum/typedef). */
+  | { kind: 'type'; type: TypeId }
+  /** A member function. */
+  | { kind: 'method'; method: Method }
+  /** A DW_TAG_variable child (DWARF 5 static data member). */
+  | { kind: 'variable'; name?: string; type: TypeId; external: boolean; declaration: boolean };
 
 export interface Enumerator {
   name: string;

@@ -57,7 +57,9 @@ describe('DWARF reader against llvm-dwarfdump facts', () => {
 
 describe('variants give the same types as the plain build', () => {
   for (const fx of fixtureManifest()) {
-    if (!fx.sameTypesAs) continue;
+    // g++ and clang++ spell template arguments and vptr members differently (`long int` vs
+    // `long`, `_vptr.X` vs `_vptr$X`): their layouts are checked by the facts test instead.
+    if (!fx.sameTypesAs || fx.variant === 'cxx') continue;
     it(`${fx.base} == ${fx.sameTypesAs}`, () => {
       const plain = fixtureManifest().find((e) => e.file === fx.sameTypesAs)!;
       const a = tableSignatures(loadFile(fx.path));

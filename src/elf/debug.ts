@@ -1,0 +1,187 @@
+/**
+ * Debug section loading: decompress, and for ET_REL files relocate as a linker would.
+ *
+ * A relocatable file may hold several sections of the same name (COMDAT groups, e.g. DWARF 5
+ * type units in `.debug_info` with -fdebug-types-section). They are concatenated in section
+ * index order, as a linker concatenates input sections, and every symbol defined in such a
+ * section is moved by that section's offset in the concatenation, so references between
+ * debug sections stay right.
+ */
+import { StructscopeError } from '../util/errors.js';
+import { ET, SHN, SHT } from './constants.js';
+import type { ElfFile, ElfSymbol, Section } from './elf.js';
+import { applyRelocations, parseRelocations, type RelocDiagnostic, type RelocSymbol } from './reloc.js';
+
+/** `.zdebug_info` → `.debug_info`; other names unchanged. */
+export function canonicalDebugName(name: string): string {
+  return name.startsWith('.zdebug_') ? `.debug_${name.slice(8)}` : name;
+}
+
+/**
+ * The sections that make up debug section `name` (".debug_info" also matches ".zdebug_info"),
+ * in index order; SHT_NOBITS sections (left behind by strip/objcopy --only-keep-debug) excluded.
+ */
+export function debugSectionParts(elf: ElfFile, name: string): Section[] {
+  const want = canonicalDebugName(name);
+  return elf.sections.filter((s) => s.type !== SHT.NOBITS && s.type !== SHT.NULL && canonicalDebugName(s.name) === want);
+}
+
+/**
+ * Contents of debug section `name`, decompressed and, for ET_REL files, relocated with every
+ * SHT_RELA / SHT_REL section that targets it. ET_EXEC / ET_DYN files (e.g. a vmlinux that keeps
+ * `.rela.debug_*`) are returned as they are: their relocations are already applied.
+ * Relocations that cannot be applied are appended to `diagnostics` (when given).
+ * undefined when the file has no such section with contents. The result is a fresh buffer.
+ */
+export function loadDebugSection(elf: ElfFile, name: string, diagnostics?: RelocDiagnostic[]): Uint8Array | undefined {
+  const parts = debugSectionParts(elf, name);
+  if (parts.length === 0) return undefined;
+  if (parts.length === 1) return loadSectionRelocated(elf, parts[0]!, diagnostics);
+  const datas = parts.map((p) => loadSectionRelocated(elf, p, diagnostics));
+  let total = 0;
+  for (const d of datas) total += d.length;
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (const d of datas) {
+    out.set(d, pos);
+    pos += d.length;
+  }
+  return out;
+}
+
+/** One section's contents, decompressed, and relocated when the file is ET_REL. */
+export function loadSectionRelocated(elf: ElfFile, section: Section, diagnostics?: RelocDiagnostic[]): Uint8Array {
+  try {
+    const data = elf.readSection(section);
+    if (elf.header.type !== ET.REL) return data;
+    for (const rs of relocationSectionsFor(elf, section)) {
+      if (rs.type === SHT.CREL) {
+        diagnostics?.push({
+          code: 'UNSUPPORTED',
+          detail: 'SHT_CREL (compact) relocations are not supported',
+          relocType: 0,
+          count: 1,
+          offset: 0,
+          section: rs.name,
+          fileOffset: rs.fileOffset,
+        });
+        continue;
+      }
+      const symtab = elf.sections[rs.link];
+      if (!symtab || (symtab.type !== SHT.SYMTAB && symtab.type !== SHT.DYNSYM)) {
+        throw new StructscopeError('BAD_HEADER', `relocation section's symbol table index ${rs.link} is not a symbol table`, {
+          file: elf.path,
+          section: rs.name,
+          fileOffset: rs.fileOffset,
+        });
+      }
+      const relocs = parseRelocations(
+        elf.readSection(rs),
+        rs.type === SHT.RELA,
+        elf.header.class,
+        elf.header.littleEndian,
+        elf.header.machine,
+        { section: rs.name, fileOffset: rs.fileOffset, entsize: rs.entsize },
+      );
+      const result = applyRelocations(
+        data,
+        relocs,
+        placedSymbols(elf, symtab),
+        elf.header.machine,
+        elf.header.class,
+        elf.header.littleEndian,
+        { inPlace: true }, // `data` is our own fresh buffer
+      );
+      if (diagnostics) for (const d of result.diagnostics) diagnostics.push({ ...d, section: rs.name });
+    }
+    return data;
+  } catch (e) {
+    if (e instanceof StructscopeError) throw e.withFile(elf.path);
+    throw e;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+
+interface ElfCaches {
+  relocsByTarget?: Map<number, Section[]>;
+  bases?: Float64Array | null;
+  placed: Map<number, RelocSymbol[]>;
+}
+
+const caches = new WeakMap<ElfFile, ElfCaches>();
+
+function cacheOf(elf: ElfFile): ElfCaches {
+  let c = caches.get(elf);
+  if (!c) {
+    c = { placed: new Map() };
+    caches.set(elf, c);
+  }
+  return c;
+}
+
+/** SHT_RELA / SHT_REL / SHT_CREL sections whose sh_info names `target`, in index order. */
+export function relocationSectionsFor(elf: ElfFile, target: Section): Section[] {
+  const c = cacheOf(elf);
+  if (!c.relocsByTarget) {
+    const m = new Map<number, Section[]>();
+    for (const s of elf.sections) {
+      if (s.type !== SHT.RELA && s.type !== SHT.REL && s.type !== SHT.CREL) continue;
+      const list = m.get(s.info);
+      if (list) list.push(s);
+      else m.set(s.info, [s]);
+    }
+    c.relocsByTarget = m;
+  }
+  return c.relocsByTarget.get(target.index) ?? [];
+}
+
+const NOT_PLACED = new Set<number>([SHT.NULL, SHT.SYMTAB, SHT.STRTAB, SHT.RELA, SHT.REL, SHT.DYNSYM, SHT.GROUP, SHT.SYMTAB_SHNDX, SHT.CREL]);
+
+/**
+ * Offset of each section in the concatenation of same-named sections (null when no two
+ * sections share a name, the usual case).
+ */
+function sectionBases(elf: ElfFile): Float64Array | null {
+  const c = cacheOf(elf);
+  if (c.bases !== undefined) return c.bases;
+  const byName = new Map<string, Section[]>();
+  for (const s of elf.sections) {
+    if (NOT_PLACED.has(s.type)) continue;
+    const key = canonicalDebugName(s.name);
+    const list = byName.get(key);
+    if (list) list.push(s);
+    else byName.set(key, [s]);
+  }
+  let bases: Float64Array | null = null;
+  for (const list of byName.values()) {
+    if (list.length < 2) continue;
+    bases ??= new Float64Array(elf.sections.length);
+    let pos = 0;
+    for (const s of list) {
+      bases[s.index] = pos;
+      // NOBITS parts occupy no bytes in a loaded debug section (debugSectionParts skips them)
+      if (s.type !== SHT.NOBITS) pos += elf.uncompressedSize(s);
+    }
+  }
+  c.bases = bases;
+  return bases;
+}
+
+/** Symbols of `symtab`, with values moved by their section's place in a concatenation. */
+function placedSymbols(elf: ElfFile, symtab: Section): readonly RelocSymbol[] {
+  const c = cacheOf(elf);
+  const cached = c.placed.get(symtab.index);
+  if (cached) return cached;
+  const syms: ElfSymbol[] = elf.symbolTable(symtab);
+  const bases = sectionBases(elf);
+  let placed: RelocSymbol[] = syms;
+  if (bases) {
+    placed = syms.map((s) => {
+      const base = s.shndx < SHN.LORESERVE && s.shndx < bases.length ? bases[s.shndx]! : 0;
+      return base === 0 ? s : { value: s.value + base, valueBig: s.valueBig + BigInt(base) };
+    });
+  }
+  c.placed.set(symtab.index, placed);
+  return placed;
+}

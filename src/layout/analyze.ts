@@ -1,0 +1,409 @@
+/**
+ * analyzeLayout(): compute, once, everything pahole 1.24 prints about a struct/union/class —
+ * member offsets and sizes, bit-field units, holes, bit holes, padding, "last struct has N bytes
+ * of padding", cacheline markers, forced alignments, inferred packed, summary counters — as an
+ * immutable Layout. The walk follows pahole's printing order (dwarves_fprintf.c __class__fprintf,
+ * union__fprintf, class_member__fprintf, type__fprintf) because several results (cacheline markers,
+ * inferred packed) depend on it.
+ */
+import type { TypeTable } from '../model/table.js';
+import { isAggregate, VOID_TYPE, type AggregateType, type TypeId } from '../model/types.js';
+import {
+  guessAddressSize,
+  isStructLike,
+  nrMembers,
+  nrStaticMembers,
+  paholeSize,
+  PaholeState,
+  u16,
+  u32,
+  u8,
+  i32,
+  type MemberRec,
+} from './pahole-rules.js';
+import type { CachelineMarker, Hole, Layout, LayoutItem, LayoutOptions, LayoutSummary, MemberLayout, VtableEntry } from './types.js';
+
+export interface AnalyzeOptions extends LayoutOptions {
+  /**
+   * Shared pahole printing state (inferred packed attributes). Pass the same state to successive
+   * calls to reproduce what `pahole FILE` prints for a whole file; a fresh one is used otherwise.
+   */
+  state?: PaholeState;
+}
+
+/**
+ * How pahole reaches an anonymous aggregate printed inline for a member type: directly (or through
+ * array elements), through `const` (pahole then keeps the container's settings, printing the
+ * summary and dropping the member name), or as the target of a pointer (offsets become relative).
+ */
+export type InlineVia = 'direct' | 'const' | 'pointer';
+
+/**
+ * The struct/union a member's type is printed inline as (pahole's type__fprintf): an anonymous one
+ * reached directly, through array elements or const, or as the target of a pointer; with `expand`
+ * (pahole -E) also named ones, after following typedefs.
+ */
+export function findInlineAggregate(
+  table: TypeTable,
+  id: TypeId,
+  expand = false,
+): { id: TypeId; via: InlineVia } | undefined {
+  let viaConst = false;
+  let fresh = true; // at the start of a type__fprintf() call
+  for (let guard = 0; guard < 64 && id !== VOID_TYPE; guard++) {
+    if (expand && fresh) {
+      for (let g = 0; g < 64 && id !== VOID_TYPE; g++) {
+        const td = table.get(id);
+        if (td.kind !== 'typedef') break;
+        id = td.target;
+      }
+      if (id === VOID_TYPE) return undefined;
+    }
+    fresh = false;
+    const t = table.get(id);
+    if (isAggregate(t)) return t.name === undefined || expand ? { id, via: viaConst ? 'const' : 'direct' } : undefined;
+    if (t.kind === 'array') {
+      // array_type__fprintf() starts a fresh type__fprintf() on the element type.
+      viaConst = false;
+      fresh = true;
+      id = t.element;
+    } else if (t.kind === 'qualifier' && t.qualifier === 'const') {
+      viaConst = true;
+      id = t.target;
+    } else if (t.kind === 'pointer' && t.pointerKind === 'pointer') {
+      if (t.target === VOID_TYPE) return undefined;
+      const pt = table.get(t.target);
+      if (isAggregate(pt) && pt.name === undefined) return { id: t.target, via: 'pointer' };
+      return undefined;
+    } else return undefined;
+  }
+  return undefined;
+}
+
+interface Ctx {
+  readonly state: PaholeState;
+  readonly table: TypeTable;
+  readonly cl: number;
+  /** pahole's conf->cachelinep: shared by everything printed inside one top-level block. */
+  readonly cacheline: { line: number };
+  /** conf->base_offset */
+  readonly base: number;
+  /** conf->rel_offset */
+  readonly rel: boolean;
+  /** conf->emit_stats */
+  readonly emitStats: boolean;
+  /** Nesting depth of inline expansions (hostile input may nest anonymous types in a loop). */
+  readonly depth: number;
+  /** pahole -E: named struct/union member types are expanded inline too. */
+  readonly expand: boolean;
+}
+
+const MAX_INLINE_DEPTH = 32;
+
+/** Compute the layout of the struct, union or class `id`. */
+export function analyzeLayout(table: TypeTable, id: TypeId, opts: AnalyzeOptions): Layout {
+  const t = table.get(id);
+  if (!isAggregate(t)) throw new RangeError(`analyzeLayout: type ${id} is a ${t.kind}, not a struct/union/class`);
+  const addressSize = opts.addressSize ?? opts.state?.addressSize ?? guessAddressSize(table);
+  const state = opts.state ?? new PaholeState(table, addressSize);
+  const ctx: Ctx = { state, table, cl: opts.cachelineSize, cacheline: { line: 0 }, base: 0, rel: false, emitStats: true, depth: 0, expand: opts.expand ?? false };
+  return analyzeAggregate(ctx, id);
+}
+
+function analyzeAggregate(ctx: Ctx, id: TypeId): Layout {
+  const t = ctx.table.get(id) as AggregateType;
+  return t.kind === 'union' ? analyzeUnion(ctx, id, t) : analyzeStruct(ctx, id, t);
+}
+
+function cachelineCheck(ctx: Ctx, offset: number): CachelineMarker | undefined {
+  const line = Math.floor(offset / ctx.cl);
+  if (line > ctx.cacheline.line) {
+    ctx.cacheline.line = line;
+    return { line, boundary: line * ctx.cl, ago: offset % ctx.cl };
+  }
+  return undefined;
+}
+
+/** The parts of class_member__fprintf shared by struct and union members. */
+function memberCommon(ctx: Ctx, rec: MemberRec, unionMember: boolean): MemberLayout {
+  const m = rec.member;
+  const offset = ctx.rel ? rec.byteOffset : rec.byteOffset + ctx.base;
+  const childBase = ctx.rel || unionMember ? ctx.base : offset;
+  const ml: MemberLayout = {
+    index: rec.index,
+    role: rec.role,
+    type: m.type,
+    relOffset: rec.byteOffset,
+    offset,
+    bitOffset: rec.bitOffset,
+    size: rec.byteSize,
+    hole: 0,
+    bitHole: 0,
+  };
+  if (m.name !== undefined) ml.name = m.name;
+  if (rec.bitfieldSize) ml.bitfield = { width: rec.bitfieldSize, position: rec.bitfieldOffset };
+  if (m.alignment) ml.alignment = m.alignment;
+  const marker = cachelineCheck(ctx, offset);
+  if (marker) ml.cacheline = marker;
+  const inl = ctx.depth < MAX_INLINE_DEPTH ? findInlineAggregate(ctx.table, m.type, ctx.expand) : undefined;
+  if (inl) {
+    const sub: Ctx = {
+      ...ctx,
+      depth: ctx.depth + 1,
+      base: childBase,
+      rel: ctx.rel || inl.via === 'pointer',
+      emitStats: inl.via === 'const' ? ctx.emitStats : false,
+    };
+    ml.inline = analyzeAggregate(sub, inl.id);
+  }
+  return ml;
+}
+
+function emptySummary(size: number, cachelines: number, members: number): LayoutSummary {
+  return {
+    size,
+    cachelines,
+    members,
+    staticMembers: 0,
+    sumMembers: 0,
+    holes: 0,
+    sumHoles: 0,
+    sumBitfieldMembers: 0,
+    bitHoles: 0,
+    sumBitHoles: 0,
+    padding: 0,
+    paddings: 0,
+    sumPaddings: 0,
+    bitPadding: 0,
+    forcedAlignments: 0,
+    forcedHoles: 0,
+    sumForcedHoles: 0,
+    lastCacheline: 0,
+    accountingDiff: 0,
+  };
+}
+
+function nrCachelines(ctx: Ctx, id: TypeId): number {
+  const size = paholeSize(ctx.table, id, ctx.state.addressSize);
+  return Math.floor((size + ctx.cl - 1) / ctx.cl);
+}
+
+function analyzeUnion(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
+  const { state } = ctx;
+  state.inferUnionPacked(id);
+  const h = state.holes(id);
+  const initial = ctx.cacheline.line;
+  const members: MemberLayout[] = [];
+  for (const rec of h.members) {
+    members.push(memberCommon(ctx, rec, true));
+    ctx.cacheline.line = initial;
+  }
+  const layout: Layout = {
+    type: id,
+    kind: t.kind,
+    size: t.size,
+    offset: ctx.rel ? 0 : ctx.base,
+    relative: ctx.rel,
+    packed: false,
+    cachelineSize: ctx.cl,
+    members,
+    preHole: 0,
+    preBitHole: 0,
+    padding: 0,
+    bitPadding: 0,
+    holes: [],
+    summary: emptySummary(t.size, nrCachelines(ctx, id), nrMembers(t)),
+    emitStats: false,
+  };
+  if (t.name !== undefined) layout.name = t.name;
+  if (t.alignment) layout.alignment = t.alignment;
+  return layout;
+}
+
+function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
+  const { state, table } = ctx;
+  const h = state.holes(id);
+  state.inferClassPacked(id);
+
+  const summary = emptySummary(t.size, nrCachelines(ctx, id), nrMembers(t));
+  summary.staticMembers = nrStaticMembers(t);
+  const members: MemberLayout[] = [];
+  const items: LayoutItem[] | undefined = t.children ? [] : undefined;
+  const vtable: VtableEntry[] = [];
+
+  let sumBytes = 0;
+  let sumBits = 0;
+  let sumHoles = 0;
+  let sumBitHoles = 0;
+  let sumPaddings = 0;
+  let nrPaddings = 0;
+  let nrForced = 0;
+  let nrForcedHoles = 0;
+  let sumForcedHoles = 0;
+  let last: MemberRec | undefined;
+  let lastSize = 0;
+
+  if (u8(h.preBitHole) > 0) sumBitHoles += u8(h.preBitHole);
+  if (u16(h.preHole) > 0) sumHoles += u16(h.preHole);
+
+  const children = t.children ?? t.members.map((_, index) => ({ kind: 'member' as const, index }));
+  for (let ci = 0; ci < children.length; ci++) {
+    const child = children[ci]!;
+    if (child.kind !== 'member') {
+      if (child.kind === 'type') {
+        const nt = table.get(child.type);
+        const item: LayoutItem = { kind: 'type', type: child.type };
+        const sub: Ctx = { ...ctx, depth: ctx.depth + 1 };
+        if (ctx.depth >= MAX_INLINE_DEPTH) {
+          // too deep: print the nested type by name only
+        } else if (isAggregate(nt) && !nt.declaration) item.layout = analyzeAggregate(sub, child.type);
+        else if (nt.kind === 'typedef' && nt.target !== VOID_TYPE) {
+          // typedef struct { … } name; inside a class prints the anonymous struct inline.
+          const tt = table.get(nt.target);
+          if ((tt.kind === 'struct' || tt.kind === 'class') && tt.name === undefined && !tt.declaration) {
+            item.layout = analyzeAggregate(sub, nt.target);
+          }
+        }
+        items?.push(item);
+      } else if (child.kind === 'method') {
+        items?.push({ kind: 'method', method: child.method });
+        if (child.method.vtableIndex !== undefined) {
+          const v: VtableEntry = { index: child.method.vtableIndex };
+          if (child.method.name !== undefined) v.name = child.method.name;
+          if (child.method.linkageName !== undefined) v.linkageName = child.method.linkageName;
+          vtable.push(v);
+        }
+      } else {
+        items?.push({ ...child });
+      }
+      continue;
+    }
+    const pos = h.members[child.index];
+    if (!pos) continue;
+
+    if (pos.member.alignment) {
+      const forcedHole = u16(last ? last.hole : h.preHole);
+      if (forcedHole !== 0) {
+        nrForcedHoles++;
+        sumForcedHoles += forcedHole;
+      }
+      nrForced++;
+    }
+
+    let explicitPadding: MemberLayout['explicitPadding'];
+    let combined: MemberLayout['combined'];
+    if (last && pos.role !== 'base' && lastSize !== 0) {
+      if (u8(last.bitHole) !== 0 && pos.bitfieldSize) {
+        const force = last.byteOffset !== pos.byteOffset;
+        explicitPadding = { width: force ? 0 : u8(last.bitHole), forceAlignment: force };
+      }
+      if (
+        pos.byteOffset < last.byteOffset ||
+        (pos.byteOffset === last.byteOffset && last.bitfieldSize === 0 && pos.bitfieldSize !== 0)
+      ) {
+        combined = 'previous';
+      } else {
+        const cc = pos.byteOffset - last.byteOffset;
+        if (cc > 0 && cc < lastSize) combined = 'next';
+      }
+    }
+
+    const ml = memberCommon(ctx, pos, false);
+    if (explicitPadding) ml.explicitPadding = explicitPadding;
+    if (combined) ml.combined = combined;
+    ml.hole = u16(pos.hole);
+    ml.bitHole = u8(pos.bitHole);
+    if (ci === children.length - 1) ml.lastMember = true;
+    if (last === undefined) ml.firstMember = true;
+
+    if (isStructLike(table, pos.member.type)) {
+      const th = state.holes(pos.member.type);
+      state.inferClassPacked(pos.member.type);
+      if (th.padding > 0) {
+        ml.typePadding = th.padding;
+        nrPaddings++;
+        sumPaddings += th.padding;
+      }
+    }
+    if (u8(pos.bitHole) !== 0) sumBitHoles += u8(pos.bitHole);
+    if (u16(pos.hole) > 0) sumHoles += u16(pos.hole);
+
+    members.push(ml);
+    items?.push({ kind: 'member', member: members.length - 1 });
+
+    if (pos.role === 'base') continue;
+    if (pos.bitfieldSize) sumBits += pos.bitfieldSize;
+    else sumBytes = u32(sumBytes + pos.byteSize);
+
+    if (!last || lastSize === 0 || last.byteOffset !== pos.byteOffset) lastSize = pos.byteSize;
+    else if (last.bitfieldSize === 0 && pos.bitfieldSize !== 0) lastSize = pos.byteSize;
+    last = pos;
+  }
+
+  summary.sumMembers = sumBytes;
+  summary.holes = h.nrHoles;
+  summary.sumHoles = sumHoles;
+  summary.sumBitfieldMembers = sumBits;
+  summary.bitHoles = h.nrBitHoles;
+  summary.sumBitHoles = sumBitHoles;
+  summary.padding = h.padding;
+  summary.paddings = nrPaddings;
+  summary.sumPaddings = sumPaddings;
+  summary.bitPadding = h.bitPadding;
+  summary.forcedAlignments = nrForced;
+  summary.forcedHoles = nrForcedHoles;
+  summary.sumForcedHoles = sumForcedHoles;
+  const base = ctx.rel ? 0 : ctx.base;
+  summary.lastCacheline = (base + t.size) % ctx.cl;
+  summary.accountingDiff = i32(
+    u32(t.size * 8) - u32(sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + h.padding * 8 + h.bitPadding),
+  );
+
+  const holes: Hole[] = [];
+  if (h.preHole > 0) holes.push({ kind: 'byte', offset: 0, bits: h.preHole * 8, after: -1 });
+  if (h.preBitHole > 0) holes.push({ kind: 'bit', offset: 0, bit: 0, bits: h.preBitHole, after: -1 });
+  for (const r of h.members) {
+    if (r.skipped) continue;
+    const end = r.bitfieldSize ? r.bitOffset + r.bitfieldSize : r.bitOffset + r.byteSize * 8;
+    if (r.bitHole > 0) holes.push({ kind: 'bit', offset: Math.floor(end / 8), bit: end % 8, bits: r.bitHole, after: r.index });
+    if (r.hole > 0) {
+      const endByte = Math.ceil(end / 8);
+      holes.push({ kind: 'byte', offset: endByte, bits: r.hole * 8, after: r.index });
+    }
+  }
+  const lastRec = [...h.members].reverse().find((r) => !r.skipped);
+  if (h.bitPadding > 0 && lastRec) {
+    const end = lastRec.bitOffset + (lastRec.bitfieldSize || lastRec.byteSize * 8);
+    holes.push({ kind: 'bit', offset: Math.floor(end / 8), bit: end % 8, bits: h.bitPadding, after: lastRec.index });
+  }
+  if (h.rawPadding > 0) holes.push({ kind: 'tail', offset: t.size - h.rawPadding, bits: h.rawPadding * 8, after: lastRec?.index ?? -1 });
+
+  const layout: Layout = {
+    type: id,
+    kind: t.kind,
+    size: t.size,
+    offset: base,
+    relative: ctx.rel,
+    packed: state.isPacked(id),
+    cachelineSize: ctx.cl,
+    members,
+    preHole: u16(h.preHole),
+    preBitHole: u8(h.preBitHole),
+    padding: h.padding,
+    bitPadding: h.bitPadding,
+    holes,
+    summary,
+    emitStats: ctx.emitStats,
+  };
+  if (items) layout.items = items;
+  if (t.name !== undefined) layout.name = t.name;
+  if (t.alignment) layout.alignment = t.alignment;
+  if (vtable.length) layout.vtable = vtable;
+  if (h.padding !== 0 && !t.alignment && last) {
+    const size = paholeSize(table, last.member.type, state.addressSize);
+    if (size > 0 && (size & (size - 1)) === 0 && h.padding > state.addressSize) {
+      layout.forcePadding = { type: last.member.type, unitBits: size * 8, count: Math.ceil(h.padding / size) };
+    }
+  }
+  return layout;
+}

@@ -1,0 +1,671 @@
+/**
+ * pahole 1.24 (`pahole -F dwarf`) compatible text output. Pure renderers: they format Layouts
+ * computed by src/layout and never compute layout facts themselves.
+ *
+ * Followed from dwarves_fprintf.c: tag__fprintf, __class__fprintf, union__fprintf,
+ * class_member__fprintf, type__fprintf, array_type__fprintf, enumeration__fprintf,
+ * typedef__fprintf, class__fprintf_cacheline_boundary, type__fprintf_stats; and from pahole.c:
+ * print_classes, class__filter, type__compare (deduplication), size_formatter.
+ */
+import type { TypeTable } from '../model/table.js';
+import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Member, type Type, type TypeId } from '../model/types.js';
+import { analyzeLayout } from '../layout/analyze.js';
+import { guessAddressSize, PaholeState } from '../layout/pahole-rules.js';
+import type { CachelineMarker, Layout, LayoutItem, MemberLayout } from '../layout/types.js';
+import { functionTypeString, ljust, methodString, typeName, type SpellContext } from './ctype.js';
+
+export interface PaholeOptions {
+  /** Bytes per cacheline (pahole --cacheline_size); default 64. */
+  cachelineSize?: number;
+  /** Offsets and sizes in hexadecimal (pahole --hex). */
+  hex?: boolean;
+  /** Pointer size; guessed from the table when absent. */
+  addressSize?: number;
+  /** Expand named struct/union member types inline, showing typedef chains (pahole -E). */
+  expand?: boolean;
+}
+
+const TABS = '\t'.repeat(16);
+const MAX_DECL_DEPTH = 32;
+const tabs = (n: number): string => TABS.slice(0, Math.max(0, Math.min(n, 15)));
+
+interface Conf {
+  table: TypeTable;
+  indent: number;
+  typeSpacing: number;
+  nameSpacing: number;
+  hex: boolean;
+  expand: boolean;
+  language?: number;
+  prefix?: string;
+  suffix?: string;
+  unionMember: boolean;
+  lastMember: boolean;
+  firstMember: boolean;
+}
+
+function spell(conf: Conf): SpellContext {
+  return { table: conf.table, language: conf.language };
+}
+
+// ---------------------------------------------------------------- printf helpers
+
+/** C printf `%*s` with a one-character argument: width may be negative (left-justify). */
+function padSpaces(width: number): string {
+  const w = Math.abs(width);
+  return ' '.repeat(Math.max(1, w));
+}
+
+function dec(n: number, width: number): string {
+  return String(n).padStart(width);
+}
+
+/** C printf `%#Nx`: no 0x prefix for zero. */
+function hexAlt(n: number, width: number): string {
+  const s = n === 0 ? '0' : '0x' + (n >>> 0).toString(16);
+  return s.padStart(width);
+}
+
+function offsetComment(conf: Conf, offset: number, size: number, bitfieldPos: number | undefined): string {
+  let s = conf.hex ? '/* ' + hexAlt(offset, 5) : '/* ' + dec(offset, 5);
+  let sizeSpacing = 5;
+  if (bitfieldPos !== undefined) {
+    s += conf.hex ? ':' + hexAlt(bitfieldPos, 2) : ':' + dec(bitfieldPos, 2);
+    sizeSpacing -= 3;
+  }
+  s += conf.hex ? ' ' + hexAlt(size, sizeSpacing) + ' */' : ' ' + dec(size, sizeSpacing) + ' */';
+  return s;
+}
+
+function cachelineText(m: CachelineMarker): string {
+  if (m.ago === 0) return `/* --- cacheline ${m.line} boundary (${m.boundary} bytes) --- */\n`;
+  return `/* --- cacheline ${m.line} boundary (${m.boundary} bytes) was ${m.ago} byte${m.ago > 1 ? 's' : ''} ago --- */\n`;
+}
+
+function plural(n: number): string {
+  return n !== 1 ? 's' : '';
+}
+
+function accessName(a: number | undefined): string | undefined {
+  switch (a) {
+    case 1:
+      return 'public';
+    case 2:
+      return 'protected';
+    case 3:
+      return 'private';
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- type__fprintf
+
+function isStructUnionEnum(t: Type): boolean {
+  return t.kind === 'struct' || t.kind === 'class' || t.kind === 'union' || t.kind === 'enum';
+}
+
+/**
+ * pahole's type__fprintf(): a declaration of `name` with type `id`, the type left-justified to the
+ * type column. `name` null is C's NULL (struct-like member types print their name separately).
+ * `inl` is the Layout of the anonymous aggregate this type expands to, if any.
+ */
+function typeDecl(id: TypeId, name: string | null, conf: Conf, inl: Layout | undefined, depth = 0): string {
+  const table = conf.table;
+  if (depth > MAX_DECL_DEPTH) return ljust('<ERROR: type loop>', conf.typeSpacing) + ' ' + (name ?? '');
+  const tconf: Conf = { ...conf };
+  let out = '';
+  let t = table.get(id);
+  let tid = id;
+  let nm = name;
+  const innerStruct = (): void => {
+    tconf.prefix = undefined;
+    tconf.suffix = nm ?? undefined;
+  };
+  if (conf.expand && id !== VOID_TYPE && t.kind === 'typedef') {
+    // pahole -E: "/* typedef a -> b */ " then the type the chain ends in
+    let first = true;
+    for (let g = 0; g < 64 && t.kind === 'typedef'; g++) {
+      out += first ? `/* typedef ${t.name}` : ` -> ${t.name}`;
+      first = false;
+      tid = t.target;
+      t = table.get(tid);
+      if (tid === VOID_TYPE) break;
+    }
+    out += ' */ ';
+    id = tid;
+  }
+  if (id !== VOID_TYPE && isStructUnionEnum(t)) innerStruct();
+  if (id === VOID_TYPE) {
+    return ljust('void', tconf.typeSpacing) + ' ' + (nm ?? '(null)');
+  }
+  for (let guard = 0; guard < 64; guard++) {
+    switch (t.kind) {
+      case 'pointer':
+        if (t.pointerKind === 'pointer' && t.target !== VOID_TYPE) {
+          const pt = table.get(t.target);
+          if (pt.kind === 'function') {
+            return out + functionTypeString(spell(tconf), pt, { name: nm ?? undefined, isPointer: true, typeSpacing: tconf.typeSpacing });
+          }
+          if (isStructUnionEnum(pt) && (pt as AggregateType | EnumType).name === undefined) {
+            nm = '* ' + (nm ?? '(null)');
+            tid = t.target;
+            t = pt;
+            tconf.typeSpacing -= 8;
+            innerStruct();
+            continue;
+          }
+        }
+        return out + defaultDecl(tid, nm, tconf);
+      case 'function':
+        return out + functionTypeString(spell(tconf), t, { name: nm ?? undefined, typeSpacing: tconf.typeSpacing });
+      case 'qualifier':
+        if (t.qualifier === 'const') {
+          out += 'const ';
+          tconf.typeSpacing -= 6;
+          if (t.target !== VOID_TYPE) {
+            tid = t.target;
+            t = table.get(tid);
+            continue;
+          }
+        }
+        return out + defaultDecl(tid, nm, tconf);
+      case 'array':
+        return out + arrayDecl(tid, nm, tconf, inl, depth + 1);
+      case 'struct':
+      case 'class':
+        if (t.name !== undefined && !tconf.expand) {
+          return out + `${t.kind === 'class' ? 'class' : 'struct'} ${ljust(t.name, tconf.typeSpacing - 7)} ${nm ?? ''}`;
+        }
+        tconf.typeSpacing -= 8;
+        if (!inl) return out + `struct {} ${nm ?? ''}`;
+        return out + renderClassBody(inl, tconf);
+      case 'union':
+        if (t.name !== undefined && !tconf.expand) return out + `union ${ljust(t.name, tconf.typeSpacing - 6)} ${nm ?? ''}`;
+        tconf.typeSpacing -= 8;
+        if (!inl) return out + `union {} ${nm ?? ''}`;
+        return out + renderUnionBody(inl, tconf);
+      case 'enum':
+        if (t.name !== undefined) return out + `enum ${ljust(t.name, tconf.typeSpacing - 5)} ${nm ?? ''}`;
+        return out + renderEnumBody(t, tconf);
+      default:
+        return out + defaultDecl(tid, nm, tconf);
+    }
+  }
+  return out + defaultDecl(tid, nm, tconf);
+}
+
+function defaultDecl(id: TypeId, name: string | null, conf: Conf): string {
+  return ljust(typeName(spell(conf), id), conf.typeSpacing) + ' ' + (name ?? '(null)');
+}
+
+/** array_type__fprintf() */
+function arrayDecl(id: TypeId, name: string | null, conf: Conf, inl: Layout | undefined, depth = 0): string {
+  const table = conf.table;
+  const at = table.get(id);
+  if (at.kind !== 'array') return defaultDecl(id, name, conf);
+  let elem = at.element;
+  const dims = at.dims.map((d) => d ?? 0);
+  const et = table.get(elem);
+  if (dims.length >= 1 && dims[0] === 0 && et.kind === 'qualifier' && et.qualifier === 'const') elem = et.target;
+  let out = typeDecl(elem, name, conf, inl, depth + 1);
+  let flat = 0;
+  for (let i = 0; i < dims.length; i++) {
+    const n = dims[i]!;
+    if (at.vector) {
+      if (n === 0 && i === 0) break;
+      flat = flat === 0 ? n : flat * n;
+    } else {
+      const single = conf.lastMember && conf.firstMember;
+      if (n !== 0 || !conf.lastMember || single || conf.unionMember) out += `[${n}]`;
+      else out += '[]';
+    }
+  }
+  if (at.vector) {
+    if (flat === 0) flat = 1;
+    // tag__size(tag__follow_typedef(array)): the element type with typedefs followed.
+    let e = at.element;
+    for (let g = 0; g < 64; g++) {
+      const t = table.get(e);
+      if (t.kind === 'typedef') e = t.target;
+      else break;
+    }
+    out += ` __attribute__ ((__vector_size__ (${flat * sizeForVector(table, e)})))`;
+  }
+  return out;
+}
+
+function sizeForVector(table: TypeTable, id: TypeId): number {
+  return table.sizeOf(id);
+}
+
+// ---------------------------------------------------------------- members
+
+/** class_member__fprintf(): one member line (no indentation, no newline). */
+function memberLine(ml: MemberLayout, member: Member, unionMember: boolean, conf: Conf): string {
+  const table = conf.table;
+  const sconf: Conf = { ...conf };
+  let cacheline = '';
+  if (ml.cacheline) cacheline = cachelineText(ml.cacheline) + tabs(conf.indent);
+  let out = '';
+  const cmName = member.name;
+  let name = cmName;
+  if (ml.role === 'base') {
+    name = '<ancestor>';
+    out += '/* ';
+  }
+  if (ml.role === 'static') out += 'static ';
+  const type = table.get(ml.type);
+  const structLike = ml.type !== VOID_TYPE && isStructUnionEnum(type);
+  const anonymous = structLike && (type as AggregateType | EnumType).name === undefined;
+  if (structLike) {
+    out += typeDecl(ml.type, null, sconf, ml.inline);
+    if (name !== undefined) {
+      if (anonymous) out += ' ';
+      out += name;
+    }
+  } else {
+    out += typeDecl(ml.type, name ?? '(null)', sconf, ml.inline);
+  }
+  if (ml.role === 'static') {
+    if (member.constValue !== undefined && member.constValue !== 0n) out += ` = ${BigInt.asUintN(64, member.constValue)}`;
+  } else if (ml.bitfield) {
+    out += `:${ml.bitfield.width}`;
+  }
+  let alignPrinted = 0;
+  if (ml.alignment) {
+    const a = ` __attribute__((__aligned__(${ml.alignment})))`;
+    alignPrinted = a.length;
+    out += a;
+  }
+  out += ';';
+  const bitPos = ml.bitfield ? ml.bitfield.position : undefined;
+  if (anonymous) {
+    let slen = alignPrinted + (cmName !== undefined ? cmName.length : -1);
+    if ((type.kind === 'struct' || type.kind === 'class') && ml.inline?.packed) slen += 28;
+    out += padSpaces(sconf.typeSpacing + sconf.nameSpacing - slen - 3);
+    out += offsetComment(sconf, ml.offset, ml.size, bitPos);
+  } else {
+    let spacing = sconf.typeSpacing + sconf.nameSpacing - out.length;
+    if (ml.role === 'base') {
+      out += ' */';
+      spacing -= 3;
+    }
+    out += padSpaces(spacing > 0 ? spacing : 0);
+    out += offsetComment(sconf, ml.offset, ml.size, bitPos);
+  }
+  return cacheline + out;
+}
+
+function aggregateOf(conf: Conf, layout: Layout): AggregateType {
+  return conf.table.get(layout.type) as AggregateType;
+}
+
+// ---------------------------------------------------------------- unions
+
+/** union__fprintf() */
+function renderUnionBody(layout: Layout, conf: Conf): string {
+  const t = aggregateOf(conf, layout);
+  const indent = Math.min(conf.indent, 15);
+  let out = '';
+  if (conf.prefix !== undefined) out += conf.prefix + ' ';
+  out += 'union' + (t.name !== undefined ? ' ' + t.name : '') + ' {\n';
+  const uconf: Conf = { ...conf, indent: indent + 1, unionMember: true };
+  for (const ml of layout.members) {
+    out += tabs(uconf.indent) + memberLine(ml, t.members[ml.index]!, true, uconf) + '\n';
+  }
+  out += tabs(indent) + '}' + (conf.suffix !== undefined ? ' ' + conf.suffix : '');
+  return out;
+}
+
+// ---------------------------------------------------------------- enums
+
+function isSignedEnum(table: TypeTable, t: EnumType): boolean {
+  if (t.underlying === undefined || t.underlying === VOID_TYPE) return false;
+  const u = table.get(t.underlying);
+  return u.kind === 'base' && (u.encoding === 0x5 || u.encoding === 0x6);
+}
+
+/** enumeration__fprintf() */
+function renderEnumBody(t: EnumType, conf: Conf): string {
+  let out = 'enum' + (t.name !== undefined ? ' ' + t.name : '');
+  const indent = Math.min(conf.indent, 15);
+  if (t.enumerators.length === 0) return out;
+  out += ' {\n';
+  let maxLen = 0;
+  for (const e of t.enumerators) if (e.name.length > maxLen) maxLen = e.name.length;
+  const signed = isSignedEnum(conf.table, t);
+  for (const e of t.enumerators) {
+    let v: string;
+    if (conf.hex) {
+      const u = BigInt.asUintN(64, e.value);
+      v = u === 0n ? '0' : '0x' + u.toString(16);
+    } else v = signed ? BigInt.asIntN(64, e.value).toString() : BigInt.asUintN(64, e.value).toString();
+    out += `${tabs(indent)}\t${e.name.padEnd(maxLen)} = ${v},\n`;
+  }
+  out += tabs(indent) + '}';
+  const size = t.size > 0 ? t.size : 4;
+  if (size !== 4) out += ' __attribute__((__packed__))';
+  if (conf.suffix !== undefined) out += ' ' + conf.suffix;
+  return out;
+}
+
+// ---------------------------------------------------------------- typedefs
+
+/** typedef__fprintf() */
+function renderTypedef(id: TypeId, conf: Conf, inl: Layout | undefined): string {
+  const table = conf.table;
+  const td = table.get(id);
+  if (td.kind !== 'typedef') return '';
+  if (td.target === VOID_TYPE) return `typedef void ${td.name}`;
+  const tt = table.get(td.target);
+  switch (tt.kind) {
+    case 'array':
+      return 'typedef ' + arrayDecl(td.target, td.name, conf, undefined);
+    case 'pointer':
+      if (tt.pointerKind === 'pointer' && tt.target !== VOID_TYPE) {
+        const pt = table.get(tt.target);
+        if (pt.kind === 'function') return 'typedef ' + functionTypeString(spell(conf), pt, { name: td.name, isPointer: true });
+      }
+      break;
+    case 'function':
+      return 'typedef ' + functionTypeString(spell(conf), tt, { name: td.name });
+    case 'struct':
+    case 'class':
+      if (tt.name !== undefined) return `typedef struct ${tt.name} ${td.name}`;
+      if (inl) return 'typedef ' + renderClassBody(inl, { ...conf, suffix: td.name });
+      break;
+    case 'enum':
+      if (tt.name !== undefined) return `typedef enum ${tt.name} ${td.name}`;
+      return 'typedef ' + renderEnumBody(tt, { ...conf, suffix: td.name });
+  }
+  return `typedef ${typeName(spell(conf), td.target)} ${td.name}`;
+}
+
+// ---------------------------------------------------------------- classes
+
+function itemAccessibility(layout: Layout, t: AggregateType, item: LayoutItem): number | undefined {
+  if (item.kind === 'member') return t.members[layout.members[item.member]!.index]!.accessibility;
+  if (item.kind === 'method') return item.method.accessibility;
+  return undefined;
+}
+
+/** tag__fprintf() for a non-member child of a class, without the trailing "\n\n". */
+function renderNestedItem(item: LayoutItem, conf: Conf): string {
+  const table = conf.table;
+  let out = tabs(conf.indent);
+  switch (item.kind) {
+    case 'type': {
+      const t = table.get(item.type);
+      if (isAggregate(t)) {
+        if (item.layout) out += t.kind === 'union' ? renderUnionBody(item.layout, conf) : renderClassBody(item.layout, conf);
+        else out += `${t.kind} ${t.name ?? ''}`;
+      } else if (t.kind === 'enum') out += renderEnumBody(t, conf);
+      else if (t.kind === 'typedef') out += renderTypedef(item.type, conf, item.layout);
+      out += ';';
+      return out;
+    }
+    case 'method':
+      out += methodString(spell(conf), item.method) + ';';
+      if (item.method.linkageName !== undefined) out += ` /* linkage=${item.method.linkageName} */`;
+      return out;
+    case 'variable':
+      if (item.name !== undefined) {
+        if (item.external && item.declaration) out += 'extern ';
+        out += typeDecl(item.type, item.name, conf, undefined);
+      }
+      return out + ';';
+    default:
+      return out;
+  }
+}
+
+/** __class__fprintf() */
+function renderClassBody(layout: Layout, conf: Conf): string {
+  const table = conf.table;
+  const t = aggregateOf(conf, layout);
+  const s = layout.summary;
+  let out = '';
+  if (conf.prefix !== undefined) out += conf.prefix + ' ';
+  out += (t.kind === 'class' ? 'class' : 'struct') + (t.name !== undefined ? ' ' + t.name : '');
+  const indent = Math.min(conf.indent, 15);
+  const cconf: Conf = { ...conf, indent: indent + 1 };
+  const ind = tabs(cconf.indent);
+
+  let first = true;
+  const inheritanceOrder = layout.items
+    ? layout.items.filter((i) => i.kind === 'member').map((i) => layout.members[(i as { member: number }).member]!)
+    : layout.members;
+  for (const ml of inheritanceOrder) {
+    if (ml.role !== 'base') continue;
+    const m = t.members[ml.index]!;
+    out += first ? ' :' : ',';
+    first = false;
+    if (m.isVirtualBase) out += ' virtual';
+    const acc = accessName(m.accessibility);
+    if (acc) out += ' ' + acc;
+    const bt = table.get(m.type);
+    out += ' ' + ('name' in bt && bt.name !== undefined ? bt.name : '(null)');
+  }
+  out += ' {\n';
+
+  let newline = 0;
+  if (layout.preBitHole > 0) {
+    if (!newline++) out += '\n';
+    out += `${ind}/* XXX ${layout.preBitHole} bit${plural(layout.preBitHole)} hole, try to pack */\n`;
+  }
+  if (layout.preHole > 0) {
+    if (!newline++) out += '\n';
+    out += `${ind}/* XXX ${layout.preHole} byte${plural(layout.preHole)} hole, try to pack */\n`;
+  }
+
+  const items: LayoutItem[] = layout.items ?? layout.members.map((_, i) => ({ kind: 'member', member: i }) as LayoutItem);
+  let currentAccess: string | undefined;
+  for (const item of items) {
+    const acc = accessName(itemAccessibility(layout, t, item));
+    if (acc !== undefined && acc !== currentAccess) {
+      currentAccess = acc;
+      out += `${tabs(cconf.indent - 1)}${acc}:\n\n`;
+    }
+    if (item.kind !== 'member') {
+      out += renderNestedItem(item, cconf) + '\n\n';
+      continue;
+    }
+    const ml = layout.members[item.member]!;
+    const member = t.members[ml.index]!;
+    if (ml.explicitPadding) {
+      if (ml.explicitPadding.forceAlignment) out += `\n${ind}/* Force alignment to the next boundary: */\n`;
+      out += ind + typeDecl(ml.type, '', { ...cconf, lastMember: !!ml.lastMember, firstMember: !!ml.firstMember }, undefined);
+      out += `:${ml.explicitPadding.width};\n`;
+    }
+    if (ml.combined) {
+      if (!newline++) out += '\n';
+      out += `${ind}/* Bitfield combined with ${ml.combined} fields */\n`;
+    }
+    if (newline) {
+      out += '\n';
+      newline = 0;
+    }
+    const mconf: Conf = { ...cconf, lastMember: !!ml.lastMember, firstMember: !!ml.firstMember };
+    out += ind + memberLine(ml, member, false, mconf);
+    if (ml.typePadding !== undefined && ml.typePadding > 0) {
+      if (!newline++) out += '\n';
+      out += `\n${ind}/* XXX last struct has ${ml.typePadding} byte${plural(ml.typePadding)} of padding */`;
+    }
+    if (ml.bitHole !== 0) {
+      if (!newline++) out += '\n';
+      out += `\n${ind}/* XXX ${ml.bitHole} bit${plural(ml.bitHole)} hole, try to pack */`;
+    }
+    if (ml.hole > 0) {
+      if (!newline++) out += '\n';
+      out += `\n${ind}/* XXX ${ml.hole} byte${plural(ml.hole)} hole, try to pack */`;
+    }
+    out += '\n';
+  }
+
+  if (layout.forcePadding) {
+    const fp = layout.forcePadding;
+    out += `\n${ind}/* Force padding: */\n`;
+    for (let i = 0; i < fp.count; i++) out += ind + typeDecl(fp.type, '', cconf, undefined) + `:${fp.unitBits};\n`;
+  }
+
+  if (layout.vtable && layout.vtable.length) {
+    out += `${ind}/* vtable has ${layout.vtable.length} entries: {\n`;
+    for (const v of layout.vtable) out += `${ind}   [${v.index}] = ${v.name ?? '(null)'}(${v.linkageName ?? '(null)'}), \n`;
+    out += `${ind}} */`;
+  }
+
+  if (layout.emitStats) {
+    out += `\n${ind}/* size: ${s.size}, cachelines: ${s.cachelines}, members: ${s.members}`;
+    out += s.staticMembers !== 0 ? `, static members: ${s.staticMembers} */\n` : ' */\n';
+    if (s.sumHoles > 0 || s.sumBitHoles > 0) {
+      if (s.sumMembers > 0) {
+        out += `${ind}/* sum members: ${s.sumMembers}`;
+        if (s.sumHoles > 0) out += `, holes: ${s.holes}, sum holes: ${s.sumHoles}`;
+        out += ' */\n';
+      }
+      if (s.sumBitfieldMembers > 0) {
+        out += `${ind}/* sum bitfield members: ${s.sumBitfieldMembers} bits`;
+        if (s.sumBitHoles > 0) out += `, bit holes: ${s.bitHoles}, sum bit holes: ${s.sumBitHoles} bits`;
+        else out += ` (${Math.floor(s.sumBitfieldMembers / 8)} bytes)`;
+        out += ' */\n';
+      }
+    }
+    if (s.padding > 0) out += `${ind}/* padding: ${s.padding} */\n`;
+    if (s.paddings > 0) out += `${ind}/* paddings: ${s.paddings}, sum paddings: ${s.sumPaddings} */\n`;
+    if (s.bitPadding > 0) out += `${ind}/* bit_padding: ${s.bitPadding} bits */\n`;
+    if (s.forcedAlignments !== 0) {
+      out += `${ind}/* forced alignments: ${s.forcedAlignments}`;
+      if (s.forcedHoles !== 0) out += `, forced holes: ${s.forcedHoles}, sum forced holes: ${s.sumForcedHoles}`;
+      out += ' */\n';
+    }
+    if (s.lastCacheline !== 0) out += `${ind}/* last cacheline: ${s.lastCacheline} bytes */\n`;
+    if (s.accountingDiff !== 0 && s.members !== 0) {
+      out +=
+        `\n${ind}/* BRAIN FART ALERT! ${s.size} bytes != ${s.sumMembers} (member bytes) + ${s.sumBitfieldMembers} (member bits) ` +
+        `+ ${s.sumHoles} (byte holes) + ${s.sumBitHoles} (bit holes), diff = ${s.accountingDiff} bits */\n`;
+    }
+  }
+  out += tabs(indent) + '}';
+  if (layout.packed) out += ' __attribute__((__packed__))';
+  if (conf.suffix !== undefined) out += ' ' + conf.suffix;
+  if (layout.alignment && !layout.packed) out += ` __attribute__((__aligned__(${layout.alignment})))`;
+  return out;
+}
+
+// ---------------------------------------------------------------- public API
+
+function topConf(table: TypeTable, t: Type, opts: PaholeOptions): Conf {
+  return {
+    table,
+    indent: 0,
+    typeSpacing: 26,
+    nameSpacing: opts.expand ? 55 : t.kind === 'union' ? 21 : 23,
+    hex: opts.hex ?? false,
+    expand: opts.expand ?? false,
+    language: isAggregate(t) ? t.language : undefined,
+    unionMember: false,
+    lastMember: false,
+    firstMember: false,
+  };
+}
+
+/** Render a computed Layout as pahole's block for it (with the closing `;`, no newline). */
+export function renderLayout(table: TypeTable, layout: Layout, opts: PaholeOptions = {}): string {
+  const t = table.get(layout.type);
+  const conf = topConf(table, t, opts);
+  return (t.kind === 'union' ? renderUnionBody(layout, conf) : renderClassBody(layout, conf)) + ';';
+}
+
+function renderWithState(table: TypeTable, id: TypeId, opts: PaholeOptions, state: PaholeState | undefined): string {
+  const t = table.get(id);
+  const conf = topConf(table, t, opts);
+  if (isAggregate(t)) {
+    const layout = analyzeLayout(table, id, {
+      cachelineSize: opts.cachelineSize ?? 64,
+      addressSize: opts.addressSize ?? state?.addressSize,
+      expand: opts.expand,
+      state,
+    });
+    return (t.kind === 'union' ? renderUnionBody(layout, conf) : renderClassBody(layout, conf)) + ';';
+  }
+  if (t.kind === 'enum') return renderEnumBody(t, conf) + ';';
+  if (t.kind === 'typedef') {
+    // `typedef struct { … } name;` prints the anonymous struct in full, summary included.
+    let inl: Layout | undefined;
+    const tt = t.target !== VOID_TYPE ? table.get(t.target) : undefined;
+    if (tt && (tt.kind === 'struct' || tt.kind === 'class') && tt.name === undefined && !tt.declaration) {
+      inl = analyzeLayout(table, t.target, {
+        cachelineSize: opts.cachelineSize ?? 64,
+        addressSize: opts.addressSize ?? state?.addressSize,
+        state,
+      });
+    }
+    return renderTypedef(id, conf, inl) + ';';
+  }
+  return typeName(spell(conf), id);
+}
+
+/**
+ * One struct/union/class/enum as `pahole -F dwarf -C NAME` prints it, without the final newline.
+ */
+export function renderType(table: TypeTable, id: TypeId, opts: PaholeOptions = {}): string {
+  return renderWithState(table, id, opts, undefined);
+}
+
+/** pahole.c type__compare(): name, size, member count, member names, bit offsets, bit-field widths. */
+function dedupKey(t: AggregateType): string {
+  let key = `${t.name}\u0000${t.size}\u0000${t.members.filter((m) => !m.isStatic).length}`;
+  for (const m of t.members) key += `\u0000${m.name ?? ''}\u0001${m.isStatic ? 0 : m.bitOffset}\u0001${m.bitSize ?? 0}`;
+  return key;
+}
+
+/** The types `pahole FILE` prints, in its order: named, top-level, complete structs/unions/classes, deduplicated. */
+export function printableTypes(table: TypeTable): TypeId[] {
+  const seen = new Set<string>();
+  const out: TypeId[] = [];
+  for (const id of table.definitions) {
+    const t = table.get(id);
+    if (!isAggregate(t)) continue;
+    if (t.declaration || t.name === undefined || t.topLevel === false) continue;
+    const key = dedupKey(t);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(id);
+  }
+  return out;
+}
+
+/** Every block `pahole -F dwarf FILE` prints, in order (each without its trailing newline). */
+export function renderAllBlocks(table: TypeTable, opts: PaholeOptions = {}): { id: TypeId; text: string }[] {
+  const addressSize = opts.addressSize ?? guessAddressSize(table);
+  // pahole's inferred-packed marks live on per-unit copies of the types: start afresh with each unit.
+  let state = new PaholeState(table, addressSize);
+  let unit: number | undefined;
+  return printableTypes(table).map((id) => {
+    const u = (table.get(id) as AggregateType).origin.unit;
+    if (u !== undefined && u !== unit) {
+      if (unit !== undefined) state = new PaholeState(table, addressSize);
+      unit = u;
+    }
+    return { id, text: renderWithState(table, id, opts, state) };
+  });
+}
+
+/** What `pahole -F dwarf FILE` prints for a whole file. */
+export function renderAll(table: TypeTable, opts: PaholeOptions = {}): string {
+  return renderAllBlocks(table, opts)
+    .map((b) => b.text + '\n')
+    .join('');
+}
+
+/** What `pahole --sizes FILE` prints: `name\tsize\tholes` per printed type (holes are 0 for unions). */
+export function renderSizes(table: TypeTable, opts: PaholeOptions = {}): string {
+  const state = new PaholeState(table, opts.addressSize ?? guessAddressSize(table));
+  let out = '';
+  for (const id of printableTypes(table)) {
+    const t = table.get(id) as AggregateType;
+    const holes = t.kind === 'union' ? 0 : state.holes(id).nrHoles;
+    out += `${t.name}\t${t.size}\t${holes}\n`;
+  }
+  return out;
+}

