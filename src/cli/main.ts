@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { SORT_FIELDS, type SortField } from '../report/table.js';
+import { processOutput } from './output.js';
+import { runShow } from './show.js';
+
+const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
+
+/** Parse arguments and run; returns the exit code. The only module that touches process. */
+export async function main(argv: string[]): Promise<number> {
+  const out = processOutput();
+  let code = 0;
+  let usageError: string | undefined;
+  await yargs(argv)
+    .scriptName('structscope')
+    .usage('$0 [show] FILE... [options]\n\nShow how the compiler laid out the structs, unions and classes of ELF files with DWARF debug info, exactly as pahole prints them.')
+    .command(
+      ['show <files..>', '$0 <files..>'],
+      'print struct layouts (the default command)',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'ELF files: vmlinux, .ko, .o, executables, .debug files' })
+          .option('class', { alias: 'C', type: 'string', array: true, describe: 'only these types: NAME[,NAME...] or /REGEX/' })
+          .option('sizes', { type: 'boolean', default: false, describe: 'print name, size and number of holes per type (pahole --sizes)' })
+          .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
+          .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
+          .option('exclude', { alias: 'x', type: 'string', array: true, describe: 'leave out types whose name starts with PREFIX' })
+          .option('holes', { type: 'number', describe: 'only types with at least N holes' })
+          .option('expand', { alias: 'E', type: 'boolean', default: false, describe: 'expand nested types inline' })
+          .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
+          .option('cacheline-size', { type: 'number', default: 64, describe: 'cacheline size in bytes' })
+          .option('format', { choices: ['text', 'json', 'table'] as const, default: 'text' as const, describe: 'output format' })
+          .option('sort', { choices: SORT_FIELDS, describe: 'sort --format table by this field' })
+          .option('all-definitions', { type: 'boolean', default: false, describe: 'print every distinct definition of a name, not only the first' })
+          .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
+          .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every problem found in the debug info' })
+          .check((a) => {
+            if (a.structs && a.unions) throw new Error('--structs and --unions exclude each other');
+            if (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1) throw new Error('--cacheline-size takes a positive whole number');
+            if (a.holes !== undefined && (!Number.isInteger(a.holes) || a.holes < 0)) throw new Error('--holes takes a whole number');
+            for (const c of a.class ?? []) {
+              for (const item of String(c).split(',')) {
+                if (item.length > 2 && item.startsWith('/') && item.endsWith('/')) {
+                  try {
+                    new RegExp(item.slice(1, -1));
+                  } catch {
+                    throw new Error(`-C ${item}: not a valid regular expression`);
+                  }
+                }
+              }
+            }
+            return true;
+          }),
+      (a) => {
+        if (usageError !== undefined) return; // yargs still calls the handler after .fail()
+        code = runShow(
+          {
+            files: a.files as string[],
+            classes: a.class?.map(String),
+            sizes: a.sizes,
+            structs: a.structs,
+            unions: a.unions,
+            exclude: a.exclude?.map(String),
+            holes: a.holes,
+            expand: a.expand,
+            hex: a.hex,
+            cachelineSize: a['cacheline-size'],
+            format: a.format,
+            sort: a.sort as SortField | undefined,
+            allDefinitions: a['all-definitions'],
+            skipMissing: a['skip-missing'],
+            verbose: a.verbose,
+          },
+          out,
+        );
+      },
+    )
+    .strict()
+    .epilog(EPILOG)
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      usageError = msg || err?.message || 'invalid arguments';
+    })
+    .parseAsync();
+  if (usageError !== undefined) {
+    out.error(`${usageError} (try --help)`);
+    return 1;
+  }
+  (out as unknown as { flush?: () => void }).flush?.();
+  return code;
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    // a bug, not bad input: still one line, no stack trace unless asked for
+    process.stderr.write(`structscope: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (process.env.STRUCTSCOPE_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+    process.exitCode = 3;
+  },
+);

@@ -1,0 +1,65 @@
+import { writeSync } from 'node:fs';
+
+/** Where the CLI writes: stdout for results, stderr for messages and progress. */
+export interface Output {
+  write(text: string): void;
+  error(message: string): void;
+  warn(message: string): void;
+  /** Units read so far (drawn only on a terminal, for long runs). */
+  progress(done: number, total: number): void;
+  progressDone(): void;
+}
+
+/** Synchronous writes so large dumps are complete before the process exits, and EPIPE ends quietly. */
+export function processOutput(): Output {
+  const started = Date.now();
+  let drawn = false;
+  const tty = process.stderr.isTTY === true;
+  let buffered = '';
+  const flush = () => {
+    if (!buffered) return;
+    writeAll(1, buffered);
+    buffered = '';
+  };
+  return {
+    write(text) {
+      buffered += text;
+      if (buffered.length > 1 << 20) flush();
+    },
+    error(message) {
+      flush();
+      writeAll(2, `structscope: ${message}\n`);
+    },
+    warn(message) {
+      flush();
+      writeAll(2, `structscope: warning: ${message}\n`);
+    },
+    progress(done, total) {
+      if (!tty || Date.now() - started < 1000 || done % 16 !== 0) return;
+      drawn = true;
+      const width = 30;
+      const filled = Math.round((done / Math.max(1, total)) * width);
+      writeAll(2, `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} units`);
+    },
+    progressDone() {
+      if (drawn) writeAll(2, '\r\x1b[K');
+      drawn = false;
+    },
+    ...{ flush },
+  } as Output & { flush: () => void };
+}
+
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text);
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EPIPE') process.exit(0);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import type { LoadedFile } from '../model/table.js';
+import type { AggregateType } from '../model/types.js';
+import { analyzeLayout } from '../layout/analyze.js';
+import { jsonDocument, jsonFile, type JsonFile } from '../report/json.js';
+import { renderAllBlocks, renderSizes, renderType } from '../report/pahole.js';
+import { selectTypes, type Selection } from '../report/select.js';
+import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
+import { loadFile } from '../load/index.js';
+import { isStructscopeError } from '../util/errors.js';
+import type { Output } from './output.js';
+
+export interface ShowArgs extends Selection {
+  files: string[];
+  sizes: boolean;
+  holes?: number;
+  expand: boolean;
+  hex: boolean;
+  cachelineSize: number;
+  format: 'text' | 'json' | 'table';
+  sort?: SortField;
+  skipMissing: boolean;
+  verbose: boolean;
+}
+
+/** `structscope [show] FILE...`: returns the exit code (0 ok, 1 a -C name matched nothing, 2 unreadable input). */
+export function runShow(args: ShowArgs, out: Output): number {
+  let exit = 0;
+  const jsonFiles: JsonFile[] = [];
+  const many = args.files.length > 1;
+  for (const path of args.files) {
+    let file: LoadedFile;
+    try {
+      file = loadFile(path, { onUnit: out.progress });
+    } catch (e) {
+      if (!isStructscopeError(e)) throw e;
+      out.error(e.message);
+      exit = 2;
+      continue;
+    } finally {
+      out.progressDone();
+    }
+    if (args.verbose) for (const d of file.diagnostics) out.warn(`${path}: ${d.message}`);
+    else if (file.diagnostics.length) out.warn(`${path}: ${file.diagnostics.length} problem(s) in the debug info were skipped (--verbose lists them)`);
+
+    const sel = selectTypes(file.table, args);
+    let ids = sel.ids;
+    if (sel.missing.length && !args.skipMissing) {
+      out.error(`${path}: no type matches ${sel.missing.map((m) => `'${m}'`).join(', ')}`);
+      exit = Math.max(exit, 1);
+    }
+    const layoutOf = (id: number) => analyzeLayout(file.table, id, { cachelineSize: args.cachelineSize, addressSize: file.info.addressSize });
+    if (args.holes !== undefined) ids = ids.filter((id) => layoutOf(id).summary.holes >= args.holes!);
+
+    if (args.format === 'json') {
+      jsonFiles.push(jsonFile(file, ids, { cachelineSize: args.cachelineSize }));
+      continue;
+    }
+    if (many) out.write(`==> ${path} <==\n`);
+    if (args.format === 'table') {
+      const rows: OverviewRow[] = ids.map((id) => {
+        const t = file.table.get(id) as AggregateType;
+        return { name: t.name ?? '', kind: t.kind, summary: layoutOf(id).summary };
+      });
+      out.write(renderOverview(rows, args.sort) + '\n');
+      continue;
+    }
+    const opts = { cachelineSize: args.cachelineSize, hex: args.hex, expand: args.expand, addressSize: file.info.addressSize };
+    if (args.sizes) {
+      const names = new Set(ids.map((id) => (file.table.get(id) as AggregateType).name));
+      const lines = renderSizes(file.table, opts).split('\n');
+      for (const line of lines) if (line && names.has(line.slice(0, line.indexOf('\t')))) out.write(line + '\n');
+      continue;
+    }
+    const isDefault = !args.classes?.length && !args.structs && !args.unions && !args.exclude?.length && !args.allDefinitions;
+    if (isDefault && args.holes === undefined) {
+      for (const block of renderAllBlocks(file.table, opts)) out.write(block.text + '\n');
+    } else {
+      for (const id of ids) out.write(renderType(file.table, id, opts) + '\n');
+    }
+  }
+  if (args.format === 'json') out.write(JSON.stringify(jsonDocument(jsonFiles), null, 1) + '\n');
+  return exit;
+}
