@@ -1,0 +1,12 @@
+/** structscope's library API: load a file's types, analyse layouts, render them. */
+export { loadFile, type LoadOptions } from './load/index.js';
+export { TypeTable, type FileInfo, type LoadedFile, type Diagnostic } from './model/table.js';
+export * from './model/types.js';
+export { analyzeLayout } from './layout/analyze.js';
+export type { Layout, MemberLayout, Hole, LayoutSummary } from './layout/types.js';
+export { renderType, renderAll, renderAllBlocks, renderSizes, printableTypes, type PaholeOptions } from './report/pahole.js';
+export { selectTypes, type Selection } from './report/select.js';
+export { jsonFile, jsonDocument, SCHEMA_VERSION, type JsonDocument } from './report/json.js';
+export { abiForElf, abiByName, layoutForTarget, type Abi } from './layout/abi/index.js';
+export { inferAttributes, type InferResult } from './layout/abi/infer.js';
+export { StructscopeError, isStructscopeError, type ErrorCode } from './util/errors.js';
