@@ -77,6 +77,15 @@ export class UnitDies {
   constForm: Uint32Array;
   containingKind: Uint8Array;
   containing: Float64Array;
+  /**
+   * Member functions only (DW_TAG_subprogram children of aggregates; reset when such a DIE is
+   * decoded, stale for every other DIE): DW_AT_MIPS_linkage_name, DW_AT_inline and the evaluated
+   * DW_AT_vtable_elem_location (NaN when absent).
+   */
+  linkageKind: Uint8Array;
+  linkage: Float64Array;
+  inline: Float64Array;
+  vtableIndex: Float64Array;
   /** Type signatures referenced with DW_FORM_ref_sig8 (RefKind.Signature indexes this). */
   signatures: string[] = [];
 
@@ -111,6 +120,18 @@ export class UnitDies {
     this.constForm = new Uint32Array(capacity);
     this.containingKind = new Uint8Array(capacity);
     this.containing = new Float64Array(capacity);
+    this.linkageKind = new Uint8Array(capacity);
+    this.linkage = new Float64Array(capacity);
+    this.inline = new Float64Array(capacity);
+    this.vtableIndex = new Float64Array(capacity);
+  }
+
+  /** Clear the member-function columns of DIE i (called before decoding a member function). */
+  resetMethod(i: number): void {
+    this.linkageKind[i] = 0;
+    this.linkage[i] = NO;
+    this.inline[i] = NO;
+    this.vtableIndex[i] = NO;
   }
 
   /** Start a fresh unit, keeping the allocated arrays. */
@@ -202,6 +223,10 @@ export class UnitDies {
     cf.set(this.constForm);
     this.constForm = cf;
     this.containing = f64(this.containing);
+    this.linkageKind = u8(this.linkageKind);
+    this.linkage = f64(this.linkage);
+    this.inline = f64(this.inline);
+    this.vtableIndex = f64(this.vtableIndex);
     this.capacity = n;
   }
 

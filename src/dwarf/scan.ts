@@ -32,6 +32,14 @@ for (const t of [
   DW_TAG.atomic_type, DW_TAG.immutable_type, DW_TAG.variable, DW_TAG.packed_type, DW_TAG.generic_subrange,
 ]) WANTED[t] = 1;
 
+/** Aggregate tags: their DW_TAG_subprogram children (member functions) are decoded too. */
+const AGGREGATE = new Uint8Array(0x50);
+for (const t of [DW_TAG.structure_type, DW_TAG.class_type, DW_TAG.union_type, DW_TAG.interface_type]) AGGREGATE[t] = 1;
+
+function isAggregateTag(tag: number): boolean {
+  return tag < 0x50 && AGGREGATE[tag] === 1;
+}
+
 const MAX_DEPTH = 4096;
 
 /**
@@ -94,7 +102,9 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
     const aStart = abbrevs.attrStart[ai]!;
     const aEnd = aStart + abbrevs.attrCount[ai]!;
     const isRoot = i === 0;
-    if (!isRoot && (tag >= 0x50 || WANTED[tag] === 0)) {
+    // member functions: DW_TAG_subprogram directly inside a struct/class/union (never elsewhere)
+    const isMethod = tag === DW_TAG.subprogram && parent >= 0 && isAggregateTag(dies.tag[parent]!);
+    if (!isRoot && !isMethod && (tag >= 0x50 || WANTED[tag] === 0)) {
       // skip the attributes
       const fixed = fixedTotal[ai]!;
       if (fixed !== VARIABLE) p += fixed;
@@ -106,6 +116,7 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
         }
       }
     } else {
+      if (isMethod) dies.resetMethod(i);
       for (let j = aStart; j < aEnd; j++) {
         const at = abbrevs.attrName[j]!;
         let form = abbrevs.attrForm[j]!;
@@ -410,6 +421,21 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
             break;
           case DW_AT.virtuality:
             dies.virtuality[i] = v;
+            break;
+          case DW_AT.MIPS_linkage_name:
+            if (strKind !== StrKind.None) {
+              dies.linkageKind[i] = strKind;
+              dies.linkage[i] = v;
+            }
+            break;
+          case DW_AT.inline:
+            dies.inline[i] = v;
+            break;
+          case DW_AT.vtable_elem_location:
+            if (blockStart >= 0) {
+              const loc = evalLocation(b, blockStart, blockLen);
+              if (loc !== undefined) dies.vtableIndex[i] = loc;
+            } else if (refKind === RefKind.None && strKind === StrKind.None) dies.vtableIndex[i] = v;
             break;
           case DW_AT.const_value:
             dies.constValue[i] = v;

@@ -1,6 +1,6 @@
 import { StructscopeError } from '../util/errors.js';
 import { TypeTable, type Diagnostic } from '../model/table.js';
-import { VOID_TYPE, type AggregateType, type DeclLocation, type EnumType, type Enumerator, type Member, type Type, type TypeId } from '../model/types.js';
+import { VOID_TYPE, type AggregateType, type ClassChild, type DeclLocation, type EnumType, type Enumerator, type Member, type Method, type Type, type TypeId } from '../model/types.js';
 import { parseAbbrevTable, type AbbrevTable } from './abbrev.js';
 import { DW_FORM, DW_TAG, DW_UT } from './constants.js';
 import { DieFlag, RefKind, StrKind, UnitDies } from './dies.js';
@@ -178,9 +178,11 @@ class Converter {
         size,
         declaration,
         members: [],
-        origin: { die: dies.offset[i]! },
+        origin: { die: dies.offset[i]!, unit: u.header.offset },
       };
       if (name !== undefined) a.name = name;
+      if (dies.parent[i] !== 0) a.topLevel = false;
+      if (u.root.language !== undefined) a.language = u.root.language;
       const align = finite(dies.alignment[i]!);
       if (align !== undefined) a.alignment = align;
       t = a;
@@ -213,23 +215,110 @@ class Converter {
       if (dies.typeKind[i]) (t as EnumType).underlying = this.typeRef(u, i);
       return;
     }
+    const isUnion = dies.tag[i] === DW_TAG.union_type;
     const members: Member[] = [];
+    let hasOthers = false;
     for (let c = dies.firstChild[i]!; c >= 0; c = dies.nextSibling[c]!) {
       const tag = dies.tag[c]!;
-      if (tag !== DW_TAG.member && tag !== DW_TAG.inheritance) continue;
-      // static data members: DW_TAG_member with DW_AT_external/declaration (DWARF 4), DW_TAG_variable (DWARF 5)
-      if (tag === DW_TAG.member && (dies.has(DieFlag.External, c) || dies.has(DieFlag.Declaration, c))) continue;
-      members.push(this.member(u, c, tag === DW_TAG.inheritance));
+      if (tag !== DW_TAG.member && tag !== DW_TAG.inheritance) {
+        if (childKind(tag) !== ChildKind.None) hasOthers = true;
+        continue;
+      }
+      members.push(this.member(u, c, tag === DW_TAG.inheritance, isUnion));
     }
     (t as { members: Member[] }).members = members;
+    if (!hasOthers) return;
+    // every child in DIE order: members, nested types, member functions, static variables
+    const children: ClassChild[] = [];
+    let index = 0;
+    for (let c = dies.firstChild[i]!; c >= 0; c = dies.nextSibling[c]!) {
+      const tag = dies.tag[c]!;
+      if (tag === DW_TAG.member || tag === DW_TAG.inheritance) {
+        children.push({ kind: 'member', index: index++ });
+        continue;
+      }
+      switch (childKind(tag)) {
+        case ChildKind.Type:
+          children.push({ kind: 'type', type: this.convert(u, c) });
+          break;
+        case ChildKind.Method:
+          children.push({ kind: 'method', method: this.method(u, c) });
+          break;
+        case ChildKind.Variable: {
+          const v: ClassChild = {
+            kind: 'variable',
+            type: this.typeRef(u, c),
+            external: dies.has(DieFlag.External, c),
+            declaration: dies.has(DieFlag.Declaration, c),
+          };
+          const name = this.name(u, c);
+          if (name !== undefined) v.name = name;
+          children.push(v);
+          break;
+        }
+      }
+    }
+    (t as AggregateType).children = children;
   }
 
-  private member(u: ScannedUnit, c: number, isBase: boolean): Member {
+  /** A member function (DW_TAG_subprogram child of an aggregate). */
+  private method(u: ScannedUnit, c: number): Method {
+    const { dies } = u;
+    const params: TypeId[] = [];
+    const paramNames: (string | undefined)[] = [];
+    let named = false;
+    let variadic = false;
+    for (let p = dies.firstChild[c]!; p >= 0; p = dies.nextSibling[p]!) {
+      const pt = dies.tag[p]!;
+      if (pt === DW_TAG.formal_parameter) {
+        params.push(this.typeRef(u, p));
+        const pn = this.name(u, p);
+        if (pn !== undefined) named = true;
+        paramNames.push(pn);
+      } else if (pt === DW_TAG.unspecified_parameters) variadic = true;
+    }
+    const m: Method = { returnType: this.typeRef(u, c), params, variadic };
+    const name = this.name(u, c);
+    if (name !== undefined) m.name = name;
+    const lk = dies.linkageKind[c] as StrKind;
+    if (lk !== StrKind.None) {
+      const ln = this.strings.get(lk, dies.linkage[c]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
+      if (ln !== undefined) m.linkageName = ln;
+    }
+    if (named) m.paramNames = paramNames;
+    const virtuality = finite(dies.virtuality[c]!);
+    if (virtuality !== undefined) m.virtuality = virtuality;
+    const acc = finite(dies.accessibility[c]!);
+    if (acc !== undefined) m.accessibility = acc;
+    const inl = finite(dies.inline[c]!);
+    if (inl !== undefined) m.inline = inl;
+    const vt = finite(dies.vtableIndex[c]!);
+    if (vt !== undefined) m.vtableIndex = vt;
+    return m;
+  }
+
+  private member(u: ScannedUnit, c: number, isBase: boolean, inUnion: boolean): Member {
     const { dies } = u;
     const type = this.typeRef(u, c);
     const m: Member = { type, bitOffset: 0, byteSize: 0 };
     const name = this.name(u, c);
     if (name !== undefined) m.name = name;
+    if (
+      !isBase &&
+      !inUnion &&
+      Number.isNaN(dies.memberLocation[c]!) &&
+      Number.isNaN(dies.dataBitOffset[c]!) &&
+      !dies.has(DieFlag.LocationNotConstant, c)
+    ) {
+      // pahole: a member without a location outside a union is a static member (DWARF <= 4 C++)
+      m.isStatic = true;
+      m.byteSize = this.table.sizeOf(this.table.strip(type));
+      if (!Number.isNaN(dies.constValue[c]!)) m.constValue = this.constValue(u, c);
+      if (dies.has(DieFlag.Artificial, c)) m.artificial = true;
+      const acc = finite(dies.accessibility[c]!);
+      if (acc !== undefined) m.accessibility = acc;
+      return m;
+    }
     const bitSize = finite(dies.bitSize[c]!);
     const typeSize = this.table.sizeOf(this.table.strip(type));
     const loc = finite(dies.memberLocation[c]!) ?? 0;
@@ -528,6 +617,7 @@ class Converter {
     this.mix(dies.alignment[i]!);
     const declaration = dies.has(DieFlag.Declaration, i);
     this.mix(declaration ? 1 : 0);
+    this.mix(dies.parent[i] === 0 ? 1 : 2); // top level or nested (printed differently)
     if (declaration && dies.nameKind[i] !== StrKind.None) return;
     if (depth > 8) return;
     for (let c = dies.firstChild[i]!; c >= 0; c = dies.nextSibling[c]!) {
@@ -634,6 +724,32 @@ class Converter {
     }
     const name = u.fileNames[file];
     return name === undefined ? undefined : { file: name, line };
+  }
+}
+
+const enum ChildKind {
+  None,
+  Type,
+  Method,
+  Variable,
+}
+
+/** What a non-member child DIE of an aggregate becomes in AggregateType.children (template parameters: nothing). */
+function childKind(tag: number): ChildKind {
+  switch (tag) {
+    case DW_TAG.structure_type:
+    case DW_TAG.class_type:
+    case DW_TAG.union_type:
+    case DW_TAG.enumeration_type:
+    case DW_TAG.interface_type:
+    case DW_TAG.typedef:
+      return ChildKind.Type;
+    case DW_TAG.subprogram:
+      return ChildKind.Method;
+    case DW_TAG.variable:
+      return ChildKind.Variable;
+    default:
+      return ChildKind.None;
   }
 }
 

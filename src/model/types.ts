@@ -147,8 +147,10 @@ export interface AggregateType {
   /** DW_AT_language of the unit that defined the type (DW_LANG_*; 0x4 = C++98 changes spellings). */
   language?: number;
   /**
-   * C++ only: every child DIE of the class in DIE order (data members, bases, nested types,
-   * member functions, static variables), for pahole-compatible printing. Undefined for C.
+   * Every child DIE of the aggregate in DIE order (data members, bases, nested types, member
+   * functions, static variables), for pahole-compatible printing. Set only when the aggregate has
+   * non-member children (C++ classes; also C, where clang nests anonymous types in the struct DIE);
+   * undefined otherwise. Template parameters are left out.
    */
   children?: ClassChild[];
 }

@@ -25,13 +25,7 @@ interface Entry {
  * Fixtures whose parity is known to be incomplete, with the minimum number of identical blocks
  * (raise when fixed) and why. Everything else must be 100 % identical.
  */
-const KNOWN_GAPS: Record<string, { min: number; why: string }> = {
-  'layout-clang-dwarf5.o': { min: 42, why: 'loader does not fill AggregateType.children for C (clang nests anonymous type DIEs)' },
-  'layout-clang-dwarf4.o': { min: 42, why: 'loader does not fill AggregateType.children for C (clang nests anonymous type DIEs)' },
-  'inherit-cxx.o': { min: 6, why: 'loader does not fill AggregateType.topLevel/children (C++ methods, nested types, statics)' },
-  'inherit-clang-cxx.o': { min: 8, why: 'loader does not fill AggregateType.topLevel/children (C++ methods, nested types, statics)' },
-  'virtio_net.ko': { min: 683, why: 'loader reads DW_AT_upper_bound DW_FORM_data1 255 as -1 (char model[256] → [0])' },
-};
+const KNOWN_GAPS: Record<string, { min: number; why: string }> = {};
 
 const loadModule = async () => {
   const p = path.join(repoRoot, 'src/load/index.ts');
