@@ -3,31 +3,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fixturePath } from '../helpers/fixtures.js';
 
-export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
-
-export interface ManifestEntry {
-  file: string;
-  compiler: string;
-  flags: string;
-  arch: string;
-  endian: 'little' | 'big';
-  dwarf: number;
-  variant: string;
-  sameTypesAs: string | null;
-}
-
-/** fixtures/manifest.json; a missing manifest fails the test that asks for it. */
-export function manifest(): ManifestEntry[] {
-  const p = path.join(FIXTURES, 'manifest.json');
-  if (!fs.existsSync(p)) throw new Error(`missing ${p}: build the fixtures (fixtures/build.sh)`);
-  return JSON.parse(fs.readFileSync(p, 'utf8')) as ManifestEntry[];
-}
+export { fixtureManifest as manifest, type FixtureEntry as ManifestEntry } from '../helpers/fixtures.js';
 
 /** Absolute path of fixtures/bin/<name>; throws (fails the test) when the file is missing. */
 export function fixture(name: string): string {
-  const p = path.join(FIXTURES, 'bin', name);
+  const p = fixturePath(name);
   if (!fs.existsSync(p)) throw new Error(`missing fixture ${p}: build the fixtures (fixtures/build.sh)`);
   return p;
 }
