@@ -83,6 +83,15 @@ describe('structscope show (the built CLI)', () => {
     for (const line of holey) expect(Number(line.split('\t')[2])).toBeGreaterThanOrEqual(4);
   });
 
+  it('a name defined twice: -C prints the first, like pahole; --all-definitions prints both', () => {
+    const exe = fixturePath('dup-exe');
+    const golden = readExpected('dup-exe', 'pahole.txt')!;
+    const [first, second] = golden.split(/(?=^struct dup \{)/m).filter((b) => b.startsWith('struct dup {'));
+    const firstBlock = first!.slice(0, first!.indexOf('\n};\n') + 4);
+    expect(run(exe, '-C', 'dup').stdout).toBe(firstBlock);
+    expect(run(exe, '-C', 'dup', '--all-definitions').stdout).toBe(firstBlock + second);
+  });
+
   it('several files: each under a header naming it', () => {
     const r = run(PLAIN, KO, '-C', 'virtnet_info', '--skip-missing');
     expect(r.code).toBe(0);
