@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SORT_FIELDS, type SortField } from '../report/table.js';
 import { processOutput } from './output.js';
+import { runCheck } from './check.js';
 import { runShow } from './show.js';
 
 const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
@@ -69,6 +70,54 @@ export async function main(argv: string[]): Promise<number> {
             format: a.format,
             sort: a.sort as SortField | undefined,
             allDefinitions: a['all-definitions'],
+            skipMissing: a['skip-missing'],
+            verbose: a.verbose,
+          },
+          out,
+        );
+      },
+    )
+    .command(
+      'check <files..>',
+      "compare each layout with the ABI's rules: natural, explained by attributes, unexplained or unpredictable",
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'ELF files: vmlinux, .ko, .o, executables, .debug files' })
+          .option('class', { alias: 'C', type: 'string', array: true, describe: 'only these types: NAME[,NAME...] or /REGEX/' })
+          .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
+          .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
+          .option('exclude', { alias: 'x', type: 'string', array: true, describe: 'leave out types whose name starts with PREFIX' })
+          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
+          .option('all-definitions', { type: 'boolean', default: false, describe: 'check every distinct definition of a name, not only the first' })
+          .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
+          .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every problem found in the debug info' })
+          .epilog('Exit codes: 0 every layout natural or explained; 1 a layout is unexplained, a usage error, or a -C name matched nothing (unless --skip-missing); 2 a file could not be read or its machine has no ABI rules.')
+          .check((a) => {
+            if (a.structs && a.unions) throw new Error('--structs and --unions exclude each other');
+            for (const c of a.class ?? []) {
+              for (const item of String(c).split(',')) {
+                if (item.length > 2 && item.startsWith('/') && item.endsWith('/')) {
+                  try {
+                    new RegExp(item.slice(1, -1));
+                  } catch {
+                    throw new Error(`-C ${item}: not a valid regular expression`);
+                  }
+                }
+              }
+            }
+            return true;
+          }),
+      (a) => {
+        if (usageError !== undefined) return;
+        code = runCheck(
+          {
+            files: a.files as string[],
+            classes: a.class?.map(String),
+            structs: a.structs,
+            unions: a.unions,
+            exclude: a.exclude?.map(String),
+            allDefinitions: a['all-definitions'],
+            format: a.format,
             skipMissing: a['skip-missing'],
             verbose: a.verbose,
           },
