@@ -3,7 +3,7 @@ import type { AggregateType } from '../model/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
 import { jsonDocument, jsonFile, type JsonFile } from '../report/json.js';
 import { renderAllBlocks, renderSizes, renderType } from '../report/pahole.js';
-import { selectTypes, type Selection } from '../report/select.js';
+import { firstDefinitionsFound, selectTypes, type Selection } from '../report/select.js';
 import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
 import { loadFile } from '../load/index.js';
 import { isStructscopeError } from '../util/errors.js';
@@ -30,7 +30,9 @@ export function runShow(args: ShowArgs, out: Output): number {
   for (const path of args.files) {
     let file: LoadedFile;
     try {
-      file = loadFile(path, { onUnit: out.progress });
+      // -E needs the definitions of nested types, which may come later in the file
+      const stopAfterUnit = args.expand ? undefined : firstDefinitionsFound(args);
+      file = loadFile(path, { onUnit: out.progress, stopAfterUnit });
     } catch (e) {
       if (!isStructscopeError(e)) throw e;
       out.error(e.message);

@@ -16,11 +16,18 @@ export interface DwarfTypes {
   addressSize: number;
   diagnostics: Diagnostic[];
   unitCount: number;
+  /** True when stopAfterUnit ended reading before the last unit. */
+  partial: boolean;
 }
 
 export interface LoadOptions {
   /** Called after each unit, for progress reporting. */
   onUnit?: (done: number, total: number) => void;
+  /**
+   * Checked after each unit: true stops reading (the types seen so far are returned, and the
+   * result is marked partial). Lets `-C NAME` stop at the first definition, as pahole does.
+   */
+  stopAfterUnit?: (table: TypeTable) => boolean;
 }
 
 /** A scanned unit ready for conversion. */
@@ -85,6 +92,7 @@ class Converter {
     const dies = new UnitDies(4096);
     const total = this.units.length;
     let done = 0;
+    let stoppedEarly = false;
     for (const header of this.units) {
       this.versions.add(header.version);
       if (header.unitType === DW_UT.type || header.unitType === DW_UT.split_type) {
@@ -102,6 +110,10 @@ class Converter {
       }
       this.foreign.clear();
       opts.onUnit?.(++done, total);
+      if (opts.stopAfterUnit?.(this.table)) {
+        stoppedEarly = done < total;
+        break;
+      }
     }
     for (const tu of this.typeUnits) this.versions.add(tu.header.version);
     return {
@@ -110,6 +122,7 @@ class Converter {
       addressSize: this.addressSize || 8,
       diagnostics: this.diagnostics,
       unitCount: this.units.length + (this.sec.types ? this.typeUnits.length : 0),
+      partial: stoppedEarly,
     };
   }
 

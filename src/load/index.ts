@@ -40,7 +40,7 @@ export function loadFile(path: string, opts: LoadOptions = {}): LoadedFile {
     };
     const buildId = elf.buildId();
     if (buildId) info.buildId = buildId;
-    return { info, table: dwarf.table, diagnostics: dwarf.diagnostics };
+    return { info, table: dwarf.table, diagnostics: dwarf.diagnostics, partial: dwarf.partial };
   } catch (e) {
     if (e instanceof StructscopeError) throw e.withFile(path);
     throw e;

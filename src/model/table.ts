@@ -129,4 +129,6 @@ export interface LoadedFile {
   info: FileInfo;
   table: TypeTable;
   diagnostics: Diagnostic[];
+  /** Reading stopped early (LoadOptions.stopAfterUnit): later units were not read. */
+  partial?: boolean;
 }

@@ -91,3 +91,19 @@ function allNamedDefinitions(table: TypeTable): TypeId[] {
     return isAggregate(t) && !t.declaration && t.name !== undefined;
   });
 }
+
+/**
+ * When every -C item is an exact name and only the first definition is wanted, reading can stop
+ * as soon as each name has a complete top-level definition: later units cannot change the output.
+ * Undefined when the whole file must be read.
+ */
+export function firstDefinitionsFound(sel: Selection): ((table: TypeTable) => boolean) | undefined {
+  if (!sel.classes?.length || sel.allDefinitions) return undefined;
+  const names = parseClassPatterns(sel.classes).map((m) => m.pattern);
+  if (names.some((n) => n.length > 2 && n.startsWith('/') && n.endsWith('/'))) return undefined;
+  const kinds = sel.unions ? (['union'] as const) : sel.structs ? (['struct', 'class'] as const) : (['struct', 'union', 'class'] as const);
+  return (table) =>
+    names.every((n) =>
+      kinds.some((k) => table.definitionsOf(k, n).some((id) => (table.get(id) as AggregateType).topLevel !== false)),
+    );
+}
