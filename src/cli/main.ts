@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SORT_FIELDS, type SortField } from '../report/table.js';
 import { processOutput } from './output.js';
@@ -7,6 +7,34 @@ import { runCheck } from './check.js';
 import { runShow } from './show.js';
 
 const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
+
+/** The options show and check share: which files, which types, how to report problems. */
+function withSelection<T>(y: Argv<T>) {
+  return y
+    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'ELF files: vmlinux, .ko, .o, executables, .debug files' })
+    .option('class', { alias: 'C', type: 'string', array: true, describe: 'only these types: NAME[,NAME...] or /REGEX/' })
+    .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
+    .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
+    .option('exclude', { alias: 'x', type: 'string', array: true, describe: 'leave out types whose name starts with PREFIX' })
+    .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every problem found in the debug info' });
+}
+
+/** Usage errors in the shared options (thrown for yargs .check()). */
+function checkSelection(a: { structs: boolean; unions: boolean; class?: (string | number)[] }): void {
+  if (a.structs && a.unions) throw new Error('--structs and --unions exclude each other');
+  for (const c of a.class ?? []) {
+    for (const item of String(c).split(',')) {
+      if (item.length > 2 && item.startsWith('/') && item.endsWith('/')) {
+        try {
+          new RegExp(item.slice(1, -1));
+        } catch {
+          throw new Error(`-C ${item}: not a valid regular expression`);
+        }
+      }
+    }
+  }
+}
 
 /** Parse arguments and run; returns the exit code. The only module that touches process. */
 export async function main(argv: string[]): Promise<number> {
@@ -20,13 +48,8 @@ export async function main(argv: string[]): Promise<number> {
       ['show <files..>', '$0 <files..>'],
       'print struct layouts (the default command)',
       (y) =>
-        y
-          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'ELF files: vmlinux, .ko, .o, executables, .debug files' })
-          .option('class', { alias: 'C', type: 'string', array: true, describe: 'only these types: NAME[,NAME...] or /REGEX/' })
+        withSelection(y)
           .option('sizes', { type: 'boolean', default: false, describe: 'print name, size and number of holes per type (pahole --sizes)' })
-          .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
-          .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
-          .option('exclude', { alias: 'x', type: 'string', array: true, describe: 'leave out types whose name starts with PREFIX' })
           .option('holes', { type: 'number', describe: 'only types with at least N holes' })
           .option('expand', { alias: 'E', type: 'boolean', default: false, describe: 'expand nested types inline' })
           .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
@@ -34,23 +57,10 @@ export async function main(argv: string[]): Promise<number> {
           .option('format', { choices: ['text', 'json', 'table'] as const, default: 'text' as const, describe: 'output format' })
           .option('sort', { choices: SORT_FIELDS, describe: 'sort --format table by this field' })
           .option('all-definitions', { type: 'boolean', default: false, describe: 'print every distinct definition of a name, not only the first' })
-          .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
-          .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every problem found in the debug info' })
           .check((a) => {
-            if (a.structs && a.unions) throw new Error('--structs and --unions exclude each other');
             if (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1) throw new Error('--cacheline-size takes a positive whole number');
             if (a.holes !== undefined && (!Number.isInteger(a.holes) || a.holes < 0)) throw new Error('--holes takes a whole number');
-            for (const c of a.class ?? []) {
-              for (const item of String(c).split(',')) {
-                if (item.length > 2 && item.startsWith('/') && item.endsWith('/')) {
-                  try {
-                    new RegExp(item.slice(1, -1));
-                  } catch {
-                    throw new Error(`-C ${item}: not a valid regular expression`);
-                  }
-                }
-              }
-            }
+            checkSelection(a);
             return true;
           }),
       (a) => {
@@ -81,30 +91,12 @@ export async function main(argv: string[]): Promise<number> {
       'check <files..>',
       "compare each layout with the ABI's rules: natural, explained by attributes, unexplained or unpredictable",
       (y) =>
-        y
-          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'ELF files: vmlinux, .ko, .o, executables, .debug files' })
-          .option('class', { alias: 'C', type: 'string', array: true, describe: 'only these types: NAME[,NAME...] or /REGEX/' })
-          .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
-          .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
-          .option('exclude', { alias: 'x', type: 'string', array: true, describe: 'leave out types whose name starts with PREFIX' })
+        withSelection(y)
           .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
           .option('all-definitions', { type: 'boolean', default: false, describe: 'check every distinct definition of a name, not only the first' })
-          .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
-          .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every problem found in the debug info' })
           .epilog('Exit codes: 0 every layout natural or explained; 1 a layout is unexplained, a usage error, or a -C name matched nothing (unless --skip-missing); 2 a file could not be read or its machine has no ABI rules.')
           .check((a) => {
-            if (a.structs && a.unions) throw new Error('--structs and --unions exclude each other');
-            for (const c of a.class ?? []) {
-              for (const item of String(c).split(',')) {
-                if (item.length > 2 && item.startsWith('/') && item.endsWith('/')) {
-                  try {
-                    new RegExp(item.slice(1, -1));
-                  } catch {
-                    throw new Error(`-C ${item}: not a valid regular expression`);
-                  }
-                }
-              }
-            }
+            checkSelection(a);
             return true;
           }),
       (a) => {

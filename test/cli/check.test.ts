@@ -1,25 +1,18 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { run, schemaValidator } from '../helpers/cli.js';
 import { ABIS, inferAll, type InferResult } from '../../src/layout/abi/index.js';
 import { checkDocument, checkExitCode, checkFile, checkType, renderCheckText } from '../../src/report/check.js';
-import { fixturePath, repoRoot } from '../helpers/fixtures.js';
+import { fixturePath } from '../helpers/fixtures.js';
 import { DW_ATE, TB } from '../report/builder.js';
 
-const CLI = join(repoRoot, 'dist/cli/main.js');
 const KO = fixturePath('virtio_net.ko');
 const PLAIN = fixturePath('layout-plain.o');
 
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
-const schema = JSON.parse(readFileSync(join(repoRoot, 'schema/check.schema.json'), 'utf8'));
-const validate = new Ajv2020({ allErrors: true }).compile(schema);
+const validate = schemaValidator('check');
 const TOTALS = /^(\d+) types?: (\d+) natural, (\d+) explained, (\d+) unexplained, (\d+) unpredictable \(ABI (\S+)\)$/;
 
 function totalsLine(stdout: string): RegExpMatchArray {

@@ -1,21 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { run, schemaValidator } from '../helpers/cli.js';
 import { fixtureManifest, fixturePath, readExpected, repoRoot } from '../helpers/fixtures.js';
 
-const CLI = join(repoRoot, 'dist/cli/main.js');
 const KO = fixturePath('virtio_net.ko');
 const PLAIN = fixturePath('layout-plain.o');
 
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
-const schema = JSON.parse(readFileSync(join(repoRoot, 'schema/show.schema.json'), 'utf8'));
-const validate = new Ajv2020({ allErrors: true }).compile(schema);
+const validate = schemaValidator('show');
 
 /** pahole's blocks of a golden dump, keyed by their first line. */
 function goldenBlock(base: string, header: string): string {

@@ -1,0 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { repoRoot } from './fixtures.js';
+
+/** The built CLI (`npm test` builds it first). */
+export const CLI = join(repoRoot, 'dist/cli/main.js');
+
+/** Run the CLI with arguments; exit code and both streams. */
+export function run(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A validator for one of the shipped JSON Schemas (schema/NAME.schema.json). */
+export function schemaValidator(name: 'show' | 'check') {
+  const schema = JSON.parse(readFileSync(join(repoRoot, `schema/${name}.schema.json`), 'utf8'));
+  return new Ajv2020({ allErrors: true }).compile(schema);
+}
