@@ -50,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         withSelection(y)
           .option('sizes', { type: 'boolean', default: false, describe: 'print name, size and number of holes per type (pahole --sizes)' })
+          .option('packable', { alias: 'P', type: 'boolean', default: false, describe: 'types that reordering can shrink: name, size, packed size, savings (pahole --packable)' })
           .option('holes', { type: 'number', describe: 'only types with at least N holes' })
           .option('expand', { alias: 'E', type: 'boolean', default: false, describe: 'expand nested types inline' })
           .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
@@ -70,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
             files: a.files as string[],
             classes: a.class?.map(String),
             sizes: a.sizes,
+            packable: a.packable,
             structs: a.structs,
             unions: a.unions,
             exclude: a.exclude?.map(String),

@@ -3,6 +3,7 @@ import type { AggregateType } from '../model/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
 import { jsonDocument, jsonFile, type JsonFile } from '../report/json.js';
 import { renderAllBlocks, renderSizes, renderType } from '../report/pahole.js';
+import { renderPackable } from '../report/packable.js';
 import { firstDefinitionsFound, selectTypes, type Selection } from '../report/select.js';
 import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
 import { loadFile } from '../load/index.js';
@@ -12,6 +13,7 @@ import type { Output } from './output.js';
 export interface ShowArgs extends Selection {
   files: string[];
   sizes: boolean;
+  packable: boolean;
   holes?: number;
   expand: boolean;
   hex: boolean;
@@ -67,6 +69,10 @@ export function runShow(args: ShowArgs, out: Output): number {
       continue;
     }
     const opts = { cachelineSize: args.cachelineSize, hex: args.hex, expand: args.expand, addressSize: file.info.addressSize };
+    if (args.packable) {
+      out.write(renderPackable(file.table, ids, file.info.addressSize));
+      continue;
+    }
     if (args.sizes) {
       const names = new Set(ids.map((id) => (file.table.get(id) as AggregateType).name));
       const lines = renderSizes(file.table, opts).split('\n');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, schemaValidator } from '../helpers/cli.js';
@@ -58,6 +59,15 @@ describe('structscope show (the built CLI)', () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(15);
+  });
+
+  it('--packable agrees with pahole --packable, and combines with -C', () => {
+    for (const base of ['virtio_net.ko', 'layout-plain.o', 'layout-i386.o']) {
+      const golden = readFileSync(join(repoRoot, 'fixtures/expected', `${base}.packable.txt`), 'utf8');
+      expect(run(fixturePath(base), '--packable').stdout, base).toBe(golden);
+    }
+    const one = run(KO, '--packable', '-C', 'virtnet_info').stdout;
+    expect(one).toMatch(/^virtnet_info\t304\t\d+\t\d+\n$/);
   });
 
   it('--structs, --unions, --exclude and --holes filter', () => {
