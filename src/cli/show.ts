@@ -4,6 +4,7 @@ import { analyzeLayout } from '../layout/analyze.js';
 import { jsonDocument, jsonFile, type JsonFile } from '../report/json.js';
 import { renderAllBlocks, renderSizes, renderType } from '../report/pahole.js';
 import { renderPackable } from '../report/packable.js';
+import { paholePackable } from '../layout/pahole-reorganize.js';
 import { firstDefinitionsFound, selectTypes, type Selection } from '../report/select.js';
 import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
 import { loadFile } from '../load/index.js';
@@ -63,7 +64,8 @@ export function runShow(args: ShowArgs, out: Output): number {
     if (args.format === 'table') {
       const rows: OverviewRow[] = ids.map((id) => {
         const t = file.table.get(id) as AggregateType;
-        return { name: t.name ?? '', kind: t.kind, summary: layoutOf(id).summary };
+        const packed = paholePackable(file.table, id, file.info.addressSize);
+        return { name: t.name ?? '', kind: t.kind, summary: layoutOf(id).summary, savings: packed ? packed.size - packed.newSize : 0 };
       });
       out.write(renderOverview(rows, args.sort) + '\n');
       continue;

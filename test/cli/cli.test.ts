@@ -123,6 +123,10 @@ describe('structscope show (the built CLI)', () => {
     const rows = r.stdout.split('\n').filter((l) => l.includes('struct '));
     expect(rows[0]).toContain('virtnet_info');
     expect(rows.length).toBe(4);
+    // the savings column is pahole --packable's: virtnet_info 304 -> 288
+    expect(rows[0]!.split('│').map((c) => c.trim()).filter(Boolean).at(-1)).toBe('16');
+    const bySavings = run(KO, '-C', '/^virtnet_/', '--format', 'table', '--sort', 'savings').stdout.split('\n').filter((l) => l.includes('struct '));
+    expect(bySavings[0]).toContain('virtnet_info');
   });
 
   it('errors: one line, no stack trace, exit 2 for unreadable input and 1 for usage', () => {
