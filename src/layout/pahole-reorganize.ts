@@ -6,7 +6,7 @@
  */
 import type { TypeTable } from '../model/table.js';
 import type { AggregateType, TypeId } from '../model/types.js';
-import { findHoles, isStructLike, i32, u16, u32, u8, type MemberRec } from './pahole-rules.js';
+import { findHoles, isStructLike, scanHoles, u16, u32, type MemberRec } from './pahole-rules.js';
 
 /** The clone pahole reorganizes: its tag list (members and inheritance entries) and class fields. */
 interface Clone {
@@ -22,69 +22,12 @@ const MAX_RESTARTS = 100000;
 /** tag__is_class_member(): DW_TAG_member (statics included), not DW_TAG_inheritance. */
 const isDataMember = (m: MemberRec): boolean => m.role !== 'base';
 
-/**
- * class__find_holes() on the mutable records. findHoles() recomputes offsets from the model's
- * Members, but reorganizing changes byte_offset/bit_offset independently, so the same loop runs
- * here on the records themselves.
- */
+/** class__find_holes() again on the moved records (reorganizing changes their offsets in place). */
 function recalcHoles(c: Clone): void {
-  let curBitfieldEnd = u32(c.size * 8);
-  let curBitfieldSize = 0;
-  let lastSeenBit = 0;
-  let inBitfield = false;
-  let last: MemberRec | undefined;
-  let nrHoles = 0;
-  c.bitPadding = 0;
-  for (const pos of c.list) {
-    if (pos.skipped) continue;
-    pos.hole = 0;
-    pos.bitHole = 0;
-    const bitStart = u32(pos.bitOffset);
-    const bitEnd = u32(bitStart + (pos.bitfieldSize ? pos.bitfieldSize : pos.byteSize * 8));
-    let bitHoles = 0;
-    let byteHoles = 0;
-    if (inBitfield) {
-      const bitfieldEnd = Math.min(bitStart, curBitfieldEnd);
-      bitHoles = i32(bitfieldEnd - lastSeenBit);
-      lastSeenBit = u32(bitfieldEnd);
-    }
-    if (pos.bitfieldSize) {
-      const alignedStart = u32(pos.byteOffset * 8);
-      if (lastSeenBit < alignedStart && alignedStart <= bitStart) {
-        byteHoles = i32(pos.byteOffset - Math.floor(lastSeenBit / 8));
-        lastSeenBit = alignedStart;
-      }
-      bitHoles = i32(bitHoles + (bitStart - lastSeenBit));
-    } else {
-      byteHoles = i32(Math.floor(bitStart / 8) - Math.floor(lastSeenBit / 8));
-    }
-    lastSeenBit = bitEnd;
-    if (pos.bitfieldSize) {
-      inBitfield = true;
-      if (bitEnd > curBitfieldEnd || pos.bitSize > curBitfieldSize) {
-        curBitfieldSize = pos.bitSize;
-        curBitfieldEnd = u32(pos.byteOffset * 8 + curBitfieldSize);
-        if (bitEnd > curBitfieldEnd) curBitfieldEnd = u32(curBitfieldEnd + curBitfieldSize);
-      }
-    } else {
-      inBitfield = false;
-      curBitfieldSize = 0;
-      curBitfieldEnd = bitEnd;
-    }
-    if (last) {
-      last.hole = u16(byteHoles);
-      last.bitHole = u8(bitHoles);
-    }
-    if (byteHoles) nrHoles++;
-    last = pos;
-  }
-  if (inBitfield) {
-    const bitfieldEnd = Math.min(c.size * 8, curBitfieldEnd);
-    c.bitPadding = u8(bitfieldEnd - lastSeenBit);
-    lastSeenBit = u32(bitfieldEnd);
-  }
-  c.padding = u16(c.size - Math.floor(lastSeenBit / 8));
-  c.nrHoles = u8(nrHoles);
+  const r = scanHoles(c.list, c.size, true);
+  c.bitPadding = r.bitPadding;
+  c.padding = r.padding;
+  c.nrHoles = r.nrHoles;
 }
 
 /** type__last_member(): the last DW_TAG_member. */

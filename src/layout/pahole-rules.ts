@@ -172,9 +172,18 @@ export function memberRec(table: TypeTable, m: Member, index: number, addressSiz
 /** class__find_holes() for a struct/class (unions have no holes in pahole). */
 export function findHoles(table: TypeTable, t: AggregateType, addressSize: number): HolesResult {
   const members = t.members.map((m, i) => memberRec(table, m, i, addressSize));
+  if (t.kind === 'union') return { members, preHole: 0, preBitHole: 0, nrHoles: 0, nrBitHoles: 0, padding: 0, bitPadding: 0, rawPadding: 0 };
+  return scanHoles(members, t.size, false);
+}
+
+/**
+ * The hole scan of class__find_holes() over member records, setting each record's `hole` and
+ * `bitHole` in place. `narrow` stores them at pahole's class_member widths (uint16/uint8), as the
+ * reorganizer needs; otherwise they keep their sign for printing.
+ */
+export function scanHoles(members: MemberRec[], structSize: number, narrow: boolean): HolesResult {
   const res: HolesResult = { members, preHole: 0, preBitHole: 0, nrHoles: 0, nrBitHoles: 0, padding: 0, bitPadding: 0, rawPadding: 0 };
-  if (t.kind === 'union') return res;
-  const size = u32(t.size);
+  const size = u32(structSize);
   let curBitfieldEnd = u32(size * 8);
   let curBitfieldSize = 0;
   let lastSeenBit = 0;
@@ -184,6 +193,8 @@ export function findHoles(table: TypeTable, t: AggregateType, addressSize: numbe
   let nrBitHoles = 0;
   for (const pos of members) {
     if (pos.skipped) continue;
+    pos.hole = 0;
+    pos.bitHole = 0;
     const bitStart = u32(pos.bitOffset);
     const bitEnd = u32(bitStart + (pos.bitfieldSize ? pos.bitfieldSize : pos.byteSize * 8));
     let bitHoles = 0;
@@ -217,8 +228,8 @@ export function findHoles(table: TypeTable, t: AggregateType, addressSize: numbe
       curBitfieldEnd = bitEnd;
     }
     if (last) {
-      last.hole = byteHoles;
-      last.bitHole = bitHoles;
+      last.hole = narrow ? u16(byteHoles) : byteHoles;
+      last.bitHole = narrow ? u8(bitHoles) : bitHoles;
     } else {
       res.preHole = byteHoles;
       res.preBitHole = bitHoles;
