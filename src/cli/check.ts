@@ -1,10 +1,8 @@
-import type { LoadedFile } from '../model/table.js';
 import type { AggregateType } from '../model/types.js';
 import { abiForElf, inferAll, type InferResult } from '../layout/abi/index.js';
 import { checkDocument, checkExitCode, checkFile, checkType, renderCheckText, type CheckFile } from '../report/check.js';
-import { selectTypes, type Selection } from '../report/select.js';
-import { loadFile } from '../load/index.js';
-import { isStructscopeError } from '../util/errors.js';
+import type { Selection } from '../report/select.js';
+import { loadSelected } from './load-selected.js';
 import type { Output } from './output.js';
 
 export interface CheckArgs extends Selection {
@@ -23,19 +21,12 @@ export function runCheck(args: CheckArgs, out: Output): number {
   const files: CheckFile[] = [];
   const many = args.files.length > 1;
   for (const path of args.files) {
-    let file: LoadedFile;
-    try {
-      file = loadFile(path, { onUnit: out.progress });
-    } catch (e) {
-      if (!isStructscopeError(e)) throw e;
-      out.error(e.message);
+    const loaded = loadSelected(path, args, out);
+    if (!loaded) {
       exit = 2;
       continue;
-    } finally {
-      out.progressDone();
     }
-    if (args.verbose) for (const d of file.diagnostics) out.warn(`${path}: ${d.message}`);
-    else if (file.diagnostics.length) out.warn(`${path}: ${file.diagnostics.length} problem(s) in the debug info were skipped (--verbose lists them)`);
+    const { file } = loaded;
 
     const { info } = file;
     const abi = abiForElf(info.machine, info.elfClass, info.littleEndian, info.flags);
@@ -45,13 +36,9 @@ export function runCheck(args: CheckArgs, out: Output): number {
       continue;
     }
 
-    const sel = selectTypes(file.table, args);
-    if (sel.missing.length && !args.skipMissing) {
-      out.error(`${path}: no type matches ${sel.missing.map((m) => `'${m}'`).join(', ')}`);
-      exit = Math.max(exit, 1);
-    }
+    exit = Math.max(exit, loaded.exit);
     const results = inferAll(file.table, abi, { dwarfVersions: info.dwarfVersions });
-    const types = sel.ids.map((id) => {
+    const types = loaded.ids.map((id) => {
       const t = file.table.get(id) as AggregateType;
       const r: InferResult = results.get(id) ?? {
         id,

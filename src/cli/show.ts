@@ -1,14 +1,12 @@
-import type { LoadedFile } from '../model/table.js';
 import type { AggregateType } from '../model/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
 import { jsonDocument, jsonFile, type JsonFile } from '../report/json.js';
 import { renderAllBlocks, renderSizes, renderType } from '../report/pahole.js';
 import { renderPackable } from '../report/packable.js';
 import { paholePackable } from '../layout/pahole-reorganize.js';
-import { firstDefinitionsFound, selectTypes, type Selection } from '../report/select.js';
+import { firstDefinitionsFound, type Selection } from '../report/select.js';
+import { loadSelected } from './load-selected.js';
 import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
-import { loadFile } from '../load/index.js';
-import { isStructscopeError } from '../util/errors.js';
 import type { Output } from './output.js';
 
 export interface ShowArgs extends Selection {
@@ -31,28 +29,16 @@ export function runShow(args: ShowArgs, out: Output): number {
   const jsonFiles: JsonFile[] = [];
   const many = args.files.length > 1;
   for (const path of args.files) {
-    let file: LoadedFile;
-    try {
-      // -E needs the definitions of nested types, which may come later in the file
-      const stopAfterUnit = args.expand ? undefined : firstDefinitionsFound(args);
-      file = loadFile(path, { onUnit: out.progress, stopAfterUnit });
-    } catch (e) {
-      if (!isStructscopeError(e)) throw e;
-      out.error(e.message);
+    // -E needs the definitions of nested types, which may come later in the file
+    const stopAfterUnit = args.expand ? undefined : firstDefinitionsFound(args);
+    const loaded = loadSelected(path, args, out, { stopAfterUnit });
+    if (!loaded) {
       exit = 2;
       continue;
-    } finally {
-      out.progressDone();
     }
-    if (args.verbose) for (const d of file.diagnostics) out.warn(`${path}: ${d.message}`);
-    else if (file.diagnostics.length) out.warn(`${path}: ${file.diagnostics.length} problem(s) in the debug info were skipped (--verbose lists them)`);
-
-    const sel = selectTypes(file.table, args);
-    let ids = sel.ids;
-    if (sel.missing.length && !args.skipMissing) {
-      out.error(`${path}: no type matches ${sel.missing.map((m) => `'${m}'`).join(', ')}`);
-      exit = Math.max(exit, 1);
-    }
+    const { file } = loaded;
+    let { ids } = loaded;
+    exit = Math.max(exit, loaded.exit);
     const layoutOf = (id: number) => analyzeLayout(file.table, id, { cachelineSize: args.cachelineSize, addressSize: file.info.addressSize });
     if (args.holes !== undefined) ids = ids.filter((id) => layoutOf(id).summary.holes >= args.holes!);
 

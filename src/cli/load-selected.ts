@@ -1,0 +1,38 @@
+import { loadFile, type LoadOptions } from '../load/index.js';
+import type { LoadedFile } from '../model/table.js';
+import type { TypeId } from '../model/types.js';
+import { selectTypes, type Selection } from '../report/select.js';
+import { isStructscopeError } from '../util/errors.js';
+import type { Output } from './output.js';
+
+export interface SelectedFile {
+  file: LoadedFile;
+  ids: TypeId[];
+  /** 0, or 1 when a -C name matched nothing (and --skip-missing was not given). */
+  exit: 0 | 1;
+}
+
+/**
+ * What show and check do first for each file: load it (reporting an unreadable file as one line),
+ * report skipped problems, and select the types. Undefined when the file could not be read (exit 2).
+ */
+export function loadSelected(path: string, sel: Selection & { skipMissing: boolean; verbose: boolean }, out: Output, opts: LoadOptions = {}): SelectedFile | undefined {
+  let file: LoadedFile;
+  try {
+    file = loadFile(path, { ...opts, onUnit: out.progress });
+  } catch (e) {
+    if (!isStructscopeError(e)) throw e;
+    out.error(e.message);
+    return undefined;
+  } finally {
+    out.progressDone();
+  }
+  if (sel.verbose) for (const d of file.diagnostics) out.warn(`${path}: ${d.message}`);
+  else if (file.diagnostics.length) out.warn(`${path}: ${file.diagnostics.length} problem(s) in the debug info were skipped (--verbose lists them)`);
+  const { ids, missing } = selectTypes(file.table, sel);
+  if (missing.length && !sel.skipMissing) {
+    out.error(`${path}: no type matches ${missing.map((m) => `'${m}'`).join(', ')}`);
+    return { file, ids, exit: 1 };
+  }
+  return { file, ids, exit: 0 };
+}
