@@ -7,17 +7,12 @@ import type { StrKind } from './dies.js';
 const DW_LNCT_path = 1;
 const DW_LNCT_directory_index = 2;
 
-export interface LineStrings {
-  str?: SectionBytes;
-  lineStr?: SectionBytes;
-}
-
 /**
  * The file names of a line-number program header, indexed the way DW_AT_decl_file counts:
  * DWARF 5 from 0, older versions from 1 (index 0 then holds undefined).
  * Directory parts are joined so the names are as specific as the header allows.
  */
-export function readLineFileNames(line: SectionBytes, offset: number, littleEndian: boolean, strings: LineStrings, readString: (kind: StrKind, v: number) => string | undefined): (string | undefined)[] {
+export function readLineFileNames(line: SectionBytes, offset: number, littleEndian: boolean, readString: (kind: StrKind, v: number) => string | undefined): (string | undefined)[] {
   const r = new Reader(line.bytes, littleEndian, line.name, line.fileOffset);
   r.seek(offset);
   let length = r.u32();
@@ -81,7 +76,6 @@ export function readLineFileNames(line: SectionBytes, offset: number, littleEndi
   };
   const dirs = readEntries().map((d) => d.path ?? '');
   for (const f of readEntries()) files.push(f.path === undefined ? undefined : joinPath(dirs[f.dir ?? 0] ?? '', f.path));
-  void strings;
   return files;
 }
 

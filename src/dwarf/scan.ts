@@ -43,7 +43,10 @@ function isAggregateTag(tag: number): boolean {
 const MAX_DEPTH = 4096;
 
 /**
- * Decode every DIE of `unit` into `dies` (reset first). Returns the unit DIE's attributes.
+ * Decode every DIE of `unit` into `dies` (reset first). This is the hot loop of the whole tool:
+ * LEB128 and fixed-width reads are written out inline on a local index rather than through a
+ * Reader, because a helper would have to return both value and position (an allocation per value).
+ * Returns the unit DIE's attributes.
  * Throws StructscopeError naming the section offset when the unit is malformed.
  */
 export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTable, dies: UnitDies, littleEndian: boolean): UnitRoot {

@@ -2,9 +2,10 @@ import { cstringAt } from '../util/reader.js';
 import { StrKind } from './dies.js';
 import type { SectionBytes } from './sections.js';
 
-/** Resolves string attributes to JavaScript strings, interning by section offset. */
+/** Resolves string attributes to JavaScript strings, interning by section and offset. */
 export class StringResolver {
-  private readonly cache = [new Map<number, string>(), new Map<number, string>(), new Map<number, string>(), new Map<number, string>()];
+  /** One cache per string section (.debug_str, .debug_line_str, a unit's own section for inline strings). */
+  private readonly caches = new WeakMap<Uint8Array, Map<number, string>>();
 
   constructor(
     private readonly str: SectionBytes | undefined,
@@ -21,28 +22,20 @@ export class StringResolver {
    * Undefined when the reference is out of range.
    */
   get(kind: StrKind, value: number, inline: Uint8Array, strOffsetsBase: number, offsetSize: number): string | undefined {
-    switch (kind) {
-      case StrKind.Strp:
-        return this.interned(0, this.str?.bytes, value);
-      case StrKind.LineStrp:
-        return this.interned(1, this.lineStr?.bytes, value);
-      case StrKind.StrpAlt:
-        return this.interned(3, this.altStr?.bytes, value);
-      case StrKind.Inline:
-        return this.interned(2, inline, value);
-      case StrKind.Strx: {
-        const so = this.strOffsets?.bytes;
-        if (!so) return undefined;
-        const at = strOffsetsBase + value * offsetSize;
-        if (at + offsetSize > so.length) return undefined;
-        let off = 0;
-        if (this.littleEndian) for (let k = offsetSize - 1; k >= 0; k--) off = off * 256 + so[at + k]!;
-        else for (let k = 0; k < offsetSize; k++) off = off * 256 + so[at + k]!;
-        return this.interned(0, this.str?.bytes, off);
-      }
-      default:
-        return undefined;
+    const loc = this.locate(kind, value, inline, strOffsetsBase, offsetSize);
+    if (!loc) return undefined;
+    let cache = this.caches.get(loc.bytes);
+    if (!cache) {
+      cache = new Map();
+      this.caches.set(loc.bytes, cache);
     }
+    let s = cache.get(loc.offset);
+    if (s === undefined) {
+      s = cstringAt(loc.bytes, loc.offset);
+      if (s === undefined) return undefined;
+      cache.set(loc.offset, s);
+    }
+    return s;
   }
 
   /** Where the bytes of a string live, without decoding it (for hashing). */
@@ -78,18 +71,5 @@ export class StringResolver {
     }
     if (!bytes || offset >= bytes.length) return undefined;
     return { bytes, offset };
-  }
-
-  private interned(slot: number, bytes: Uint8Array | undefined, offset: number): string | undefined {
-    if (!bytes) return undefined;
-    const m = this.cache[slot]!;
-    let s = m.get(offset);
-    if (s === undefined) {
-      s = cstringAt(bytes, offset);
-      if (s === undefined) return undefined;
-      // inline strings are keyed by position in their section, which is per-file: still unique
-      m.set(offset, s);
-    }
-    return s;
   }
 }

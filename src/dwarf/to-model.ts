@@ -726,7 +726,7 @@ class Converter {
       const stmt = u.root.stmtList;
       if (stmt !== undefined && this.sec.line) {
         try {
-          u.fileNames = readLineFileNames(this.sec.line, stmt, this.le, {}, (kind, v) =>
+          u.fileNames = readLineFileNames(this.sec.line, stmt, this.le, (kind, v) =>
             this.strings.get(kind, v, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize),
           );
         } catch (e) {
