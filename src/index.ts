@@ -1,6 +1,6 @@
 /** structscope's library API: load a file's types, analyse layouts, render them. */
-export { loadFile, type LoadOptions } from './load/index.js';
-export { TypeTable, type FileInfo, type LoadedFile, type Diagnostic } from './model/table.js';
+export { loadFile, type LoadOptions, type FileLoadOptions } from './load/index.js';
+export { TypeTable, type FileInfo, type LoadedFile, type Diagnostic, type IndexUse } from './model/table.js';
 export * from './model/types.js';
 export { analyzeLayout } from './layout/analyze.js';
 export type { Layout, MemberLayout, Hole, LayoutSummary } from './layout/types.js';

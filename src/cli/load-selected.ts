@@ -1,4 +1,6 @@
-import { loadFile, type LoadOptions } from '../load/index.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadFile, type FileLoadOptions } from '../load/index.js';
 import type { LoadedFile } from '../model/table.js';
 import type { TypeId } from '../model/types.js';
 import { selectTypes, type Selection } from '../report/select.js';
@@ -16,7 +18,7 @@ export interface SelectedFile {
  * What show and check do first for each file: load it (reporting an unreadable file as one line),
  * report skipped problems, and select the types. Undefined when the file could not be read (exit 2).
  */
-export function loadSelected(path: string, sel: Selection & { skipMissing: boolean; verbose: boolean }, out: Output, opts: LoadOptions = {}): SelectedFile | undefined {
+export function loadSelected(path: string, sel: Selection & { skipMissing: boolean; verbose: boolean }, out: Output, opts: FileLoadOptions = {}): SelectedFile | undefined {
   let file: LoadedFile;
   try {
     file = loadFile(path, { ...opts, onUnit: out.progress });
@@ -27,6 +29,10 @@ export function loadSelected(path: string, sel: Selection & { skipMissing: boole
   } finally {
     out.progressDone();
   }
+  if (file.index) {
+    if (sel.verbose) out.warn(`${path}: type index ${file.index.state}: ${file.index.path}`);
+    if (file.index.state === 'missing' && opts.cacheDir !== undefined) buildIndexInBackground(opts.cacheDir, path);
+  }
   if (sel.verbose) for (const d of file.diagnostics) out.warn(`${path}: ${d.message}`);
   else if (file.diagnostics.length) out.warn(`${path}: ${file.diagnostics.length} problem(s) in the debug info were skipped (--verbose lists them)`);
   const { ids, missing } = selectTypes(file.table, sel);
@@ -35,4 +41,15 @@ export function loadSelected(path: string, sel: Selection & { skipMissing: boole
     return { file, ids, exit: 1 };
   }
   return { file, ids, exit: 0 };
+}
+
+/** Start a detached process that reads the whole file and writes its type index (build-index.ts). */
+function buildIndexInBackground(cacheDir: string, path: string): void {
+  if (process.env.STRUCTSCOPE_INDEX_BACKGROUND === '0') return;
+  try {
+    const script = fileURLToPath(new URL('./build-index.js', import.meta.url));
+    spawn(process.execPath, [script, cacheDir, path], { detached: true, stdio: 'ignore' }).unref();
+  } catch {
+    // the index is an optimisation: no index, no harm
+  }
 }

@@ -5,6 +5,7 @@ import { SORT_FIELDS, type SortField } from '../report/table.js';
 import { processOutput } from './output.js';
 import { runCheck } from './check.js';
 import { runShow } from './show.js';
+import { cacheDirectory } from '../load/index-cache.js';
 
 const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
 
@@ -17,7 +18,8 @@ function withSelection<T>(y: Argv<T>) {
     .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
     .option('exclude', { alias: 'x', type: 'string', array: true, describe: 'leave out types whose name starts with PREFIX' })
     .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every problem found in the debug info' });
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every problem found in the debug info' })
+    .option('cache', { type: 'boolean', default: true, describe: 'use and keep type indexes in $STRUCTSCOPE_CACHE_DIR or ~/.cache/structscope (--no-cache: neither read nor write them)' });
 }
 
 /** Usage errors in the shared options (thrown for yargs .check()). */
@@ -84,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
             allDefinitions: a['all-definitions'],
             skipMissing: a['skip-missing'],
             verbose: a.verbose,
+            cacheDir: a.cache ? cacheDirectory() : undefined,
           },
           out,
         );

@@ -4,7 +4,7 @@ import { jsonDocument, jsonFile, type JsonFile } from '../report/json.js';
 import { renderAllBlocks, renderSizes, renderType } from '../report/pahole.js';
 import { renderPackable } from '../report/packable.js';
 import { paholePackable } from '../layout/pahole-reorganize.js';
-import { firstDefinitionsFound, type Selection } from '../report/select.js';
+import { exactClassNames, firstDefinitionsFound, type Selection } from '../report/select.js';
 import { loadSelected } from './load-selected.js';
 import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
 import type { Output } from './output.js';
@@ -21,6 +21,8 @@ export interface ShowArgs extends Selection {
   sort?: SortField;
   skipMissing: boolean;
   verbose: boolean;
+  /** Type index cache directory; undefined with --no-cache. */
+  cacheDir?: string;
 }
 
 /** `structscope [show] FILE...`: returns the exit code (0 ok, 1 a -C name matched nothing, 2 unreadable input). */
@@ -31,7 +33,9 @@ export function runShow(args: ShowArgs, out: Output): number {
   for (const path of args.files) {
     // -E needs the definitions of nested types, which may come later in the file
     const stopAfterUnit = args.expand ? undefined : firstDefinitionsFound(args);
-    const loaded = loadSelected(path, args, out, { stopAfterUnit });
+    // only units that name a wanted type can define it; -E also needs the nested types' units
+    const onlyNames = args.expand ? undefined : exactClassNames(args);
+    const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir });
     if (!loaded) {
       exit = 2;
       continue;

@@ -3,6 +3,7 @@ import { TypeTable, type Diagnostic } from '../model/table.js';
 import { VOID_TYPE, type AggregateType, type ClassChild, type DeclLocation, type EnumType, type Enumerator, type Member, type Method, type Type, type TypeId } from '../model/types.js';
 import { parseAbbrevTable, type AbbrevTable } from './abbrev.js';
 import { DW_FORM, DW_TAG, DW_UT } from './constants.js';
+import { candidateUnits, unitContaining } from './candidates.js';
 import { DieFlag, RefKind, StrKind, UnitDies } from './dies.js';
 import { readLineFileNames } from './line.js';
 import { scanUnit, type UnitRoot } from './scan.js';
@@ -16,8 +17,12 @@ export interface DwarfTypes {
   addressSize: number;
   diagnostics: Diagnostic[];
   unitCount: number;
-  /** True when stopAfterUnit ended reading before the last unit. */
+  /** True when stopAfterUnit ended reading before the last unit, or units were skipped. */
   partial: boolean;
+  /** [offset, end) of every unit of .debug_info. */
+  unitExtents: [number, number][];
+  /** Some DIE referred into another unit (ref_addr, type units): units cannot be read alone. */
+  crossUnitRefs: boolean;
 }
 
 export interface LoadOptions {
@@ -28,6 +33,13 @@ export interface LoadOptions {
    * result is marked partial). Lets `-C NAME` stop at the first definition, as pahole does.
    */
   stopAfterUnit?: (table: TypeTable) => boolean;
+  /**
+   * Only these type names are wanted: units that cannot define any of them (candidates.ts)
+   * are skipped without being decoded. The result is then partial.
+   */
+  onlyNames?: readonly string[];
+  /** Only the units at these .debug_info offsets are converted (from a type index). */
+  onlyUnits?: ReadonlySet<number>;
 }
 
 /** A scanned unit ready for conversion. */
@@ -68,6 +80,7 @@ class Converter {
   private readonly foreign = new Map<string, ScannedUnit>();
   private depth = 0;
   private unresolvedCount = 0;
+  private crossUnitRefs = false;
 
   constructor(private readonly sec: DwarfSections) {
     this.le = sec.littleEndian;
@@ -89,15 +102,16 @@ class Converter {
     for (const u of this.units) if (u.unitType === DW_UT.type || u.unitType === DW_UT.split_type) this.typeUnits.push({ header: u, section: info! });
     for (const tu of this.typeUnits) if (tu.header.typeSignature) this.signatures.set(tu.header.typeSignature, tu);
 
+    const wanted = opts.onlyUnits ?? (opts.onlyNames ? candidateUnits(this.sec, this.units, opts.onlyNames, this.typeUnits.length > 0) : undefined);
     const dies = new UnitDies(4096);
     const total = this.units.length;
     let done = 0;
-    let stoppedEarly = false;
+    let stoppedEarly = wanted !== undefined;
     for (const header of this.units) {
       this.versions.add(header.version);
-      if (header.unitType === DW_UT.type || header.unitType === DW_UT.split_type) {
+      if (header.unitType === DW_UT.type || header.unitType === DW_UT.split_type || (wanted && !wanted.has(header.offset))) {
         done++;
-        continue; // converted when referenced
+        continue; // type units are converted when referenced
       }
       const unit = this.scan(header, info!, dies);
       if (unit) {
@@ -111,7 +125,7 @@ class Converter {
       this.foreign.clear();
       opts.onUnit?.(++done, total);
       if (opts.stopAfterUnit?.(this.table)) {
-        stoppedEarly = done < total;
+        stoppedEarly ||= done < total;
         break;
       }
     }
@@ -123,6 +137,8 @@ class Converter {
       diagnostics: this.diagnostics,
       unitCount: this.units.length + (this.sec.types ? this.typeUnits.length : 0),
       partial: stoppedEarly,
+      unitExtents: this.units.map((u) => [u.offset, u.end]),
+      crossUnitRefs: this.crossUnitRefs || this.typeUnits.length > 0,
     };
   }
 
@@ -393,6 +409,7 @@ class Converter {
 
   /** Convert a DIE of another unit (DW_FORM_ref_addr, type units). */
   private foreignRef(section: SectionBytes, offset: number, knownUnit?: UnitHeader): TypeId {
+    this.crossUnitRefs = true;
     const header = knownUnit ?? this.unitAt(section, offset);
     if (!header) return this.unresolved(`reference 0x${offset.toString(16)} outside every unit`);
     const key = `${section.name}:${header.offset}`;
@@ -411,16 +428,7 @@ class Converter {
 
   private unitAt(section: SectionBytes, offset: number): UnitHeader | undefined {
     const list = section === this.sec.info ? this.units : this.typeUnits.filter((t) => t.section === section).map((t) => t.header);
-    let lo = 0;
-    let hi = list.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const h = list[mid]!;
-      if (offset < h.offset) hi = mid - 1;
-      else if (offset >= h.end) lo = mid + 1;
-      else return h;
-    }
-    return undefined;
+    return unitContaining(list, offset);
   }
 
   private unresolved(reason: string): TypeId {

@@ -8,7 +8,7 @@
  * debug sections stay right.
  */
 import { StructscopeError } from '../util/errors.js';
-import { ET, SHN, SHT } from './constants.js';
+import { ET, SHF, SHN, SHT } from './constants.js';
 import type { ElfFile, ElfSymbol, Section } from './elf.js';
 import { applyRelocations, parseRelocations, type RelocDiagnostic, type RelocSymbol } from './reloc.js';
 
@@ -184,4 +184,24 @@ function placedSymbols(elf: ElfFile, symtab: Section): readonly RelocSymbol[] {
   }
   c.placed.set(symtab.index, placed);
   return placed;
+}
+
+/**
+ * Debug section `name` with only `ranges` ([start, end) offsets in the section) read from the
+ * file; every other byte is zero. The buffer is allocated zero-filled, which the OS maps lazily,
+ * so a 170 MB .debug_info costs only the pages actually read. Possible only when the section is
+ * stored as it is (one part, uncompressed, not ET_REL); undefined otherwise.
+ */
+export function loadDebugSectionRanges(elf: ElfFile, name: string, ranges: readonly (readonly [number, number])[]): Uint8Array | undefined {
+  const parts = debugSectionParts(elf, name);
+  if (parts.length !== 1 || elf.header.type === ET.REL) return undefined;
+  const section = parts[0]!;
+  if (section.flags & SHF.COMPRESSED || section.name.startsWith('.zdebug')) return undefined;
+  const out = new Uint8Array(section.size);
+  for (const [start, end] of ranges) {
+    const s = Math.max(0, start);
+    const e = Math.min(section.size, end);
+    if (e > s) out.set(elf.readAt(section.fileOffset + s, e - s, section.name), s);
+  }
+  return out;
 }

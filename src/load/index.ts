@@ -1,10 +1,24 @@
 import { loadDwarfTypes, type LoadOptions } from '../dwarf/to-model.js';
 import type { DwarfSections, SectionBytes } from '../dwarf/sections.js';
-import { loadDebugSection, openElf, type ElfFile } from '../elf/index.js';
-import type { FileInfo, LoadedFile } from '../model/table.js';
+import { loadDebugSection, loadDebugSectionRanges, openElf, type ElfFile } from '../elf/index.js';
+import type { FileInfo, IndexUse, LoadedFile } from '../model/table.js';
 import { StructscopeError } from '../util/errors.js';
+import { indexKeyOf, indexPath, readIndex, writeIndex } from './index-cache.js';
+import { buildTypeIndex, unitsForNames, type TypeIndex } from './type-index.js';
 
 export type { LoadOptions };
+
+export interface FileLoadOptions extends LoadOptions {
+  /**
+   * Type index cache directory (index-cache.ts). With onlyNames, an index found there limits
+   * reading to the units that define those names; a complete load writes the index when it is
+   * missing. Undefined: no index is read or written.
+   */
+  cacheDir?: string;
+}
+
+/** Bytes of each unit's start read besides the wanted units, so every unit header parses. */
+const HEADER_BYTES = 64;
 
 /** The DWARF sections structscope reads, by their standard names. */
 const SECTION_NAMES = {
@@ -18,15 +32,24 @@ const SECTION_NAMES = {
 } as const;
 
 /** Open an ELF file, read its debug sections (decompressed, relocated) and convert its types. */
-export function loadFile(path: string, opts: LoadOptions = {}): LoadedFile {
+export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
   let elf: ElfFile | undefined;
   try {
     elf = openElf(path);
-    const sections = readDwarfSections(elf);
+    const buildId = elf.buildId();
+    const cache = opts.cacheDir !== undefined ? indexLocation(path, buildId, opts.cacheDir) : undefined;
+    const index = cache && opts.onlyNames ? readIndex(cache.file, cache.key) : undefined;
+    let onlyUnits: Set<number> | undefined;
+    let sections: DwarfSections | undefined;
+    if (index && opts.onlyNames) {
+      onlyUnits = unitsForNames(index, opts.onlyNames);
+      sections = readDwarfSections(elf, infoRanges(index, onlyUnits));
+    }
+    sections ??= readDwarfSections(elf);
     if (!sections.info && !sections.types) {
       throw new StructscopeError('NO_DEBUG_INFO', 'no DWARF debug info (.debug_info) in this file', { file: path });
     }
-    const dwarf = loadDwarfTypes(sections, opts);
+    const dwarf = loadDwarfTypes(sections, { ...opts, onlyUnits });
     const info: FileInfo = {
       path,
       machine: elf.header.machine,
@@ -38,9 +61,18 @@ export function loadFile(path: string, opts: LoadOptions = {}): LoadedFile {
       dwarfVersions: dwarf.dwarfVersions,
       filesRead: [path],
     };
-    const buildId = elf.buildId();
     if (buildId) info.buildId = buildId;
-    return { info, table: dwarf.table, diagnostics: dwarf.diagnostics, partial: dwarf.partial };
+    const loaded: LoadedFile = { info, table: dwarf.table, diagnostics: dwarf.diagnostics, partial: dwarf.partial };
+    if (cache) {
+      let state: IndexUse['state'];
+      if (index && onlyUnits) state = 'used';
+      else if (dwarf.partial) state = 'missing';
+      else if (dwarf.crossUnitRefs || !sections.info) state = 'unusable';
+      else if (readIndex(cache.file, cache.key)) state = 'present';
+      else state = writeIndex(cache.file, buildTypeIndex(cache.key, dwarf.table, dwarf.unitExtents)) ? 'written' : 'unusable';
+      loaded.index = { path: cache.file, state };
+    }
+    return loaded;
   } catch (e) {
     if (e instanceof StructscopeError) throw e.withFile(path);
     throw e;
@@ -49,10 +81,22 @@ export function loadFile(path: string, opts: LoadOptions = {}): LoadedFile {
   }
 }
 
-function readDwarfSections(elf: ElfFile): DwarfSections {
+function indexLocation(path: string, buildId: string | undefined, dir: string) {
+  const key = indexKeyOf(path, buildId);
+  return { key, file: indexPath(dir, path, key) };
+}
+
+/** The .debug_info byte ranges a load of `units` needs: their bytes and every unit's header. */
+function infoRanges(index: TypeIndex, units: ReadonlySet<number>): [number, number][] {
+  return index.units.map(([start, end]) => [start, units.has(start) ? end : Math.min(end, start + HEADER_BYTES)]);
+}
+
+/** Read the debug sections; with `infoRanges`, only those parts of .debug_info (when it is stored plainly). */
+function readDwarfSections(elf: ElfFile, infoRanges?: [number, number][]): DwarfSections {
   const out: DwarfSections = { littleEndian: elf.header.littleEndian };
   for (const [key, name] of Object.entries(SECTION_NAMES) as [keyof typeof SECTION_NAMES, string][]) {
-    const bytes = loadDebugSection(elf, name);
+    const sparse = key === 'info' && infoRanges ? loadDebugSectionRanges(elf, name, infoRanges) : undefined;
+    const bytes = sparse ?? loadDebugSection(elf, name);
     if (!bytes) continue;
     const section = elf.section(name) ?? elf.section(name.replace(/^\.debug_/, '.zdebug_'));
     const sb: SectionBytes = { name, bytes, fileOffset: section?.fileOffset ?? 0 };

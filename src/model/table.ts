@@ -129,6 +129,18 @@ export interface LoadedFile {
   info: FileInfo;
   table: TypeTable;
   diagnostics: Diagnostic[];
-  /** Reading stopped early (LoadOptions.stopAfterUnit): later units were not read. */
+  /** Reading stopped early (LoadOptions.stopAfterUnit) or skipped units: not every unit was read. */
   partial?: boolean;
+  /** What happened with the type index cache, when one was asked for. */
+  index?: IndexUse;
+}
+
+/**
+ * The type index cache for this load: `used` (only the indexed units were read), `written`
+ * (a complete load stored a new index), `present` (a complete load found it already there), `missing` (a partial load without an index),
+ * `unusable` (the file's units refer into each other, or the cache could not be written).
+ */
+export interface IndexUse {
+  path: string;
+  state: 'used' | 'written' | 'present' | 'missing' | 'unusable';
 }

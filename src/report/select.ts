@@ -92,15 +92,21 @@ function allNamedDefinitions(table: TypeTable): TypeId[] {
   });
 }
 
+/** The -C items when every one is an exact name (no /REGEX/); undefined otherwise. */
+export function exactClassNames(sel: Selection): string[] | undefined {
+  if (!sel.classes?.length) return undefined;
+  const names = parseClassPatterns(sel.classes).map((m) => m.pattern);
+  return names.some((n) => n.length > 2 && n.startsWith('/') && n.endsWith('/')) ? undefined : names;
+}
+
 /**
  * When every -C item is an exact name and only the first definition is wanted, reading can stop
  * as soon as each name has a complete top-level definition: later units cannot change the output.
  * Undefined when the whole file must be read.
  */
 export function firstDefinitionsFound(sel: Selection): ((table: TypeTable) => boolean) | undefined {
-  if (!sel.classes?.length || sel.allDefinitions) return undefined;
-  const names = parseClassPatterns(sel.classes).map((m) => m.pattern);
-  if (names.some((n) => n.length > 2 && n.startsWith('/') && n.endsWith('/'))) return undefined;
+  const names = sel.allDefinitions ? undefined : exactClassNames(sel);
+  if (!names) return undefined;
   const kinds = sel.unions ? (['union'] as const) : sel.structs ? (['struct', 'class'] as const) : (['struct', 'union', 'class'] as const);
   return (table) =>
     names.every((n) =>
