@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { availableParallelism } from 'node:os';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SORT_FIELDS, type SortField } from '../report/table.js';
@@ -38,6 +39,11 @@ function checkSelection(a: { structs: boolean; unions: boolean; class?: (string 
   }
 }
 
+/** One worker per core, up to 4 (more buys little: the merge and the output are serial). */
+function defaultJobs(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
 /** Parse arguments and run; returns the exit code. The only module that touches process. */
 export async function main(argv: string[]): Promise<number> {
   const out = processOutput();
@@ -60,15 +66,17 @@ export async function main(argv: string[]): Promise<number> {
           .option('format', { choices: ['text', 'json', 'table'] as const, default: 'text' as const, describe: 'output format' })
           .option('sort', { choices: SORT_FIELDS, describe: 'sort --format table by this field' })
           .option('all-definitions', { type: 'boolean', default: false, describe: 'print every distinct definition of a name, not only the first' })
+          .option('jobs', { alias: 'j', type: 'number', default: defaultJobs(), describe: 'worker threads for whole-file dumps of large files (1: none)' })
           .check((a) => {
+            if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a positive whole number');
             if (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1) throw new Error('--cacheline-size takes a positive whole number');
             if (a.holes !== undefined && (!Number.isInteger(a.holes) || a.holes < 0)) throw new Error('--holes takes a whole number');
             checkSelection(a);
             return true;
           }),
-      (a) => {
+      async (a) => {
         if (usageError !== undefined) return; // yargs still calls the handler after .fail()
-        code = runShow(
+        code = await runShow(
           {
             files: a.files as string[],
             classes: a.class?.map(String),
@@ -87,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
             skipMissing: a['skip-missing'],
             verbose: a.verbose,
             cacheDir: a.cache ? cacheDirectory() : undefined,
+            jobs: a.jobs,
           },
           out,
         );

@@ -6,6 +6,8 @@ import { renderPackable } from '../report/packable.js';
 import { paholePackable } from '../layout/pahole-reorganize.js';
 import { exactClassNames, firstDefinitionsFound, type Selection } from '../report/select.js';
 import { loadSelected } from './load-selected.js';
+import { parallelDump } from './parallel.js';
+import type { DumpMode } from '../report/dump.js';
 import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
 import type { Output } from './output.js';
 
@@ -23,14 +25,35 @@ export interface ShowArgs extends Selection {
   verbose: boolean;
   /** Type index cache directory; undefined with --no-cache. */
   cacheDir?: string;
+  /** Worker threads for whole-file dumps (1: none). */
+  jobs: number;
 }
 
 /** `structscope [show] FILE...`: returns the exit code (0 ok, 1 a -C name matched nothing, 2 unreadable input). */
-export function runShow(args: ShowArgs, out: Output): number {
+export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   let exit = 0;
   const jsonFiles: JsonFile[] = [];
   const many = args.files.length > 1;
+  const isDefault = !args.classes?.length && !args.structs && !args.unions && !args.exclude?.length && !args.allDefinitions && args.holes === undefined;
+  const dumpMode: DumpMode | undefined = !isDefault || args.packable ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
   for (const path of args.files) {
+    if (dumpMode) {
+      const opts = { cachelineSize: args.cachelineSize, hex: args.hex, expand: args.expand };
+      const dump = await parallelDump(path, dumpMode, opts, args.jobs, out.progress);
+      out.progressDone();
+      if (dump) {
+        if (dump.diagnostics.length) {
+          if (args.verbose) for (const d of dump.diagnostics) out.warn(`${path}: ${d}`);
+          else out.warn(`${path}: ${dump.diagnostics.length} problem(s) in the debug info were skipped (--verbose lists them)`);
+        }
+        if (dumpMode === 'json') jsonFiles.push({ ...dump.header!, types: dump.items.map((i) => i.json!) });
+        else {
+          if (many) out.write(`==> ${path} <==\n`);
+          for (const item of dump.items) out.write(item.text!);
+        }
+        continue;
+      }
+    }
     // -E needs the definitions of nested types, which may come later in the file
     const stopAfterUnit = args.expand ? undefined : firstDefinitionsFound(args);
     // only units that name a wanted type can define it; -E also needs the nested types' units
@@ -71,8 +94,7 @@ export function runShow(args: ShowArgs, out: Output): number {
       for (const line of lines) if (line && names.has(line.slice(0, line.indexOf('\t')))) out.write(line + '\n');
       continue;
     }
-    const isDefault = !args.classes?.length && !args.structs && !args.unions && !args.exclude?.length && !args.allDefinitions;
-    if (isDefault && args.holes === undefined) {
+    if (isDefault) {
       for (const block of renderAllBlocks(file.table, opts)) out.write(block.text + '\n');
     } else {
       for (const id of ids) out.write(renderType(file.table, id, opts) + '\n');

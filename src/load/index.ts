@@ -4,7 +4,7 @@ import { loadDebugSection, loadDebugSectionRanges, openElf, type ElfFile } from 
 import type { FileInfo, IndexUse, LoadedFile } from '../model/table.js';
 import { StructscopeError } from '../util/errors.js';
 import { indexKeyOf, indexPath, readIndex, writeIndex } from './index-cache.js';
-import { buildTypeIndex, unitsForNames, type TypeIndex } from './type-index.js';
+import { buildTypeIndex, unitsForNames } from './type-index.js';
 
 export type { LoadOptions };
 
@@ -15,6 +15,16 @@ export interface FileLoadOptions extends LoadOptions {
    * missing. Undefined: no index is read or written.
    */
   cacheDir?: string;
+  /**
+   * Convert only the units at `only`; `extents` lists every unit of .debug_info ([offset, end)),
+   * so that only those units' bytes (and all unit headers) are read from the file.
+   */
+  unitPlan?: UnitPlan;
+}
+
+export interface UnitPlan {
+  extents: readonly (readonly [number, number])[];
+  only: ReadonlySet<number>;
 }
 
 /** Bytes of each unit's start read besides the wanted units, so every unit header parses. */
@@ -39,13 +49,10 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
     const buildId = elf.buildId();
     const cache = opts.cacheDir !== undefined ? indexLocation(path, buildId, opts.cacheDir) : undefined;
     const index = cache && opts.onlyNames ? readIndex(cache.file, cache.key) : undefined;
-    let onlyUnits: Set<number> | undefined;
-    let sections: DwarfSections | undefined;
-    if (index && opts.onlyNames) {
-      onlyUnits = unitsForNames(index, opts.onlyNames);
-      sections = readDwarfSections(elf, infoRanges(index, onlyUnits));
-    }
-    sections ??= readDwarfSections(elf);
+    let plan = opts.unitPlan;
+    if (!plan && index && opts.onlyNames) plan = { extents: index.units, only: unitsForNames(index, opts.onlyNames) };
+    const onlyUnits = plan?.only;
+    const sections = readDwarfSections(elf, plan && infoRanges(plan));
     if (!sections.info && !sections.types) {
       throw new StructscopeError('NO_DEBUG_INFO', 'no DWARF debug info (.debug_info) in this file', { file: path });
     }
@@ -62,10 +69,10 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
       filesRead: [path],
     };
     if (buildId) info.buildId = buildId;
-    const loaded: LoadedFile = { info, table: dwarf.table, diagnostics: dwarf.diagnostics, partial: dwarf.partial };
+    const loaded: LoadedFile = { info, table: dwarf.table, diagnostics: dwarf.diagnostics, partial: dwarf.partial, crossUnitRefs: dwarf.crossUnitRefs };
     if (cache) {
       let state: IndexUse['state'];
-      if (index && onlyUnits) state = 'used';
+      if (index && onlyUnits && !opts.unitPlan) state = 'used';
       else if (dwarf.partial) state = 'missing';
       else if (dwarf.crossUnitRefs || !sections.info) state = 'unusable';
       else if (readIndex(cache.file, cache.key)) state = 'present';
@@ -87,8 +94,8 @@ function indexLocation(path: string, buildId: string | undefined, dir: string) {
 }
 
 /** The .debug_info byte ranges a load of `units` needs: their bytes and every unit's header. */
-function infoRanges(index: TypeIndex, units: ReadonlySet<number>): [number, number][] {
-  return index.units.map(([start, end]) => [start, units.has(start) ? end : Math.min(end, start + HEADER_BYTES)]);
+function infoRanges(plan: UnitPlan): [number, number][] {
+  return plan.extents.map(([start, end]) => [start, plan.only.has(start) ? end : Math.min(end, start + HEADER_BYTES)]);
 }
 
 /** Read the debug sections; with `infoRanges`, only those parts of .debug_info (when it is stored plainly). */

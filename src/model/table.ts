@@ -131,6 +131,8 @@ export interface LoadedFile {
   diagnostics: Diagnostic[];
   /** Reading stopped early (LoadOptions.stopAfterUnit) or skipped units: not every unit was read. */
   partial?: boolean;
+  /** Some DIE referred into another unit (ref_addr, type units): units cannot be read on their own. */
+  crossUnitRefs?: boolean;
   /** What happened with the type index cache, when one was asked for. */
   index?: IndexUse;
 }

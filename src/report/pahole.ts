@@ -613,7 +613,8 @@ export function renderType(table: TypeTable, id: TypeId, opts: PaholeOptions = {
 }
 
 /** pahole.c type__compare(): name, size, member count, member names, bit offsets, bit-field widths. */
-function dedupKey(t: AggregateType): string {
+/** What makes two definitions print the same (pahole prints one of them). */
+export function dedupKey(t: AggregateType): string {
   let key = `${t.name}\u0000${t.size}\u0000${t.members.filter((m) => !m.isStatic).length}`;
   for (const m of t.members) key += `\u0000${m.name ?? ''}\u0001${m.isStatic ? 0 : m.bitOffset}\u0001${m.bitSize ?? 0}`;
   return key;

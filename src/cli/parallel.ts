@@ -1,0 +1,56 @@
+/**
+ * A whole-file dump spread over worker threads: the units are split into runs of about equal
+ * bytes, each worker reads only its units (plus every unit header) and renders them, and the
+ * item lists are merged in unit order (report/dump.ts). Undefined means "do it in one piece":
+ * the file is small, not stored plainly, or its units refer into each other.
+ */
+import { Worker } from 'node:worker_threads';
+import { readUnitExtents, splitUnits } from '../load/unit-extents.js';
+import { mergeDumpItems, type DumpItem, type DumpMode, type DumpOptions } from '../report/dump.js';
+import type { JsonFile } from '../report/json.js';
+import type { WorkerMessage, WorkerTask } from './dump-worker.js';
+
+/** Below this much .debug_info, starting workers costs more than it saves. */
+const MIN_PARALLEL_BYTES = 32 << 20;
+
+export interface ParallelDump {
+  items: DumpItem[];
+  header?: JsonFile;
+  diagnostics: string[];
+}
+
+export async function parallelDump(
+  path: string,
+  mode: DumpMode,
+  opts: DumpOptions,
+  jobs: number,
+  progress?: (done: number, total: number) => void,
+  minBytes = MIN_PARALLEL_BYTES,
+): Promise<ParallelDump | undefined> {
+  if (jobs < 2) return undefined;
+  const extents = readUnitExtents(path);
+  if (!extents || extents.length < 2) return undefined;
+  const bytes = extents.reduce((n, [s, e]) => n + (e - s), 0);
+  if (bytes < minBytes) return undefined;
+  const chunks = splitUnits(extents, jobs);
+  let done = 0;
+  const results = await Promise.all(
+    chunks.map(
+      (units) =>
+        new Promise<Extract<WorkerMessage, { type: 'done' }>>((resolve) => {
+          const task: WorkerTask = { path, extents, units, mode, opts };
+          const w = new Worker(new URL('./dump-worker.js', import.meta.url), { workerData: task });
+          w.on('message', (m: WorkerMessage) => {
+            if (m.type === 'progress') progress?.((done += m.units), extents.length);
+            else if (m.type === 'done') resolve(m);
+            else resolve({ type: 'done', independent: false, items: [], diagnostics: [] }); // read in one piece: errors get reported there
+          });
+          w.on('error', () => resolve({ type: 'done', independent: false, items: [], diagnostics: [] }));
+        }),
+    ),
+  );
+  if (results.some((r) => !r.independent)) return undefined;
+  const header = results[0]?.header;
+  if (header) header.dwarfVersions = [...new Set(results.flatMap((r) => r.header?.dwarfVersions ?? []))].sort((a, b) => a - b);
+  return { items: mergeDumpItems(results.map((r) => r.items)), header, diagnostics: results.flatMap((r) => r.diagnostics) };
+}

@@ -1,0 +1,59 @@
+/**
+ * A whole-file dump (every printable type, as `structscope FILE`, `--sizes` or `--format json`
+ * print it) as a list of items keyed by what makes two definitions print the same. Each part of
+ * a file split between workers yields such a list; merging the lists in unit order and keeping
+ * the first item per key gives exactly the dump of the whole file.
+ */
+import type { LoadedFile } from '../model/table.js';
+import type { AggregateType } from '../model/types.js';
+import { jsonFile, type JsonFile, type JsonType } from './json.js';
+import { dedupKey, printableTypes, renderAllBlocks, renderSizes } from './pahole.js';
+
+export type DumpMode = 'text' | 'sizes' | 'json';
+
+export interface DumpOptions {
+  cachelineSize: number;
+  hex: boolean;
+  expand: boolean;
+}
+
+export interface DumpItem {
+  key: string;
+  /** Text modes: the item's output, newline included. */
+  text?: string;
+  /** JSON mode: the type's entry. */
+  json?: JsonType;
+}
+
+export function dumpItems(file: LoadedFile, mode: DumpMode, opts: DumpOptions): DumpItem[] {
+  const { table } = file;
+  const keyOf = (id: number) => dedupKey(table.get(id) as AggregateType);
+  const popts = { cachelineSize: opts.cachelineSize, hex: opts.hex, expand: opts.expand, addressSize: file.info.addressSize };
+  if (mode === 'text') return renderAllBlocks(table, popts).map((b) => ({ key: keyOf(b.id), text: b.text + '\n' }));
+  const ids = printableTypes(table);
+  if (mode === 'sizes') {
+    const lines = renderSizes(table, popts).split('\n');
+    return ids.map((id, i) => ({ key: keyOf(id), text: lines[i]! + '\n' }));
+  }
+  const types = jsonFile(file, ids, { cachelineSize: opts.cachelineSize }).types;
+  return ids.map((id, i) => ({ key: keyOf(id), json: types[i]! }));
+}
+
+/** The file-level part of a JSON dump (everything but the types). */
+export function jsonHeader(file: LoadedFile, opts: DumpOptions): JsonFile {
+  return jsonFile(file, [], { cachelineSize: opts.cachelineSize });
+}
+
+/** Concatenate item lists in order, keeping the first item of each key. */
+export function mergeDumpItems(lists: readonly DumpItem[][]): DumpItem[] {
+  const seen = new Set<string>();
+  const out: DumpItem[] = [];
+  for (const list of lists) {
+    for (const item of list) {
+      if (seen.has(item.key)) continue;
+      seen.add(item.key);
+      out.push(item);
+    }
+  }
+  return out;
+}
