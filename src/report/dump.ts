@@ -1,13 +1,14 @@
 /**
  * A whole-file dump (every printable type, as `structscope FILE`, `--sizes` or `--format json`
  * print it) as a list of items keyed by what makes two definitions print the same. Each part of
- * a file split between workers yields such a list; merging the lists in unit order and keeping
- * the first item per key gives exactly the dump of the whole file.
+ * a file split between workers yields such a list; merging the lists in unit order the way
+ * pahole drops repeated definitions gives exactly the dump of the whole file.
  */
 import type { LoadedFile } from '../model/table.js';
 import type { AggregateType } from '../model/types.js';
 import { jsonFile, type JsonFile, type JsonType } from './json.js';
-import { dedupKey, printableTypes, renderAllBlocks, renderSizes } from './pahole.js';
+import { printableTypes, renderAllBlocks, renderSizes } from './pahole.js';
+import { StructureTree, structureSignature, type StructureSignature } from './pahole-dedup.js';
 
 export type DumpMode = 'text' | 'sizes' | 'json';
 
@@ -18,7 +19,8 @@ export interface DumpOptions {
 }
 
 export interface DumpItem {
-  key: string;
+  /** What decides whether pahole prints this definition after others of the same name. */
+  key: StructureSignature;
   /** Text modes: the item's output, newline included. */
   text?: string;
   /** JSON mode: the type's entry. */
@@ -27,7 +29,7 @@ export interface DumpItem {
 
 export function dumpItems(file: LoadedFile, mode: DumpMode, opts: DumpOptions): DumpItem[] {
   const { table } = file;
-  const keyOf = (id: number) => dedupKey(table.get(id) as AggregateType);
+  const keyOf = (id: number) => structureSignature(table.get(id) as AggregateType);
   const popts = { cachelineSize: opts.cachelineSize, hex: opts.hex, expand: opts.expand, addressSize: file.info.addressSize };
   if (mode === 'text') return renderAllBlocks(table, popts).map((b) => ({ key: keyOf(b.id), text: b.text + '\n' }));
   const ids = printableTypes(table);
@@ -44,16 +46,10 @@ export function jsonHeader(file: LoadedFile, opts: DumpOptions): JsonFile {
   return jsonFile(file, [], { cachelineSize: opts.cachelineSize });
 }
 
-/** Concatenate item lists in order, keeping the first item of each key. */
+/** Concatenate item lists in order, keeping what pahole keeps (pahole-dedup.ts). */
 export function mergeDumpItems(lists: readonly DumpItem[][]): DumpItem[] {
-  const seen = new Set<string>();
+  const printed = new StructureTree();
   const out: DumpItem[] = [];
-  for (const list of lists) {
-    for (const item of list) {
-      if (seen.has(item.key)) continue;
-      seen.add(item.key);
-      out.push(item);
-    }
-  }
+  for (const list of lists) for (const item of list) if (printed.add(item.key)) out.push(item);
   return out;
 }

@@ -7,6 +7,7 @@
  * typedef__fprintf, class__fprintf_cacheline_boundary, type__fprintf_stats; and from pahole.c:
  * print_classes, class__filter, type__compare (deduplication), size_formatter.
  */
+import { StructureTree, structureSignature } from './pahole-dedup.js';
 import type { TypeTable } from '../model/table.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Member, type Type, type TypeId } from '../model/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
@@ -613,25 +614,14 @@ export function renderType(table: TypeTable, id: TypeId, opts: PaholeOptions = {
 }
 
 /** pahole.c type__compare(): name, size, member count, member names, bit offsets, bit-field widths. */
-/** What makes two definitions print the same (pahole prints one of them). */
-export function dedupKey(t: AggregateType): string {
-  let key = `${t.name}\u0000${t.size}\u0000${t.members.filter((m) => !m.isStatic).length}`;
-  for (const m of t.members) key += `\u0000${m.name ?? ''}\u0001${m.isStatic ? 0 : m.bitOffset}\u0001${m.bitSize ?? 0}`;
-  return key;
-}
-
-/** The types `pahole FILE` prints, in its order: named, top-level, complete structs/unions/classes, deduplicated. */
 export function printableTypes(table: TypeTable): TypeId[] {
-  const seen = new Set<string>();
+  const printed = new StructureTree();
   const out: TypeId[] = [];
   for (const id of table.definitions) {
     const t = table.get(id);
     if (!isAggregate(t)) continue;
     if (t.declaration || t.name === undefined || t.topLevel === false) continue;
-    const key = dedupKey(t);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(id);
+    if (printed.add(structureSignature(t))) out.push(id);
   }
   return out;
 }

@@ -45,9 +45,10 @@ describe('whole-file dumps split between worker threads', () => {
     });
   }
 
-  it('merging keeps the first item of each key, in order', () => {
-    const a = [{ key: 'x', text: '1' }, { key: 'y', text: '2' }];
-    const b = [{ key: 'y', text: '3' }, { key: 'z', text: '4' }];
+  it('merging keeps the first item of each definition, in order', () => {
+    const sig = (name: string) => ({ name, size: 4, count: 1, members: [['a', 0, 0]] as [string, number, number][] });
+    const a = [{ key: sig('x'), text: '1' }, { key: sig('y'), text: '2' }];
+    const b = [{ key: sig('y'), text: '3' }, { key: sig('z'), text: '4' }];
     expect(mergeDumpItems([a, b]).map((i) => i.text)).toEqual(['1', '2', '4']);
   });
 

@@ -1,0 +1,160 @@
+/**
+ * Which definitions pahole 1.24 prints when a name is defined more than once: it keeps a
+ * red-black tree of printed structures ordered by type__compare() (name, size, number of
+ * members, then per member name, bit offset and bit-field width) and skips a definition that
+ * the tree search finds "equal". Member names are compared only when both are present, so an
+ * anonymous member matches any name: the comparison is not a total order, and whether a
+ * definition counts as seen depends on the path the search takes through the tree. To print
+ * the same blocks, this is the same tree: same comparison, same insertion and rebalancing
+ * (Linux's rbtree, i.e. the textbook red-black insert), same insertion order.
+ */
+import type { AggregateType } from '../model/types.js';
+
+/** What type__compare() looks at. Plain data, so it can cross worker threads. */
+export interface StructureSignature {
+  name: string;
+  size: number;
+  /** Number of (non-static) members. */
+  count: number;
+  /** Per member: name (null when anonymous), bit offset, bit-field width (0 when not one). */
+  members: [string | null, number, number][];
+}
+
+export function structureSignature(t: AggregateType): StructureSignature {
+  return {
+    name: t.name ?? '',
+    size: t.size,
+    count: t.members.filter((m) => !m.isStatic).length,
+    members: t.members.map((m) => [m.name ?? null, m.isStatic ? 0 : m.bitOffset, m.bitSize ?? 0]),
+  };
+}
+
+/** strcmp on the UTF-8 bytes (equal to code unit order for the ASCII names C has). */
+function strcmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** pahole's type__compare(a, b): sign only matters. */
+export function compareStructures(a: StructureSignature, b: StructureSignature): number {
+  const byName = strcmp(a.name, b.name);
+  if (byName) return byName;
+  if (a.size !== b.size) return a.size - b.size;
+  if (a.count !== b.count) return a.count - b.count;
+  const n = Math.min(a.members.length, b.members.length);
+  for (let i = 0; i < n; i++) {
+    const [na, oa, wa] = a.members[i]!;
+    const [nb, ob, wb] = b.members[i]!;
+    if (na !== null && nb !== null) {
+      const c = strcmp(na, nb);
+      if (c) return c;
+    }
+    if (oa !== ob) return oa - ob;
+    if (wa !== wb) return wa - wb;
+  }
+  return 0;
+}
+
+interface Node {
+  sig: StructureSignature;
+  left: Node | null;
+  right: Node | null;
+  parent: Node | null;
+  red: boolean;
+}
+
+/** The set of structures pahole has printed. */
+export class StructureTree {
+  private root: Node | null = null;
+
+  /** Add a definition unless the search finds an equal one; true when added (pahole prints it). */
+  add(sig: StructureSignature): boolean {
+    let parent: Node | null = null;
+    let p = this.root;
+    let goLeft = false;
+    while (p) {
+      parent = p;
+      // pahole compares the tree's entry with the new one: type__compare(&str->class->type, …, &class->type, …)
+      const rc = compareStructures(p.sig, sig);
+      if (rc > 0) {
+        p = p.left;
+        goLeft = true;
+      } else if (rc < 0) {
+        p = p.right;
+        goLeft = false;
+      } else return false;
+    }
+    const node: Node = { sig, left: null, right: null, parent, red: true };
+    if (!parent) this.root = node;
+    else if (goLeft) parent.left = node;
+    else parent.right = node;
+    this.fixAfterInsert(node);
+    return true;
+  }
+
+  private fixAfterInsert(z: Node): void {
+    while (z.parent && z.parent.red) {
+      const parent: Node = z.parent;
+      const grand = parent.parent!;
+      if (parent === grand.left) {
+        const uncle = grand.right;
+        if (uncle && uncle.red) {
+          parent.red = false;
+          uncle.red = false;
+          grand.red = true;
+          z = grand;
+          continue;
+        }
+        if (z === parent.right) {
+          z = parent;
+          this.rotateLeft(z);
+        }
+        z.parent!.red = false;
+        grand.red = true;
+        this.rotateRight(grand);
+      } else {
+        const uncle = grand.left;
+        if (uncle && uncle.red) {
+          parent.red = false;
+          uncle.red = false;
+          grand.red = true;
+          z = grand;
+          continue;
+        }
+        if (z === parent.left) {
+          z = parent;
+          this.rotateRight(z);
+        }
+        z.parent!.red = false;
+        grand.red = true;
+        this.rotateLeft(grand);
+      }
+    }
+    this.root!.red = false;
+  }
+
+  private rotateLeft(x: Node): void {
+    const y = x.right!;
+    x.right = y.left;
+    if (y.left) y.left.parent = x;
+    this.replaceChild(x, y);
+    y.left = x;
+    x.parent = y;
+  }
+
+  private rotateRight(x: Node): void {
+    const y = x.left!;
+    x.left = y.right;
+    if (y.right) y.right.parent = x;
+    this.replaceChild(x, y);
+    y.right = x;
+    x.parent = y;
+  }
+
+  /** Put y where x was under x's parent. */
+  private replaceChild(x: Node, y: Node): void {
+    y.parent = x.parent;
+    if (!x.parent) this.root = y;
+    else if (x === x.parent.left) x.parent.left = y;
+    else x.parent.right = y;
+  }
+}
