@@ -6,7 +6,12 @@ import { debugSectionParts, ET, openElf, SHF } from '../elf/index.js';
 
 /** [offset, end) of every unit, or undefined when .debug_info is not stored plainly (compressed, ET_REL, split in parts, broken). */
 export function readUnitExtents(path: string): [number, number][] | undefined {
-  const elf = openElf(path);
+  let elf;
+  try {
+    elf = openElf(path);
+  } catch {
+    return undefined; // the reader in one piece reports it
+  }
   try {
     const parts = debugSectionParts(elf, '.debug_info');
     if (parts.length !== 1 || elf.header.type === ET.REL) return undefined;
