@@ -52,6 +52,8 @@ export interface JsonFile {
   endianness: 'little' | 'big';
   dwarfVersions: number[];
   buildId: string | null;
+  /** The cacheline size the layouts were computed with (absent in reports of older versions). */
+  cachelineSize?: number;
   types: JsonType[];
 }
 
@@ -74,6 +76,7 @@ export function jsonFile(file: LoadedFile, ids: TypeId[], opts: JsonOptions): Js
     endianness: file.info.littleEndian ? 'little' : 'big',
     dwarfVersions: file.info.dwarfVersions,
     buildId: file.info.buildId ?? null,
+    cachelineSize: opts.cachelineSize,
     types: ids.map((id) => {
       const layout = analyzeLayout(file.table, id, { cachelineSize: opts.cachelineSize, addressSize: file.info.addressSize });
       const t = file.table.get(id) as AggregateType;
