@@ -16,15 +16,19 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'dist/cli/main.js');
-const oldRoot = process.argv[2] ?? process.env.STRUCTSCOPE_DIFF_OLD ?? join(root, 'bench/cache/usr/lib/debug');
+// default old: what `npm run bench` extracts (6.1.0-47), here or in the main checkout
+const firstExisting = (...ps) => ps.find((p) => existsSync(p)) ?? ps[0];
+const oldRoot = process.argv[2] ?? process.env.STRUCTSCOPE_DIFF_OLD ?? firstExisting(join(root, 'bench/cache/usr/lib/debug'), '/work/main/bench/cache/usr/lib/debug');
 const newRoot = process.argv[3] ?? process.env.STRUCTSCOPE_DIFF_NEW ?? '/work/cache/kernels/6.1.0-57/usr/lib/debug';
 const MODULES = ['drivers/net/virtio_net.ko', 'drivers/net/ethernet/intel/e1000e/e1000e.ko', 'fs/ext4/ext4.ko', 'fs/xfs/xfs.ko'];
 
 function release(r) {
   const boot = join(r, 'boot');
-  if (!existsSync(boot)) throw new Error(`${r}: no boot/ (expected an extracted usr/lib/debug)`);
-  const v = readdirSync(boot).find((f) => f.startsWith('vmlinux-'));
-  if (!v) throw new Error(`${boot}: no vmlinux-*`);
+  const v = existsSync(boot) && readdirSync(boot).find((f) => f.startsWith('vmlinux-'));
+  if (!v) {
+    console.error(`bench/diff.mjs: ${r}: no boot/vmlinux-* (give the roots as arguments or STRUCTSCOPE_DIFF_OLD/NEW)`);
+    process.exit(2);
+  }
   return v.slice('vmlinux-'.length);
 }
 
