@@ -18,6 +18,7 @@ export interface FileFacts {
 
 export interface MemberFacts {
   name: string | null;
+  /** The C type, with array dimensions (`long int[6]`). */
   type: string;
   /** Byte offset (the storage unit's for bit-fields). */
   offset: number;
@@ -83,7 +84,9 @@ function typeFacts(t: JsonType): TypeFacts {
 }
 
 function memberFacts(m: JsonMember): MemberFacts {
-  const out: MemberFacts = { name: m.name, type: m.type, offset: m.offset, size: m.size, base: m.base === true };
+  // the array dimensions belong to the type: char[4] -> char[8] is a retype
+  const type = m.type + (m.arrayDims ?? []).map((d) => `[${d}]`).join('');
+  const out: MemberFacts = { name: m.name, type, offset: m.offset, size: m.size, base: m.base === true };
   if (m.bitSize !== undefined) {
     out.bitOffset = m.bitOffset;
     out.bitSize = m.bitSize;

@@ -156,7 +156,8 @@ export function renderFactsLayout(t: TypeFacts): string {
       const gap = start - end;
       out.push(gap % 8 === 0 ? `\t/* XXX ${gap / 8} bytes hole */` : `\t/* XXX ${gap} bits hole */`);
     }
-    const decl = `${m.type} ${m.name ?? ''}${m.bitSize !== undefined ? `:${m.bitSize}` : ''};`;
+    const [, base, dims] = m.type.match(/^(.*?)((?:\[\d+\])*)$/)!; // C puts array dimensions after the name
+    const decl = `${base} ${m.name ?? ''}${dims}${m.bitSize !== undefined ? `:${m.bitSize}` : ''};`;
     const where = m.bitSize !== undefined ? `${m.offset}:${m.bitOffset! - m.offset * 8}` : `${m.offset}`;
     out.push(`\t${decl.padEnd(48)} /* ${where.padStart(6)} ${String(m.size).padStart(5)} */`);
     end = Math.max(end, m.bitSize !== undefined ? start + m.bitSize : start + m.size * 8);

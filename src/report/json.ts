@@ -21,6 +21,8 @@ export interface JsonMember {
   bitSize?: number;
   alignment?: number;
   base?: boolean;
+  /** When the member is an array: its dimensions (0 for flexible or unknown), which `type` leaves out. */
+  arrayDims?: number[];
 }
 
 export interface JsonHole {
@@ -122,6 +124,8 @@ function jsonMember(file: LoadedFile, m: MemberLayout): JsonMember {
   }
   if (m.alignment !== undefined) out.alignment = m.alignment;
   if (m.role === 'base') out.base = true;
+  const t = file.table.get(m.type);
+  if (t.kind === 'array') out.arrayDims = t.dims.map((d) => d ?? 0);
   return out;
 }
 

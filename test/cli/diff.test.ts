@@ -168,6 +168,12 @@ describe('structscope diff: diff-v1.o -> diff-v2.o', () => {
     expect(t.members).toEqual([]);
   });
 
+  it('array dimensions are part of the member type', () => {
+    expect(doc.types.find((x) => x.name === 'grow')!.members[0]!.new).toMatchObject({ name: 'd', type: 'char[3]', size: 3 });
+    const r = run('diff', V1, V2, '-C', 'crossing', '--verbose');
+    expect(r.stdout).toMatch(/\tlong int w\[6\];/);
+  });
+
   it('the renamed member keeps its type and position', () => {
     const m = doc.types.find((x) => x.name === 'renamed')!.members[0]!;
     expect([m.old!.name, m.new!.name]).toEqual(['old_name', 'new_name']);
