@@ -7,6 +7,8 @@ import { processOutput } from './output.js';
 import { runCheck } from './check.js';
 import { runShow } from './show.js';
 import { cacheDirectory } from '../load/index-cache.js';
+import { runDiff } from './diff.js';
+import { FAIL_ON_KINDS, type FailOnKind } from '../diff/regressions.js';
 
 const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
 
@@ -42,6 +44,11 @@ function checkSelection(a: { structs: boolean; unions: boolean; class?: (string 
 /** One worker per core, up to 4 (more buys little: the merge and the output are serial). */
 function defaultJobs(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** `--fail-on size,holes --fail-on removed` → ['size', 'holes', 'removed']. */
+function failOnKinds(v: (string | number)[] | undefined): string[] {
+  return (v ?? []).flatMap((x) => String(x).split(',')).filter((x) => x !== '');
 }
 
 /** Parse arguments and run; returns the exit code. The only module that touches process. */
@@ -124,6 +131,49 @@ export async function main(argv: string[]): Promise<number> {
             exclude: a.exclude?.map(String),
             allDefinitions: a['all-definitions'],
             format: a.format,
+            skipMissing: a['skip-missing'],
+            verbose: a.verbose,
+          },
+          out,
+        );
+      },
+    )
+    .command(
+      'diff <old> <new>',
+      'compare the layouts of two builds (ELF files or saved show --format json reports); --fail-on gates CI',
+      (y) =>
+        y
+          .positional('old', { type: 'string', demandOption: true, describe: 'the old build: ELF file or show --format json report' })
+          .positional('new', { type: 'string', demandOption: true, describe: 'the new build: ELF file or show --format json report' })
+          .option('class', { alias: 'C', type: 'string', array: true, describe: 'only these types: NAME[,NAME...] or /REGEX/' })
+          .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
+          .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
+          .option('exclude', { alias: 'x', type: 'string', array: true, describe: 'leave out types whose name starts with PREFIX' })
+          .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
+          .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'print the layouts before and after, and every problem found in the debug info' })
+          .option('format', { choices: ['text', 'json', 'table'] as const, default: 'text' as const, describe: 'output format' })
+          .option('fail-on', { type: 'string', array: true, describe: `exit 1 when one of these regressions is present: ${FAIL_ON_KINDS.join(',')}` })
+          .option('cacheline-size', { type: 'number', default: 64, describe: 'cacheline size in bytes (a JSON report keeps its own)' })
+          .epilog('Exit codes: 0 no --fail-on regression; 1 a --fail-on regression, a usage error, or a -C name matched in neither input (unless --skip-missing); 2 an input could not be read.')
+          .check((a) => {
+            if (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1) throw new Error('--cacheline-size takes a positive whole number');
+            for (const k of failOnKinds(a['fail-on'])) if (!(FAIL_ON_KINDS as readonly string[]).includes(k)) throw new Error(`--fail-on ${k}: not one of ${FAIL_ON_KINDS.join(', ')}`);
+            checkSelection(a);
+            return true;
+          }),
+      (a) => {
+        if (usageError !== undefined) return;
+        code = runDiff(
+          {
+            old: a.old as string,
+            new: a.new as string,
+            classes: a.class?.map(String),
+            structs: a.structs,
+            unions: a.unions,
+            exclude: a.exclude?.map(String),
+            format: a.format,
+            failOn: failOnKinds(a['fail-on']) as FailOnKind[],
+            cachelineSize: a['cacheline-size'],
             skipMissing: a['skip-missing'],
             verbose: a.verbose,
           },

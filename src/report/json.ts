@@ -21,6 +21,8 @@ export interface JsonMember {
   bitSize?: number;
   alignment?: number;
   base?: boolean;
+  /** When the member is an array: its dimensions (0 for flexible or unknown), which `type` leaves out. */
+  arrayDims?: number[];
 }
 
 export interface JsonHole {
@@ -52,6 +54,8 @@ export interface JsonFile {
   endianness: 'little' | 'big';
   dwarfVersions: number[];
   buildId: string | null;
+  /** The cacheline size the layouts were computed with (absent in reports of older versions). */
+  cachelineSize?: number;
   types: JsonType[];
 }
 
@@ -74,6 +78,7 @@ export function jsonFile(file: LoadedFile, ids: TypeId[], opts: JsonOptions): Js
     endianness: file.info.littleEndian ? 'little' : 'big',
     dwarfVersions: file.info.dwarfVersions,
     buildId: file.info.buildId ?? null,
+    cachelineSize: opts.cachelineSize,
     types: ids.map((id) => {
       const layout = analyzeLayout(file.table, id, { cachelineSize: opts.cachelineSize, addressSize: file.info.addressSize });
       const t = file.table.get(id) as AggregateType;
@@ -119,6 +124,8 @@ function jsonMember(file: LoadedFile, m: MemberLayout): JsonMember {
   }
   if (m.alignment !== undefined) out.alignment = m.alignment;
   if (m.role === 'base') out.base = true;
+  const t = file.table.get(m.type);
+  if (t.kind === 'array') out.arrayDims = t.dims.map((d) => d ?? 0);
   return out;
 }
 

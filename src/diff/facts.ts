@@ -1,0 +1,95 @@
+/**
+ * A type's layout as diffable facts. Built from a show JSON document (JsonFile); an ELF file is first
+ * turned into the same JsonFile by report/json.ts, so an ELF and a JSON baseline of it give identical
+ * facts and therefore identical diffs. Pure.
+ */
+import type { JsonFile, JsonMember, JsonType } from '../report/json.js';
+
+export interface FileFacts {
+  path: string;
+  /** What the input was: an ELF file or a `show --format json` report. */
+  format: 'elf' | 'json';
+  machine: string;
+  elfClass: 32 | 64;
+  endianness: 'little' | 'big';
+  buildId: string | null;
+  cachelineSize: number;
+}
+
+export interface MemberFacts {
+  name: string | null;
+  /** The C type, with array dimensions (`long int[6]`). */
+  type: string;
+  /** Byte offset (the storage unit's for bit-fields). */
+  offset: number;
+  size: number;
+  /** Bit-fields: allocation-order bit offset in the aggregate and width. */
+  bitOffset?: number;
+  bitSize?: number;
+  base: boolean;
+}
+
+/** The numbers of a type that the diff compares and reports. */
+export interface TypeSummaryFacts {
+  size: number;
+  alignment: number | null;
+  cachelines: number;
+  holes: number;
+  sumHoles: number;
+  bitHoles: number;
+  sumBitHoles: number;
+  padding: number;
+}
+
+export interface TypeFacts extends TypeSummaryFacts {
+  kind: string;
+  name: string;
+  members: MemberFacts[];
+}
+
+export interface LayoutFacts {
+  file: FileFacts;
+  types: TypeFacts[];
+}
+
+export function factsFromJsonFile(f: JsonFile, format: 'elf' | 'json', defaultCachelineSize: number): LayoutFacts {
+  return {
+    file: {
+      path: f.path,
+      format,
+      machine: f.machine,
+      elfClass: f.elfClass,
+      endianness: f.endianness,
+      buildId: f.buildId,
+      cachelineSize: f.cachelineSize ?? defaultCachelineSize,
+    },
+    types: f.types.map(typeFacts),
+  };
+}
+
+function typeFacts(t: JsonType): TypeFacts {
+  return {
+    kind: t.kind,
+    name: t.name,
+    size: t.size,
+    alignment: t.alignment,
+    cachelines: t.cachelines,
+    holes: t.summary.holes,
+    sumHoles: t.summary.sumHoles,
+    bitHoles: t.summary.bitHoles,
+    sumBitHoles: t.summary.sumBitHoles,
+    padding: t.padding,
+    members: t.members.map(memberFacts),
+  };
+}
+
+function memberFacts(m: JsonMember): MemberFacts {
+  // the array dimensions belong to the type: char[4] -> char[8] is a retype
+  const type = m.type + (m.arrayDims ?? []).map((d) => `[${d}]`).join('');
+  const out: MemberFacts = { name: m.name, type, offset: m.offset, size: m.size, base: m.base === true };
+  if (m.bitSize !== undefined) {
+    out.bitOffset = m.bitOffset;
+    out.bitSize = m.bitSize;
+  }
+  return out;
+}
