@@ -32,3 +32,4 @@ export {
   type InferStatus,
   type MemberDifference,
 } from './infer.js';
+export { predictTable, type Prediction } from './predict.js';
