@@ -61,9 +61,9 @@ export function runShow(args: ShowArgs, out: Output): number {
       predictedAlignment = predicted.prediction.alignment;
       cachelineSize = args.cachelineSize ?? predicted.prediction.target.cachelineSize;
     }
-    const predictable = ids.filter((id) => !unpredictable.has(id));
     const layoutOf = (id: number) => analyzeLayout(file.table, id, { cachelineSize, addressSize: file.info.addressSize });
-    if (args.holes !== undefined) ids = ids.filter((id) => layoutOf(id).summary.holes >= args.holes!);
+    if (args.holes !== undefined) ids = ids.filter((id) => !unpredictable.has(id) && layoutOf(id).summary.holes >= args.holes!);
+    const predictable = ids.filter((id) => !unpredictable.has(id));
 
     if (args.format === 'json') {
       if (target === undefined) jsonFiles.push(jsonFile(file, ids, { cachelineSize }));

@@ -5,8 +5,8 @@
 import type { TypeTable } from '../model/table.js';
 import type { AggregateType, TypeId } from '../model/types.js';
 
-/** `/* struct NAME: unpredictable on TARGET: REASON *\/` followed by an empty line, like a layout block. */
+/** `/* struct NAME: unpredictable on TARGET: REASON *\/` (one line, without the newline, like a layout block). */
 export function unpredictableNotice(table: TypeTable, id: TypeId, target: string, reason: string): string {
   const t = table.get(id) as AggregateType;
-  return `/* ${t.kind} ${t.name ?? '(anonymous)'}: unpredictable on ${target}: ${reason.replace(/\*\//g, '* /')} */\n`;
+  return `/* ${t.kind} ${t.name ?? '(anonymous)'}: unpredictable on ${target}: ${reason.replace(/\*\//g, '* /')} */`;
 }
