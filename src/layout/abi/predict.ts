@@ -25,8 +25,13 @@ export interface Prediction {
 }
 
 /** Predict every struct/union/class definition of `table` (laid out on `source`) for `target`. */
-export function predictTable(table: TypeTable, source: Abi, target: Abi, options: InferOptions = {}): Prediction {
-  const inference = new AttributeInference(table, source, options);
+export function predictTable(
+  table: TypeTable,
+  source: Abi,
+  target: Abi,
+  options: InferOptions & { /** Reuse an inference on `source` (several targets from one file). */ inference?: AttributeInference } = {},
+): Prediction {
+  const inference = options.inference ?? new AttributeInference(table, source, options);
   const aggregates = table.definitions.filter((id) => isAggregate(table.get(id)));
   for (const id of aggregates) inference.infer(id);
   const engine = new LayoutEngine(table, target, (id) => inference.infer(id).attributes);
