@@ -32,7 +32,8 @@ if (missing.length) {
 }
 const { loadFile } = await dist('load/index.js');
 const { ABIS, abiForElf, AttributeInference, predictTable } = await dist('layout/abi/index.js');
-const { isAggregate } = await dist('model/types.js');
+const { selectTypes } = await dist('report/select.js');
+const { renderAllBlocks } = await dist('report/pahole.js');
 
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const predict = !process.argv.includes('--no-predict');
@@ -50,9 +51,10 @@ for (const path of FILES) {
   const inference = new AttributeInference(file.table, abi, opts);
   const counts = { natural: 0, explained: 0, unexplained: 0, unpredictable: 0 };
   const unexplained = [];
-  for (const id of file.table.definitions) {
+  // The types `structscope check FILE` reports (named, first definitions).
+  const ids = selectTypes(file.table, {}).ids;
+  for (const id of ids) {
     const t = file.table.get(id);
-    if (!isAggregate(t)) continue;
     const r = inference.infer(id);
     counts[r.status]++;
     if (r.status === 'unexplained') unexplained.push(`${t.kind} ${t.name ?? '(anonymous)'}`);
@@ -63,10 +65,22 @@ for (const path of FILES) {
   if (!predict) continue;
   for (const target of TARGETS) {
     const p = predictTable(file.table, abi, ABIS[target], { ...opts, inference });
-    predictRows.push({ file: name, target, types: checked, predicted: checked - p.unpredictable.size, unpredictable: p.unpredictable.size });
-    for (const why of p.unpredictable.values()) {
-      // group reasons by their shape (member names and type names vary)
-      const key = why.replace(/^[^:]*: /, '').replace(/^(unnamed bit-field) (before \S+|at the end)/, '$1').replace(/ on \S+$/, '');
+    const unpredictable = ids.filter((id) => p.unpredictable.has(id)).length;
+    const row = { file: name, target, types: checked, predicted: checked - unpredictable, unpredictable };
+    // Identity: predicting a file for its own ABI must reproduce pahole-format output block by block.
+    if (target === abi.name) {
+      const real = new Map(renderAllBlocks(file.table, { addressSize: file.info.addressSize }).map((b) => [b.id, b.text]));
+      const mine = renderAllBlocks(p.table, { addressSize: ABIS[target].ptrSize });
+      row.identical = mine.filter((b) => !p.unpredictable.has(b.id) && real.get(b.id) === b.text).length + ` of ${mine.length} blocks`;
+    }
+    predictRows.push(row);
+    for (const id of ids) {
+      const why = p.unpredictable.get(id);
+      if (why === undefined) continue;
+      // group reasons by their kind (member paths and type names vary)
+      const key = why.includes('unnamed bit-field')
+        ? 'an unnamed bit-field whose declaration DWARF omits changes the layout'
+        : (why.match(/(\S+ does not exist)/)?.[1] ?? (why.includes('vector') ? 'vector type' : why.replace(/^.*: /, '')));
       reasons.set(key, (reasons.get(key) ?? 0) + 1);
     }
   }

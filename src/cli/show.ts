@@ -64,6 +64,10 @@ export function runShow(args: ShowArgs, out: Output): number {
     const layoutOf = (id: number) => analyzeLayout(file.table, id, { cachelineSize, addressSize: file.info.addressSize });
     if (args.holes !== undefined) ids = ids.filter((id) => !unpredictable.has(id) && layoutOf(id).summary.holes >= args.holes!);
     const predictable = ids.filter((id) => !unpredictable.has(id));
+    const omitted = ids.length - predictable.length;
+    if (omitted && (args.format === 'table' || args.packable || args.sizes)) {
+      out.warn(`${path}: ${omitted} type(s) cannot be predicted for ${target} and are left out (the text and JSON outputs give the reasons)`);
+    }
 
     if (args.format === 'json') {
       if (target === undefined) jsonFiles.push(jsonFile(file, ids, { cachelineSize }));

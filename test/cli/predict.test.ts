@@ -103,6 +103,14 @@ describe('show --target predicts the cross-compiled layouts', () => {
     expect(f.types).toEqual(real.types);
   });
 
+  it('predicting a file for its own ABI reproduces it exactly (every type of virtio_net.ko)', () => {
+    const ko = fixturePath('virtio_net.ko');
+    const predicted = run(ko, '--target', 'x86_64');
+    expect(predicted.code).toBe(0);
+    expect(predicted.stdout).not.toContain('unpredictable on');
+    expect(predicted.stdout).toBe(run(ko).stdout);
+  });
+
   it('an unknown target is a usage error', () => {
     const r = run(GCC_X86.path, '--target', 'vax');
     expect(r.code).toBe(1);
