@@ -9,6 +9,7 @@ import { runShow } from './show.js';
 import { cacheDirectory } from '../load/index-cache.js';
 import { runDiff } from './diff.js';
 import { FAIL_ON_KINDS, type FailOnKind } from '../diff/regressions.js';
+import { ABIS } from '../layout/abi/targets.js';
 
 const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
 
@@ -69,14 +70,15 @@ export async function main(argv: string[]): Promise<number> {
           .option('holes', { type: 'number', describe: 'only types with at least N holes' })
           .option('expand', { alias: 'E', type: 'boolean', default: false, describe: 'expand nested types inline' })
           .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
-          .option('cacheline-size', { type: 'number', default: 64, describe: 'cacheline size in bytes' })
+          .option('cacheline-size', { type: 'number', describe: 'cacheline size in bytes (default 64, or the target\'s with --target)' })
+          .option('target', { choices: Object.keys(ABIS), describe: 'predict the layouts for this ABI from the file\'s types' })
           .option('format', { choices: ['text', 'json', 'table'] as const, default: 'text' as const, describe: 'output format' })
           .option('sort', { choices: SORT_FIELDS, describe: 'sort --format table by this field' })
           .option('all-definitions', { type: 'boolean', default: false, describe: 'print every distinct definition of a name, not only the first' })
           .option('jobs', { alias: 'j', type: 'number', default: defaultJobs(), describe: 'worker threads for whole-file dumps of large files (1: none)' })
           .check((a) => {
             if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a positive whole number');
-            if (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1) throw new Error('--cacheline-size takes a positive whole number');
+            if (a['cacheline-size'] !== undefined && (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1)) throw new Error('--cacheline-size takes a positive whole number');
             if (a.holes !== undefined && (!Number.isInteger(a.holes) || a.holes < 0)) throw new Error('--holes takes a whole number');
             checkSelection(a);
             return true;
@@ -96,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
             expand: a.expand,
             hex: a.hex,
             cachelineSize: a['cacheline-size'],
+            target: a.target,
             format: a.format,
             sort: a.sort as SortField | undefined,
             allDefinitions: a['all-definitions'],

@@ -57,6 +57,10 @@ export interface JsonFile {
   /** The cacheline size the layouts were computed with (absent in reports of older versions). */
   cachelineSize?: number;
   types: JsonType[];
+  /** show --target: the ABI the layouts were predicted for. */
+  target?: string;
+  /** show --target: the types that cannot be predicted for the target, with the reason. */
+  unpredictable?: { kind: string; name: string; reason: string }[];
 }
 
 export interface JsonDocument {
@@ -67,6 +71,8 @@ export interface JsonDocument {
 
 export interface JsonOptions {
   cachelineSize: number;
+  /** Alignment of a type when DWARF does not record it (show --target: the predicted one). */
+  alignmentOf?: (id: TypeId) => number | undefined;
 }
 
 export function jsonFile(file: LoadedFile, ids: TypeId[], opts: JsonOptions): JsonFile {
@@ -83,7 +89,7 @@ export function jsonFile(file: LoadedFile, ids: TypeId[], opts: JsonOptions): Js
       const layout = analyzeLayout(file.table, id, { cachelineSize: opts.cachelineSize, addressSize: file.info.addressSize });
       const t = file.table.get(id) as AggregateType;
       // the aggregate's alignment: DW_AT_alignment when given, else what the target ABI derives
-      const alignment = t.alignment ?? (abi ? (inferAttributes(file.table, id, abi, { dwarfVersions: file.info.dwarfVersions }).layout?.alignment ?? null) : null);
+      const alignment = opts.alignmentOf?.(id) ?? t.alignment ?? (abi ? (inferAttributes(file.table, id, abi, { dwarfVersions: file.info.dwarfVersions }).layout?.alignment ?? null) : null);
       return jsonType(file, layout, alignment);
     }),
   };

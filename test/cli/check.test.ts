@@ -57,6 +57,17 @@ describe('structscope check (the built CLI)', () => {
     );
   });
 
+  it('tail padding of several unnamed bit-fields (DWARF omits them) is explained, aligned or not', () => {
+    // fixtures/src/unnamed_tail.c: the shapes of __kernel_timex, bpf_timer and bpf_dynptr.
+    const r = run('check', fixturePath('unnamed-tail.o'));
+    expect(r.code, r.stdout).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('3 types: 0 natural, 3 explained, 0 unexplained, 0 unpredictable (ABI x86_64)');
+    expect(lines[0]).toMatch(/^struct timex_like: explained: \d+ × unnamed bit-field .* at the end$/);
+    expect(lines[1]).toMatch(/^struct timer_like: explained: aligned\(8\); \d+ × unnamed bit-field .* at the end$/);
+    expect(lines[2]).toMatch(/^struct dynptr_like: explained: aligned\(8\); \d+ × unnamed bit-field .* at the end$/);
+  });
+
   it('-C selects by name and /REGEX/; a name matching nothing exits 1 unless --skip-missing', () => {
     const a = run('check', KO, '-C', 'virtnet_info');
     expect(a.code).toBe(0);

@@ -14,9 +14,15 @@ function paholeOut(...args: string[]): string {
 
 describe.skipIf(!hasPahole)(`live comparison with ${pahole.stdout?.trim() || 'pahole'}`, () => {
   const readable = fixtureManifest().filter((f) => f.paholeReadable);
+  // pahole 1.24 misapplies the debug relocations of mips n64/n32 objects; their goldens come from
+  // a linked copy (fixtures/gen-expected.sh). Live pahole on the object itself must still be wrong.
+  const misread = new Set(['layout-mips64.o', 'layout-mips64el.o', 'layout-mipsn32.o']);
 
   it('whole files, every fixture pahole reads', () => {
-    for (const f of readable) expect(run(f.path).stdout, f.base).toBe(paholeOut(f.path));
+    for (const f of readable) {
+      if (misread.has(f.base)) expect(run(f.path).stdout, f.base).not.toBe(paholeOut(f.path));
+      else expect(run(f.path).stdout, f.base).toBe(paholeOut(f.path));
+    }
   });
 
   it('--hex, --cacheline-size 32 and -E on the plain, big-endian and kernel objects', () => {

@@ -32,6 +32,15 @@ const ARCH: Record<string, { class: 32 | 64; machineName: string }> = {
   ppc64: { class: 64, machineName: 'ppc64' },
   s390x: { class: 64, machineName: 's390x' },
   mips: { class: 32, machineName: 'mips' },
+  x32: { class: 32, machineName: 'x32' },
+  mipsel: { class: 32, machineName: 'mips' },
+  mips64: { class: 64, machineName: 'mips64' },
+  mips64el: { class: 64, machineName: 'mips64' },
+  mipsn32: { class: 32, machineName: 'mips' },
+  ppc32: { class: 32, machineName: 'ppc' },
+  m68k: { class: 32, machineName: 'm68k' },
+  sparc64: { class: 64, machineName: 'sparcv9' },
+  riscv32: { class: 32, machineName: 'riscv32' },
 };
 
 /** The files the elf tests rely on by name: their absence is a failure, not a skip. */

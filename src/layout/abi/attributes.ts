@@ -142,8 +142,13 @@ export function describeAttributes(a: LayoutAttributes, agg: AggregateType): str
   ]);
   for (const i of [...indices].sort((x, y) => x - y)) {
     const label = memberLabel(agg, i);
-    for (const u of a.unnamedBefore?.get(i) ?? []) {
-      out.push(`${describeUnnamed(u)} ${i >= agg.members.length ? 'at the end' : `before ${label}`}`);
+    // Runs of identical unnamed bit-fields read as one: `11 × unnamed bit-field int :32 at the end`.
+    const list = (a.unnamedBefore?.get(i) ?? []).map(describeUnnamed);
+    for (let k = 0; k < list.length; ) {
+      let n = 1;
+      while (k + n < list.length && list[k + n] === list[k]) n++;
+      out.push(`${n > 1 ? `${n} × ` : ''}${list[k]} ${i >= agg.members.length ? 'at the end' : `before ${label}`}`);
+      k += n;
     }
     if (a.nonPodBases?.has(i)) out.push(`tail padding of ${label} reused (non-POD base)`);
     if (a.memberPacked?.has(i)) out.push(`packed on ${label}`);

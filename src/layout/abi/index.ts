@@ -9,6 +9,7 @@
  *   engine.ts     layoutForTarget(): shapes + attributes → EngineLayout
  *   attributes.ts LayoutAttributes (what DWARF does not record) and their descriptions
  *   infer.ts      inferAttributes()/inferAll(): DWARF offsets → attributes, natural/explained/…
+ *   predict.ts    predictTable(): a file's types laid out for another target (show --target)
  */
 export { ABIS, abiByName, abiForElf, type Abi, type AbiName, type LongDoubleKind, type ScalarKind, type ScalarTable } from './targets.js';
 export { classifyBase, classifyType, integerKindFromName, INTEGER_KINDS, type IntegerKind, type Shape } from './classify.js';
@@ -32,3 +33,4 @@ export {
   type InferStatus,
   type MemberDifference,
 } from './infer.js';
+export { predictTable, type Prediction } from './predict.js';

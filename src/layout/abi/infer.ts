@@ -76,6 +76,8 @@ export interface InferOptions {
 }
 
 const MAX_ALIGN = 1 << 16;
+/** How many more trailing unnamed bit-fields than the size gap strictly needs (at 64 bits each) to try. */
+const MAX_TRAILING_EXTRA = 16;
 
 /** Infer attributes for every struct/union/class of a table that a shared engine reaches. */
 export class AttributeInference {
@@ -351,17 +353,31 @@ export class AttributeInference {
         return false;
       };
       const trailing = (): boolean => {
-        // Unnamed bit-fields after the last member.
+        // Unnamed bit-fields after the last member: one, or several of the same declaration
+        // (the kernel pads __kernel_timex with eleven `int :32;`, bpf_timer with two `__u64 :64;`).
         const end = agg.members.length;
-        const found = this.gapOptions(64, (o) => {
-          const trial: MutableAttributes = { ...attrs, unnamedBefore: new Map(attrs.unnamedBefore) };
-          trial.unnamedBefore.set(end, [{ options: [o] }]);
-          return this.engine.layoutWith(plan, freeze(trial)).size === agg.size ? true : undefined;
-        });
-        if (!found) return false;
-        attrs.unnamedBefore.set(end, [{ options: found.options }]);
-        finish();
-        return true;
+        const repeat = (k: number, o: UnnamedOption): UnnamedBitfield[] => Array.from({ length: k }, () => ({ options: [o] }));
+        const first = Math.max(1, Math.floor(((agg.size - r.size) * 8) / 64));
+        for (let k = first; k <= first + MAX_TRAILING_EXTRA; k++) {
+          const found = this.gapOptions(64, (o) => {
+            const trial: MutableAttributes = { ...attrs, unnamedBefore: new Map(attrs.unnamedBefore) };
+            trial.unnamedBefore.set(end, repeat(k, o));
+            return this.engine.layoutWith(plan, freeze(trial)).size === agg.size ? true : undefined;
+          });
+          if (!found) continue;
+          attrs.unnamedBefore.set(end, Array.from({ length: k }, () => ({ options: found.options })));
+          // A recorded alignment the bit-fields do not give (bpf_timer is also aligned(8)).
+          const got = finish();
+          if (hinted && got.alignment < agg.alignment!) {
+            attrs.aligned = agg.alignment!;
+            if (finish().size !== agg.size) {
+              delete attrs.aligned;
+              finish();
+            }
+          }
+          return true;
+        }
+        return false;
       };
       const order = gapFirst && !hinted ? [trailing, aligned] : [aligned, trailing];
       for (const f of order) if (f()) return { cost: 1, failures: 0 };
