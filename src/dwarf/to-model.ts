@@ -40,6 +40,11 @@ export interface LoadOptions {
   onlyNames?: readonly string[];
   /** Only the units at these .debug_info offsets are converted (from a type index). */
   onlyUnits?: ReadonlySet<number>;
+  /**
+   * Called before a unit of .debug_info is decoded, with its byte range: lets the loader fill in a
+   * sparsely read section only for the units actually converted (and the units they refer to).
+   */
+  beforeUnit?: (start: number, end: number) => void;
 }
 
 /** A scanned unit ready for conversion. */
@@ -87,7 +92,10 @@ class Converter {
     this.strings = new StringResolver(sec.str, sec.lineStr, sec.strOffsets, sec.littleEndian);
   }
 
+  private beforeUnit: LoadOptions['beforeUnit'];
+
   run(opts: LoadOptions): DwarfTypes {
+    this.beforeUnit = opts.beforeUnit;
     const info = this.sec.info;
     if (info) {
       const scan = readUnitHeaders(info, this.le);
@@ -158,6 +166,7 @@ class Converter {
 
   private scan(header: UnitHeader, section: SectionBytes, dies: UnitDies): ScannedUnit | undefined {
     try {
+      if (section === this.sec.info) this.beforeUnit?.(header.offset, header.end);
       const root = scanUnit(section, header, this.abbrevs(header.abbrevOffset), dies, this.le);
       if (!this.addressSize) this.addressSize = header.addressSize;
       const memo = new Int32Array(dies.count).fill(-1);

@@ -5,6 +5,8 @@ import type { FileInfo, IndexUse, LoadedFile } from '../model/table.js';
 import { StructscopeError } from '../util/errors.js';
 import { indexKeyOf, indexPath, readIndex, writeIndex } from './index-cache.js';
 import { buildTypeIndex, unitsForNames } from './type-index.js';
+import { candidateUnitsInFile } from './name-search.js';
+import { plainDebugInfo, unitExtents } from './unit-extents.js';
 
 export type { LoadOptions };
 
@@ -51,12 +53,15 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
     const index = cache && opts.onlyNames ? readIndex(cache.file, cache.key) : undefined;
     let plan = opts.unitPlan;
     if (!plan && index && opts.onlyNames) plan = { extents: index.units, only: unitsForNames(index, opts.onlyNames) };
-    const onlyUnits = plan?.only;
-    const sections = readDwarfSections(elf, plan && infoRanges(plan));
+    if (!plan && opts.onlyNames) plan = searchPlan(elf, opts.onlyNames);
+    // with a plan, .debug_info starts as unit headers only; units are read as they are decoded
+    const sections = readDwarfSections(elf, plan && headerRanges(plan.extents));
     if (!sections.info && !sections.types) {
       throw new StructscopeError('NO_DEBUG_INFO', 'no DWARF debug info (.debug_info) in this file', { file: path });
     }
-    const dwarf = loadDwarfTypes(sections, { ...opts, onlyUnits });
+    const sparse = plan && sections.info && sections.info.bytes.length > 0 && isSparse(sections) ? lazyUnits(elf, sections.info.bytes) : undefined;
+    const dwarf = loadDwarfTypes(sections, { ...opts, onlyUnits: plan?.only, beforeUnit: sparse });
+    const onlyUnits = plan?.only;
     const info: FileInfo = {
       path,
       machine: elf.header.machine,
@@ -88,14 +93,39 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
   }
 }
 
+/** For `-C` without an index: the units a chunked byte search of the file says can matter. */
+function searchPlan(elf: ElfFile, names: readonly string[]): UnitPlan | undefined {
+  const extents = unitExtents(elf);
+  const only = extents && candidateUnitsInFile(elf, extents, names);
+  return extents && only ? { extents, only } : undefined;
+}
+
 function indexLocation(path: string, buildId: string | undefined, dir: string) {
   const key = indexKeyOf(path, buildId);
   return { key, file: indexPath(dir, path, key) };
 }
 
-/** The .debug_info byte ranges a load of `units` needs: their bytes and every unit's header. */
-function infoRanges(plan: UnitPlan): [number, number][] {
-  return plan.extents.map(([start, end]) => [start, plan.only.has(start) ? end : Math.min(end, start + HEADER_BYTES)]);
+/** Every unit's header: what a sparse .debug_info starts with. */
+function headerRanges(extents: UnitPlan['extents']): [number, number][] {
+  return extents.map(([start, end]) => [start, Math.min(end, start + HEADER_BYTES)]);
+}
+
+const sparseSections = new WeakSet<Uint8Array>();
+
+function isSparse(sections: DwarfSections): boolean {
+  return sections.info !== undefined && sparseSections.has(sections.info.bytes);
+}
+
+/** Fill a sparse .debug_info unit by unit, from the file, the first time each is decoded. */
+function lazyUnits(elf: ElfFile, bytes: Uint8Array): (start: number, end: number) => void {
+  const section = plainDebugInfo(elf)!;
+  const filled = new Set<number>();
+  return (start, end) => {
+    if (filled.has(start)) return;
+    filled.add(start);
+    const from = start + HEADER_BYTES;
+    if (end > from) bytes.set(elf.readAt(section.fileOffset + from, end - from, section.name), from);
+  };
 }
 
 /** Read the debug sections; with `infoRanges`, only those parts of .debug_info (when it is stored plainly). */
@@ -103,6 +133,7 @@ function readDwarfSections(elf: ElfFile, infoRanges?: [number, number][]): Dwarf
   const out: DwarfSections = { littleEndian: elf.header.littleEndian };
   for (const [key, name] of Object.entries(SECTION_NAMES) as [keyof typeof SECTION_NAMES, string][]) {
     const sparse = key === 'info' && infoRanges ? loadDebugSectionRanges(elf, name, infoRanges) : undefined;
+    if (sparse) sparseSections.add(sparse);
     const bytes = sparse ?? loadDebugSection(elf, name);
     if (!bytes) continue;
     const section = elf.section(name) ?? elf.section(name.replace(/^\.debug_/, '.zdebug_'));

@@ -2,7 +2,7 @@
  * Where the units of .debug_info are, read from their headers alone (a few bytes each) rather
  * than from the whole section: what splitting a file between worker threads needs.
  */
-import { debugSectionParts, ET, openElf, SHF } from '../elf/index.js';
+import { debugSectionParts, ET, openElf, SHF, type ElfFile, type Section } from '../elf/index.js';
 
 /** [offset, end) of every unit, or undefined when .debug_info is not stored plainly (compressed, ET_REL, split in parts, broken). */
 export function readUnitExtents(path: string): [number, number][] | undefined {
@@ -13,23 +13,33 @@ export function readUnitExtents(path: string): [number, number][] | undefined {
     return undefined; // the reader in one piece reports it
   }
   try {
-    const parts = debugSectionParts(elf, '.debug_info');
-    if (parts.length !== 1 || elf.header.type === ET.REL) return undefined;
-    const s = parts[0]!;
-    if (s.flags & SHF.COMPRESSED || s.name.startsWith('.zdebug')) return undefined;
+    return unitExtents(elf);
+  } finally {
+    elf.close();
+  }
+}
+
+/** .debug_info when it is stored as it is in the file: one part, uncompressed, not ET_REL. */
+export function plainDebugInfo(elf: ElfFile): Section | undefined {
+  const parts = debugSectionParts(elf, '.debug_info');
+  if (parts.length !== 1 || elf.header.type === ET.REL) return undefined;
+  const s = parts[0]!;
+  return s.flags & SHF.COMPRESSED || s.name.startsWith('.zdebug') ? undefined : s;
+}
+
+/** unit extents of an open file (see readUnitExtents); only 32-bit DWARF units. */
+export function unitExtents(elf: ElfFile): [number, number][] | undefined {
+  try {
+    const s = plainDebugInfo(elf);
+    if (!s) return undefined;
     const le = elf.header.littleEndian;
     const out: [number, number][] = [];
     for (let at = 0; at + 4 <= s.size; ) {
-      const head = Buffer.from(elf.readAt(s.fileOffset + at, Math.min(12, s.size - at), s.name));
-      let length = le ? head.readUInt32LE(0) : head.readUInt32BE(0);
-      let start = at + 4;
-      if (length === 0xffffffff) {
-        if (head.length < 12) return undefined;
-        length = Number(le ? head.readBigUInt64LE(4) : head.readBigUInt64BE(4));
-        start = at + 12;
-      } else if (length >= 0xfffffff0) return undefined;
+      const head = Buffer.from(elf.readAt(s.fileOffset + at, Math.min(4, s.size - at), s.name));
+      const length = le ? head.readUInt32LE(0) : head.readUInt32BE(0);
+      if (length >= 0xfffffff0) return undefined; // 64-bit DWARF (or broken): read in one piece
       if (length === 0) break; // zero padding after the last unit
-      const end = start + length;
+      const end = at + 4 + length;
       if (end > s.size) return undefined;
       out.push([at, end]);
       at = end;
@@ -37,8 +47,6 @@ export function readUnitExtents(path: string): [number, number][] | undefined {
     return out;
   } catch {
     return undefined;
-  } finally {
-    elf.close();
   }
 }
 
