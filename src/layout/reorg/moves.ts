@@ -1,0 +1,129 @@
+/**
+ * Few moves: the members that keep their relative order form the longest increasing subsequence
+ * of original positions in the new order; every other block is "moved" (placed right after its
+ * new predecessor). The greedy search starts from the original order and makes, one at a time,
+ * the single move that shrinks the abstract layout most, so that a small size needs few moves.
+ */
+import { abstractLayout, type AbstractLayout, type Block } from './blocks.js';
+
+/** Block ids of a longest increasing subsequence of `order` (the blocks that do not move). */
+export function keptBlocks(order: readonly number[]): Set<number> {
+  const tails: number[] = []; // tails[k] = position in order of the smallest tail of a run of k+1
+  const prev = new Array<number>(order.length).fill(-1);
+  for (let i = 0; i < order.length; i++) {
+    const v = order[i]!;
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (order[tails[mid]!]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[i] = tails[lo - 1]!;
+    tails[lo] = i;
+  }
+  const kept = new Set<number>();
+  for (let i = tails.length ? tails[tails.length - 1]! : -1; i >= 0; i = prev[i]!) kept.add(order[i]!);
+  return kept;
+}
+
+export interface BlockMove {
+  block: number;
+  /** The block it now follows; undefined: it goes first. */
+  after?: number;
+}
+
+/** The moves that turn the original order into `order`, in the order they are applied. */
+export function movesTo(order: readonly number[]): BlockMove[] {
+  const kept = keptBlocks(order);
+  const moves: BlockMove[] = [];
+  order.forEach((id, i) => {
+    if (kept.has(id)) return;
+    moves.push(i === 0 ? { block: id } : { block: id, after: order[i - 1]! });
+  });
+  return moves;
+}
+
+/** Apply moves one by one to the original order: the intermediate orders (for --steps). */
+export function applyMoves(n: number, moves: readonly BlockMove[]): number[][] {
+  let cur = Array.from({ length: n }, (_, i) => i);
+  const steps: number[][] = [];
+  for (const m of moves) {
+    cur = cur.filter((x) => x !== m.block);
+    const at = m.after === undefined ? 0 : cur.indexOf(m.after) + 1;
+    cur.splice(at, 0, m.block);
+    steps.push([...cur]);
+  }
+  return steps;
+}
+
+export interface GreedyOptions {
+  structAlign: number;
+  cachelineSize: number;
+  /** Stop once this size is reached. */
+  target: number;
+  /** Every member stays in its original cacheline. */
+  keepCachelines: boolean;
+  maxSteps?: number;
+}
+
+/** Score tie-break: cachelines the members that shared one before now touch, summed. */
+export function cachelineSpread(blocks: readonly Block[], original: AbstractLayout, l: AbstractLayout, line: number): number {
+  const groups = new Map<number, Set<number>>();
+  for (const b of blocks) {
+    const g = Math.floor(original.offsets[b.id]! / line);
+    let s = groups.get(g);
+    if (!s) groups.set(g, (s = new Set()));
+    s.add(Math.floor(l.offsets[b.id]! / line));
+    if (b.size > 0) s.add(Math.floor((l.offsets[b.id]! + b.size - 1) / line));
+  }
+  let n = 0;
+  for (const s of groups.values()) n += s.size;
+  return n;
+}
+
+function constraintsHold(blocks: readonly Block[], original: AbstractLayout, l: AbstractLayout, o: GreedyOptions): boolean {
+  for (const b of blocks) {
+    if (b.pinned && l.offsets[b.id] !== original.offsets[b.id]) return false;
+    if (o.keepCachelines && Math.floor(l.offsets[b.id]! / o.cachelineSize) !== Math.floor(original.offsets[b.id]! / o.cachelineSize)) return false;
+  }
+  return true;
+}
+
+/**
+ * Greedy single moves from the original order while they shrink (size, end of data); every
+ * intermediate order is returned (the caller keeps the first that reaches the best size).
+ */
+export function greedyMoves(blocks: readonly Block[], o: GreedyOptions): number[][] {
+  const n = blocks.length;
+  let cur = Array.from({ length: n }, (_, i) => i);
+  const original = abstractLayout(blocks, cur, o.structAlign);
+  let curL = original;
+  const states: number[][] = [cur];
+  const maxSteps = o.maxSteps ?? n;
+  for (let step = 0; step < maxSteps && curL.size > o.target; step++) {
+    let best: { order: number[]; l: AbstractLayout; spread: number } | undefined;
+    for (const b of blocks) {
+      if (b.pinned || b.last) continue;
+      const without = cur.filter((x) => x !== b.id);
+      const from = cur.indexOf(b.id);
+      const limit = blocks[without[without.length - 1]!]?.last ? without.length - 1 : without.length;
+      for (let p = 0; p <= limit; p++) {
+        if (p === from) continue; // same order
+        const cand = [...without.slice(0, p), b.id, ...without.slice(p)];
+        const l = abstractLayout(blocks, cand, o.structAlign);
+        if (l.size > curL.size || (l.size === curL.size && l.dataEnd >= curL.dataEnd)) continue;
+        if (best && (l.size > best.l.size || (l.size === best.l.size && l.dataEnd > best.l.dataEnd))) continue;
+        if (!constraintsHold(blocks, original, l, o)) continue;
+        const spread = cachelineSpread(blocks, original, l, o.cachelineSize);
+        if (best && l.size === best.l.size && l.dataEnd === best.l.dataEnd && spread >= best.spread) continue;
+        best = { order: cand, l, spread };
+      }
+    }
+    if (!best) break;
+    cur = best.order;
+    curL = best.l;
+    states.push(cur);
+  }
+  return states;
+}
