@@ -65,6 +65,8 @@ export interface GreedyOptions {
   /** Every member stays in its original cacheline. */
   keepCachelines: boolean;
   maxSteps?: number;
+  /** Orders kept per step (default by struct size). */
+  beam?: number;
 }
 
 /** Score tie-break: cachelines the members that shared one before now touch, summed. */
@@ -91,39 +93,54 @@ function constraintsHold(blocks: readonly Block[], original: AbstractLayout, l: 
 }
 
 /**
- * Greedy single moves from the original order while they shrink (size, end of data); every
- * intermediate order is returned (the caller keeps the first that reaches the best size).
+ * Single moves from the original order, one step at a time, keeping the `beam` best orders by
+ * (size, end of data, cacheline spread) after each step: a move that only pays off together with
+ * a second one survives. Returns the best order found after each number of steps (index 0: the
+ * original); the caller keeps the smallest size with the fewest moves.
  */
 export function greedyMoves(blocks: readonly Block[], o: GreedyOptions): number[][] {
   const n = blocks.length;
-  let cur = Array.from({ length: n }, (_, i) => i);
-  const original = abstractLayout(blocks, cur, o.structAlign);
-  let curL = original;
-  const states: number[][] = [cur];
+  const start = Array.from({ length: n }, (_, i) => i);
+  const original = abstractLayout(blocks, start, o.structAlign);
+  const beamWidth = o.beam ?? (n <= 40 ? 12 : n <= 120 ? 4 : 1);
+  type State = { order: number[]; l: AbstractLayout; spread: number };
+  const better = (a: State, b: State) => a.l.size - b.l.size || a.l.dataEnd - b.l.dataEnd || a.spread - b.spread;
+  let beam: State[] = [{ order: start, l: original, spread: cachelineSpread(blocks, original, original, o.cachelineSize) }];
+  const bestPerStep: number[][] = [start];
+  let bestSize = original.size;
   const maxSteps = o.maxSteps ?? n;
-  for (let step = 0; step < maxSteps && curL.size > o.target; step++) {
-    let best: { order: number[]; l: AbstractLayout; spread: number } | undefined;
-    for (const b of blocks) {
-      if (b.pinned || b.last) continue;
-      const without = cur.filter((x) => x !== b.id);
-      const from = cur.indexOf(b.id);
-      const limit = blocks[without[without.length - 1]!]?.last ? without.length - 1 : without.length;
-      for (let p = 0; p <= limit; p++) {
-        if (p === from) continue; // same order
-        const cand = [...without.slice(0, p), b.id, ...without.slice(p)];
-        const l = abstractLayout(blocks, cand, o.structAlign);
-        if (l.size > curL.size || (l.size === curL.size && l.dataEnd >= curL.dataEnd)) continue;
-        if (best && (l.size > best.l.size || (l.size === best.l.size && l.dataEnd > best.l.dataEnd))) continue;
-        if (!constraintsHold(blocks, original, l, o)) continue;
-        const spread = cachelineSpread(blocks, original, l, o.cachelineSize);
-        if (best && l.size === best.l.size && l.dataEnd === best.l.dataEnd && spread >= best.spread) continue;
-        best = { order: cand, l, spread };
+  for (let step = 0; step < maxSteps && bestSize > o.target; step++) {
+    const seen = new Set<string>();
+    const next: State[] = [];
+    for (const cur of beam) {
+      for (const b of blocks) {
+        if (b.pinned || b.last) continue;
+        const without = cur.order.filter((x) => x !== b.id);
+        const from = cur.order.indexOf(b.id);
+        const limit = blocks[without[without.length - 1]!]?.last ? without.length - 1 : without.length;
+        for (let p = 0; p <= limit; p++) {
+          if (p === from) continue; // same order
+          const cand = [...without.slice(0, p), b.id, ...without.slice(p)];
+          const l = abstractLayout(blocks, cand, o.structAlign);
+          // a step must not grow the layout; with a beam of 1 it must shrink (size, end of data)
+          if (l.size > cur.l.size || (beamWidth === 1 && l.size === cur.l.size && l.dataEnd >= cur.l.dataEnd)) continue;
+          if (l.size === cur.l.size && l.dataEnd > cur.l.dataEnd) continue;
+          if (next.length >= beamWidth && (l.size > next[next.length - 1]!.l.size || (l.size === next[next.length - 1]!.l.size && l.dataEnd > next[next.length - 1]!.l.dataEnd))) continue;
+          if (!constraintsHold(blocks, original, l, o)) continue;
+          const key = cand.join(',');
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const st: State = { order: cand, l, spread: cachelineSpread(blocks, original, l, o.cachelineSize) };
+          next.push(st);
+          next.sort(better);
+          if (next.length > beamWidth) next.pop();
+        }
       }
     }
-    if (!best) break;
-    cur = best.order;
-    curL = best.l;
-    states.push(cur);
+    if (!next.length) break;
+    beam = next;
+    bestPerStep.push(beam[0]!.order);
+    bestSize = Math.min(bestSize, beam[0]!.l.size);
   }
-  return states;
+  return bestPerStep;
 }
