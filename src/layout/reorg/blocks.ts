@@ -91,7 +91,12 @@ export function abstractLayout(blocks: readonly Block[], order: readonly number[
 
 /** roundup(sum of sizes, alignment): no order can be smaller. */
 export function lowerBound(blocks: readonly Block[], structAlign: number, bitfieldBits: (b: Block) => number): number {
+  // adjacent runs of bit-fields can share storage units: count their bits together
   let sum = 0;
-  for (const b of blocks) sum += b.bitfield ? Math.ceil(bitfieldBits(b) / 8) : b.size;
-  return roundUp(sum, structAlign);
+  let bits = 0;
+  for (const b of blocks) {
+    if (b.bitfield) bits += bitfieldBits(b);
+    else sum += b.size;
+  }
+  return roundUp(sum + Math.ceil(bits / 8), structAlign);
 }

@@ -10,7 +10,7 @@ import { AttributeInference, type Abi, type EngineLayout, type InferOptions } fr
 import { memberLabel } from '../abi/attributes.js';
 import type { AggregatePlan, MemberPlan } from '../abi/engine.js';
 import { abstractLayout, lowerBound, makeBlocks, type Block } from './blocks.js';
-import { applyMoves, greedyMoves, movesTo, type BlockMove } from './moves.js';
+import { applyMoves, greedyMoves, holeFillMoves, movesTo, type BlockMove } from './moves.js';
 import { packMinimal } from './pack.js';
 
 export { keptBlocks, movesTo } from './moves.js';
@@ -116,28 +116,30 @@ export class Reorganizer {
     const toMembers = (order: readonly number[]) => order.flatMap((b) => blocks[b]!.members);
 
     const constrained = pinned.size > 0 || opts.keepCachelines === true;
-    const packed = constrained ? undefined : packMinimal(blocks, structAlign);
+    const packed = constrained ? undefined : packMinimal(blocks, structAlign, bound);
     const target = Math.max(bound, packed?.size ?? bound);
-    const greedy = greedyMoves(blocks, { structAlign, cachelineSize: opts.cachelineSize, target, keepCachelines: opts.keepCachelines === true });
+    const search = { structAlign, cachelineSize: opts.cachelineSize, target, keepCachelines: opts.keepCachelines === true };
+    const greedy = [...greedyMoves(blocks, search), ...holeFillMoves(blocks, search).slice(1)];
 
     // Candidates, each laid out by the engine: the original, every greedy state, the packed order.
     const candidates: number[][] = [...greedy];
     if (packed) candidates.push(packed.order);
-    let best: { order: number[]; layout: EngineLayout; moves: BlockMove[] } | undefined;
+    let best: { order: number[]; layout: EngineLayout; moves: BlockMove[]; spread: number } | undefined;
+    const seen = new Set<string>();
     for (const order of candidates) {
+      const key = order.join(',');
+      if (seen.has(key)) continue;
+      seen.add(key);
       const layout = this.layoutOrder(plan, attrs, toMembers(order));
       if (layout.unpredictable !== undefined) continue;
       if (constrained && !keepsConstraints(layout, oldLayout, pinned, opts)) continue;
       const moves = movesTo(order);
-      if (
-        !best ||
-        layout.size < best.layout.size ||
-        (layout.size === best.layout.size && moves.length < best.moves.length)
-      ) {
-        best = { order, layout, moves };
-      }
+      if (best && (layout.size > best.layout.size || (layout.size === best.layout.size && moves.length > best.moves.length))) continue;
+      const spread = cachelineSpread(oldLayout, layout, opts.cachelineSize);
+      if (best && layout.size === best.layout.size && moves.length === best.moves.length && spread >= best.spread) continue;
+      best = { order, layout, moves, spread };
     }
-    if (!best || best.layout.size > oldLayout.size) best = { order: blocks.map((b) => b.id), layout: oldLayout, moves: [] };
+    if (!best || best.layout.size > oldLayout.size) best = { order: blocks.map((b) => b.id), layout: oldLayout, moves: [], spread: 0 };
 
     const anyBitfield = blocks.some((b) => b.bitfield);
     const minimal: MinimalProof =
@@ -156,6 +158,24 @@ export class Reorganizer {
       minimal,
     };
   }
+}
+
+/** Cachelines touched by the members that shared one before, summed over the old cachelines. */
+function cachelineSpread(old: EngineLayout, l: EngineLayout, line: number): number {
+  const now = new Map(l.members.map((m) => [m.index, m]));
+  const groups = new Map<number, Set<number>>();
+  for (const m of old.members) {
+    const g = Math.floor(m.bitOffset / 8 / line);
+    let s = groups.get(g);
+    if (!s) groups.set(g, (s = new Set()));
+    const n = now.get(m.index)!;
+    const start = Math.floor(n.bitOffset / 8);
+    s.add(Math.floor(start / line));
+    if (n.byteSize > 0) s.add(Math.floor((start + n.byteSize - 1) / line));
+  }
+  let total = 0;
+  for (const s of groups.values()) total += s.size;
+  return total;
 }
 
 function keepsConstraints(l: EngineLayout, old: EngineLayout, pinned: ReadonlySet<number>, opts: ReorgOptions): boolean {

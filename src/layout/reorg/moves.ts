@@ -4,7 +4,7 @@
  * new predecessor). The greedy search starts from the original order and makes, one at a time,
  * the single move that shrinks the abstract layout most, so that a small size needs few moves.
  */
-import { abstractLayout, type AbstractLayout, type Block } from './blocks.js';
+import { abstractLayout, roundUp, type AbstractLayout, type Block } from './blocks.js';
 
 /** Block ids of a longest increasing subsequence of `order` (the blocks that do not move). */
 export function keptBlocks(order: readonly number[]): Set<number> {
@@ -109,27 +109,42 @@ export function greedyMoves(blocks: readonly Block[], o: GreedyOptions): number[
   const bestPerStep: number[][] = [start];
   let bestSize = original.size;
   const maxSteps = o.maxSteps ?? n;
-  for (let step = 0; step < maxSteps && bestSize > o.target; step++) {
+  let stale = 0;
+  for (let step = 0; step < maxSteps && bestSize > o.target && stale < 2; step++) {
     const seen = new Set<string>();
     const next: State[] = [];
+    const worst = (): State | undefined => (next.length >= beamWidth ? next[next.length - 1] : undefined);
     for (const cur of beam) {
       for (const b of blocks) {
         if (b.pinned || b.last) continue;
         const without = cur.order.filter((x) => x !== b.id);
         const from = cur.order.indexOf(b.id);
         const limit = blocks[without[without.length - 1]!]?.last ? without.length - 1 : without.length;
+        // end offsets of the prefixes of `without`, so each insertion point costs one pass over the rest
+        const prefix = new Array<number>(without.length + 1);
+        prefix[0] = 0;
+        for (let k = 0; k < without.length; k++) {
+          const c = blocks[without[k]!]!;
+          prefix[k + 1] = roundUp(prefix[k]!, c.align) + c.size;
+        }
         for (let p = 0; p <= limit; p++) {
           if (p === from) continue; // same order
-          const cand = [...without.slice(0, p), b.id, ...without.slice(p)];
-          const l = abstractLayout(blocks, cand, o.structAlign);
+          let off = roundUp(prefix[p]!, b.align) + b.size;
+          for (let k = p; k < without.length; k++) {
+            const c = blocks[without[k]!]!;
+            off = roundUp(off, c.align) + c.size;
+          }
+          const size = roundUp(off, o.structAlign);
           // a step must not grow the layout; with a beam of 1 it must shrink (size, end of data)
-          if (l.size > cur.l.size || (beamWidth === 1 && l.size === cur.l.size && l.dataEnd >= cur.l.dataEnd)) continue;
-          if (l.size === cur.l.size && l.dataEnd > cur.l.dataEnd) continue;
-          if (next.length >= beamWidth && (l.size > next[next.length - 1]!.l.size || (l.size === next[next.length - 1]!.l.size && l.dataEnd > next[next.length - 1]!.l.dataEnd))) continue;
-          if (!constraintsHold(blocks, original, l, o)) continue;
+          if (size > cur.l.size || (size === cur.l.size && (off > cur.l.dataEnd || (beamWidth === 1 && off === cur.l.dataEnd)))) continue;
+          const w = worst();
+          if (w && (size > w.l.size || (size === w.l.size && off > w.l.dataEnd))) continue;
+          const cand = [...without.slice(0, p), b.id, ...without.slice(p)];
           const key = cand.join(',');
           if (seen.has(key)) continue;
           seen.add(key);
+          const l = abstractLayout(blocks, cand, o.structAlign);
+          if (!constraintsHold(blocks, original, l, o)) continue;
           const st: State = { order: cand, l, spread: cachelineSpread(blocks, original, l, o.cachelineSize) };
           next.push(st);
           next.sort(better);
@@ -138,9 +153,52 @@ export function greedyMoves(blocks: readonly Block[], o: GreedyOptions): number[
       }
     }
     if (!next.length) break;
+    const prevBest = beam[0]!;
     beam = next;
     bestPerStep.push(beam[0]!.order);
+    stale = better(beam[0]!, prevBest) < 0 && (beam[0]!.l.size < prevBest.l.size || beam[0]!.l.dataEnd < prevBest.l.dataEnd) ? 0 : stale + 1;
     bestSize = Math.min(bestSize, beam[0]!.l.size);
   }
   return bestPerStep;
+}
+
+/**
+ * Hole filling, as a developer does by hand (and pahole tries): take the holes from the top;
+ * fill each with the block from further down that fits it and leaves the smallest layout (the
+ * largest such block on ties, then the last one). Returns the order after each move.
+ */
+export function holeFillMoves(blocks: readonly Block[], o: GreedyOptions): number[][] {
+  const n = blocks.length;
+  let cur = Array.from({ length: n }, (_, i) => i);
+  const original = abstractLayout(blocks, cur, o.structAlign);
+  let curL = original;
+  const states: number[][] = [cur];
+  for (let iter = 0; iter < 2 * n && curL.size > o.target; iter++) {
+    let moved = false;
+    for (let k = 0; k + 1 < cur.length && !moved; k++) {
+      const a = blocks[cur[k]!]!;
+      const end = curL.offsets[a.id]! + a.size;
+      const next = curL.offsets[cur[k + 1]!]!;
+      if (next <= end) continue;
+      let best: { order: number[]; l: AbstractLayout; size: number; pos: number } | undefined;
+      for (let j = k + 2; j < cur.length; j++) {
+        const c = blocks[cur[j]!]!;
+        if (c.pinned || c.last || roundUp(end, c.align) + c.size > next) continue;
+        const cand = [...cur.slice(0, k + 1), c.id, ...cur.slice(k + 1).filter((x) => x !== c.id)];
+        const l = abstractLayout(blocks, cand, o.structAlign);
+        if (l.size > curL.size || (l.size === curL.size && l.dataEnd > curL.dataEnd)) continue;
+        if (!constraintsHold(blocks, original, l, o)) continue;
+        if (best && (l.size > best.l.size || (l.size === best.l.size && (l.dataEnd > best.l.dataEnd || (l.dataEnd === best.l.dataEnd && c.size < best.size))))) continue;
+        best = { order: cand, l, size: c.size, pos: j };
+      }
+      if (best) {
+        cur = best.order;
+        curL = best.l;
+        states.push(cur);
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  return states;
 }

@@ -15,12 +15,16 @@ export interface PackResult {
   exact: boolean;
 }
 
-const STATE_LIMIT = 400_000;
+const STATE_LIMIT = 100_000;
 
 /** Smallest abstract layout of all blocks; `fixedLast` stays at the end. */
-export function packMinimal(blocks: readonly Block[], structAlign: number): PackResult {
+export function packMinimal(blocks: readonly Block[], structAlign: number, bound = 0): PackResult {
   const movable = blocks.filter((b) => !b.last);
   const tail = blocks.filter((b) => b.last).map((b) => b.id);
+  // the heuristic usually reaches the lower bound already: then nothing smaller exists
+  const quick = [...greedyPack(movable), ...tail];
+  const quickSize = sizeOf(blocks, quick, structAlign);
+  if (quickSize <= bound) return { order: quick, size: quickSize, exact: true };
   const exact = exactPack(movable, structAlign);
   const order = exact ?? greedyPack(movable);
   return { order: [...order, ...tail], size: sizeOf(blocks, [...order, ...tail], structAlign), exact: exact !== undefined };
@@ -71,7 +75,7 @@ function exactPack(blocks: readonly Block[], structAlign: number): number[] | un
     if (states > STATE_LIMIT) return undefined;
   }
   const M = Math.max(structAlign, ...blocks.map((b) => b.align), 1);
-  if (states * Math.min(M, 64) > STATE_LIMIT * 4) return undefined;
+  if (states * Math.min(M, 64) > STATE_LIMIT * 2) return undefined;
   const counts = cls.map((c) => c.length);
   const memo = new Map<string, { cost: number; pick: number }>();
   // cost: bytes added from offset r (mod M) until the end, tail padding included
