@@ -30,7 +30,7 @@ export function runReorg(args: ReorgArgs, out: Output): number {
   const jsonFiles: { path: string; abi: string; types: ReorgJsonType[] }[] = [];
   const many = args.files.length > 1;
   for (const path of args.files) {
-    const loaded = loadSelected(path, { ...args, structs: true }, out);
+    const loaded = loadSelected(path, { ...args, structs: true }, out, { memberDecl: args.patch !== undefined });
     if (!loaded) {
       exit = 2;
       continue;
@@ -57,7 +57,7 @@ export function runReorg(args: ReorgArgs, out: Output): number {
         if (!r.moves.length) continue;
         const src = locateSource(args.patch, r.agg.decl?.file);
         if (typeof src === 'string') {
-          out.error(`${path}: ${r.agg.name ?? '(anonymous)'}: ${src}; no patch`);
+          out.error(`${path}: ${r.agg.name ?? '(anonymous)'}: ${src}; no patch for it`);
           exit = Math.max(exit, 1);
           continue;
         }
@@ -65,10 +65,10 @@ export function runReorg(args: ReorgArgs, out: Output): number {
       }
       const patch = buildPatch(requests, (p) => readFileSync(p, 'utf8'));
       for (const e of patch.errors) {
-        out.error(`${path}: ${e}; no patch`);
+        out.error(`${path}: ${e}; no patch for it`);
         exit = Math.max(exit, 1);
       }
-      if (!patch.errors.length) out.write(patch.diff);
+      out.write(patch.diff);
       continue;
     }
     if (args.format === 'json') {

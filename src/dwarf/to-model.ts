@@ -28,6 +28,8 @@ export interface LoadOptions {
    * result is marked partial). Lets `-C NAME` stop at the first definition, as pahole does.
    */
   stopAfterUnit?: (table: TypeTable) => boolean;
+  /** Record DW_AT_decl_file/line on members too (reorg --patch); off by default to save memory. */
+  memberDecl?: boolean;
 }
 
 /** A scanned unit ready for conversion. */
@@ -74,7 +76,10 @@ class Converter {
     this.strings = new StringResolver(sec.str, sec.lineStr, sec.strOffsets, sec.littleEndian);
   }
 
+  private memberDecl = false;
+
   run(opts: LoadOptions): DwarfTypes {
+    this.memberDecl = opts.memberDecl === true;
     const info = this.sec.info;
     if (info) {
       const scan = readUnitHeaders(info, this.le);
@@ -316,6 +321,10 @@ class Converter {
     const m: Member = { type, bitOffset: 0, byteSize: 0 };
     const name = this.name(u, c);
     if (name !== undefined) m.name = name;
+    if (this.memberDecl) {
+      const decl = this.decl(u, c);
+      if (decl) m.decl = decl;
+    }
     if (
       !isBase &&
       !inUnion &&

@@ -155,7 +155,10 @@ export interface PatchResult {
   errors: string[];
 }
 
-/** Apply every request to its file and diff each changed file (a/ b/ paths relative to SRC_DIR). */
+/**
+ * Apply every request to its file and diff each changed file (a/ b/ paths relative to SRC_DIR).
+ * A struct that cannot be rewritten is left out (with its error); the others are still patched.
+ */
 export function buildPatch(requests: readonly PatchRequest[], read: (path: string) => string): PatchResult {
   const errors: string[] = [];
   const files = new Map<string, { source: SourceFile; requests: PatchRequest[] }>();
