@@ -44,14 +44,23 @@ export function greedyPack(blocks: readonly Block[]): number[] {
   while (left.length) {
     const b = left.shift()!;
     const start = roundUp(off, b.align);
-    for (let k = 0; k < left.length && off < start; ) {
-      const c = left[k]!;
-      const at = roundUp(off, c.align);
-      if (at + c.size <= start) {
-        order.push(c.id);
-        off = at + c.size;
-        left.splice(k, 1);
-      } else k++;
+    // fill the gap: each time the block that needs the least padding here, the largest on ties
+    while (off < start) {
+      let pick = -1;
+      let pad = Infinity;
+      for (let k = 0; k < left.length; k++) {
+        const c = left[k]!;
+        const at = roundUp(off, c.align);
+        if (at + c.size > start) continue;
+        if (at - off < pad || (at - off === pad && c.size > left[pick]!.size)) {
+          pick = k;
+          pad = at - off;
+        }
+      }
+      if (pick < 0) break;
+      const c = left.splice(pick, 1)[0]!;
+      order.push(c.id);
+      off = roundUp(off, c.align) + c.size;
     }
     order.push(b.id);
     off = roundUp(off, b.align) + b.size;
