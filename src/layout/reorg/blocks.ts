@@ -17,6 +17,8 @@ export interface Block {
   last: boolean;
   /** --pin: never moves (and keeps its offset). */
   pinned: boolean;
+  /** Bit-field runs: each field's width and its declared type's size and alignment, bytes. */
+  fields?: { width: number; typeSize: number; typeAlign: number }[];
 }
 
 export interface BlockInput {
@@ -26,6 +28,8 @@ export interface BlockInput {
   bitSize?: number;
   byteSize: number;
   alignment: number;
+  /** For bit-fields: the declared type's alignment on the target, bytes. */
+  typeAlign?: number;
 }
 
 /** Group members (in placement order) into blocks. */
@@ -49,6 +53,7 @@ export function makeBlocks(members: readonly BlockInput[], pinned: ReadonlySet<n
         bitfield: true,
         last: false,
         pinned: run.some((r) => pinned.has(r.index)),
+        fields: run.map((r) => ({ width: r.bitSize!, typeSize: r.byteSize, typeAlign: r.typeAlign ?? r.byteSize })),
       });
       i = j;
       continue;
@@ -76,17 +81,40 @@ export interface AbstractLayout {
 
 export const roundUp = (n: number, a: number): number => Math.ceil(n / a) * a;
 
-/** Lay out a block order abstractly; `structAlign` rounds the size. */
+/**
+ * Lay out a block order abstractly; `structAlign` rounds the size. Works in bits so that runs of
+ * bit-fields share storage as gcc places them (PCC_BITFIELD_TYPE_MATTERS: a field moves to the
+ * next boundary of its type's alignment only when it would not fit in the unit it starts in).
+ */
 export function abstractLayout(blocks: readonly Block[], order: readonly number[], structAlign: number): AbstractLayout {
   const offsets = new Array<number>(blocks.length).fill(0);
-  let off = 0;
+  let bit = 0;
   for (const id of order) {
     const b = blocks[id]!;
-    const at = roundUp(off, b.align);
-    offsets[id] = at;
-    off = at + b.size;
+    offsets[id] = Math.floor(startBit(bit, b) / 8);
+    bit = advance(bit, b);
   }
+  const off = Math.ceil(bit / 8);
   return { offsets, dataEnd: off, size: roundUp(off, structAlign) };
+}
+
+/** Where block `b` starts when the previous one ends at `bit`. */
+export function startBit(bit: number, b: Block): number {
+  if (!b.fields) return roundUp(Math.ceil(bit / 8), b.align) * 8;
+  const f = b.fields[0]!;
+  const a = f.typeAlign * 8;
+  return (bit % a) + f.width > f.typeSize * 8 ? Math.ceil(bit / a) * a : bit;
+}
+
+/** The bit where block `b` ends when the previous one ends at `bit`. */
+export function advance(bit: number, b: Block): number {
+  if (!b.fields) return (roundUp(Math.ceil(bit / 8), b.align) + b.size) * 8;
+  for (const f of b.fields) {
+    const a = f.typeAlign * 8;
+    if ((bit % a) + f.width > f.typeSize * 8) bit = Math.ceil(bit / a) * a;
+    bit += f.width;
+  }
+  return bit;
 }
 
 /** roundup(sum of sizes, alignment): no order can be smaller. */

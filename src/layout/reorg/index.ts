@@ -10,7 +10,7 @@ import { AttributeInference, type Abi, type EngineLayout, type InferOptions } fr
 import { memberLabel } from '../abi/attributes.js';
 import type { AggregatePlan, MemberPlan } from '../abi/engine.js';
 import { abstractLayout, lowerBound, makeBlocks, type Block } from './blocks.js';
-import { applyMoves, greedyMoves, holeFillMoves, movesTo, type BlockMove } from './moves.js';
+import { applyMoves, greedyMoves, holeFillMoves, movesTo, reduceMoves, type BlockMove } from './moves.js';
 import { packMinimal } from './pack.js';
 
 export { keptBlocks, movesTo } from './moves.js';
@@ -106,7 +106,7 @@ export class Reorganizer {
     const blocks = makeBlocks(
       plan.members.map((mp) => {
         const e = placed.get(mp.index)!;
-        return { index: mp.index, bitOffset: e.bitOffset, bitSize: e.bitSize, byteSize: e.byteSize, alignment: e.alignment };
+        return { index: mp.index, bitOffset: e.bitOffset, bitSize: e.bitSize, byteSize: e.byteSize, alignment: e.alignment, typeAlign: mp.field.align };
       }),
       pinned,
     );
@@ -124,6 +124,10 @@ export class Reorganizer {
     // Candidates, each laid out by the engine: the original, every greedy state, the packed order.
     const candidates: number[][] = [...greedy];
     if (packed) candidates.push(packed.order);
+    // then the same sizes with fewer moves, where moved blocks can go back
+    const sizeOf = (order: number[]) => abstractLayout(blocks, order, structAlign).size;
+    const smallest = Math.min(...candidates.map(sizeOf));
+    for (const order of candidates.filter((c) => sizeOf(c) === smallest)) candidates.push(reduceMoves(blocks, order, search));
     let best: { order: number[]; layout: EngineLayout; moves: BlockMove[]; spread: number } | undefined;
     const seen = new Set<string>();
     for (const order of candidates) {

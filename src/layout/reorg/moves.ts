@@ -4,7 +4,7 @@
  * new predecessor). The greedy search starts from the original order and makes, one at a time,
  * the single move that shrinks the abstract layout most, so that a small size needs few moves.
  */
-import { abstractLayout, roundUp, type AbstractLayout, type Block } from './blocks.js';
+import { abstractLayout, advance, roundUp, type AbstractLayout, type Block } from './blocks.js';
 
 /** Block ids of a longest increasing subsequence of `order` (the blocks that do not move). */
 export function keptBlocks(order: readonly number[]): Set<number> {
@@ -125,15 +125,13 @@ export function greedyMoves(blocks: readonly Block[], o: GreedyOptions): number[
         prefix[0] = 0;
         for (let k = 0; k < without.length; k++) {
           const c = blocks[without[k]!]!;
-          prefix[k + 1] = roundUp(prefix[k]!, c.align) + c.size;
+          prefix[k + 1] = advance(prefix[k]!, c);
         }
         for (let p = 0; p <= limit; p++) {
           if (p === from) continue; // same order
-          let off = roundUp(prefix[p]!, b.align) + b.size;
-          for (let k = p; k < without.length; k++) {
-            const c = blocks[without[k]!]!;
-            off = roundUp(off, c.align) + c.size;
-          }
+          let bit = advance(prefix[p]!, b);
+          for (let k = p; k < without.length; k++) bit = advance(bit, blocks[without[k]!]!);
+          const off = Math.ceil(bit / 8);
           const size = roundUp(off, o.structAlign);
           // a step must not grow the layout; with a beam of 1 it must shrink (size, end of data)
           if (size > cur.l.size || (size === cur.l.size && (off > cur.l.dataEnd || (beamWidth === 1 && off === cur.l.dataEnd)))) continue;
@@ -201,4 +199,42 @@ export function holeFillMoves(blocks: readonly Block[], o: GreedyOptions): numbe
     if (!moved) break;
   }
   return states;
+}
+
+/**
+ * Fewer moves for an order of a given size: put moved blocks back among the blocks that keep
+ * their relative order (anywhere between their kept neighbours) whenever the size stays the same.
+ */
+export function reduceMoves(blocks: readonly Block[], order: readonly number[], o: GreedyOptions): number[] {
+  const original = abstractLayout(blocks, blocks.map((b) => b.id), o.structAlign);
+  let cur = [...order];
+  const size = abstractLayout(blocks, cur, o.structAlign).size;
+  for (let pass = 0; pass < 4; pass++) {
+    let improved = false;
+    const kept = keptBlocks(cur);
+    for (const b of blocks) {
+      if (kept.has(b.id) || b.last) continue;
+      const without = cur.filter((x) => x !== b.id);
+      // between the nearest kept blocks before and after it in the original order
+      let lo = 0;
+      let hi = without.length;
+      without.forEach((x, i) => {
+        if (!kept.has(x)) return;
+        if (x < b.id) lo = Math.max(lo, i + 1);
+        else if (x > b.id) hi = Math.min(hi, i);
+      });
+      if (blocks[without[without.length - 1]!]?.last) hi = Math.min(hi, without.length - 1);
+      for (let p = lo; p <= hi; p++) {
+        const cand = [...without.slice(0, p), b.id, ...without.slice(p)];
+        const l = abstractLayout(blocks, cand, o.structAlign);
+        if (l.size > size || !constraintsHold(blocks, original, l, o)) continue;
+        cur = cand;
+        kept.add(b.id);
+        improved = true;
+        break;
+      }
+    }
+    if (!improved) break;
+  }
+  return cur;
 }

@@ -5,7 +5,7 @@
  * remaining padding. Falls back to largest-alignment-first with hole filling when the state
  * space is too large.
  */
-import { roundUp, type Block } from './blocks.js';
+import { abstractLayout, roundUp, type Block } from './blocks.js';
 
 export interface PackResult {
   /** Block ids in placement order (the trailing block, if any, last). */
@@ -31,9 +31,7 @@ export function packMinimal(blocks: readonly Block[], structAlign: number, bound
 }
 
 function sizeOf(blocks: readonly Block[], order: readonly number[], structAlign: number): number {
-  let off = 0;
-  for (const id of order) off = roundUp(off, blocks[id]!.align) + blocks[id]!.size;
-  return roundUp(off, structAlign);
+  return abstractLayout(blocks, order, structAlign).size;
 }
 
 /** Largest alignment first; before placing a block, fill the gap its alignment leaves with smaller blocks. */
