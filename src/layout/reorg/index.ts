@@ -91,7 +91,9 @@ export class Reorganizer {
     if (inferred.status === 'unpredictable') return { ok: false, id, agg: t, reason: `the layout engine cannot lay it out: ${inferred.unpredictable}` };
     if (inferred.status === 'unexplained') return { ok: false, id, agg: t, reason: "the layout engine does not reproduce the compiler's layout (see `structscope check`)" };
     const attrs = inferred.attributes;
-    if (attrs.unnamedBefore?.size) return { ok: false, id, agg: t, reason: 'unnamed bit-fields (not in DWARF): cannot be moved safely' };
+    // an unnamed bit-field (not in DWARF) stays in front of the member it precedes: the engine
+    // places it before that member wherever the member goes
+    const gaps = (attrs.unnamedBefore?.size ?? 0) > 0;
     if (attrs.packed || attrs.pack) return { ok: false, id, agg: t, reason: 'packed struct: member order does not change its size' };
     const plan = this.inference.engine.plan(t);
     if ('unpredictable' in plan) return { ok: false, id, agg: t, reason: plan.unpredictable };
@@ -147,7 +149,7 @@ export class Reorganizer {
 
     const anyBitfield = blocks.some((b) => b.bitfield);
     const minimal: MinimalProof =
-      best.layout.size === bound ? 'lower-bound' : packed?.exact && !anyBitfield && best.layout.size === packed.size ? 'exhaustive' : 'unproven';
+      best.layout.size === bound ? 'lower-bound' : packed?.exact && !anyBitfield && !gaps && best.layout.size === packed.size ? 'exhaustive' : 'unproven';
     const lastOf = (b: number) => blocks[b]!.members[blocks[b]!.members.length - 1]!;
     return {
       ok: true,

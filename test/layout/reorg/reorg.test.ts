@@ -36,7 +36,7 @@ function packable(base: string): Map<string, number> {
 describe('reorg sizes against pahole --packable (goldens) and the lower bound', () => {
   for (const base of [...REORG, 'virtio_net.ko']) {
     it(base, () => {
-      const { results } = reorganizeAll(base);
+      const { reorganizer, results } = reorganizeAll(base);
       const pahole = packable(base);
       let impossible = 0;
       let compared = 0;
@@ -44,8 +44,10 @@ describe('reorg sizes against pahole --packable (goldens) and the lower bound', 
         if (!r.ok) continue;
         expect(r.newLayout.size, name).toBeLessThanOrEqual(r.oldLayout.size);
         expect(r.newLayout.size, name).toBeGreaterThanOrEqual(r.lowerBound);
-        // above the lower bound only when an exhaustive search proved nothing smaller exists
-        if (r.newLayout.size > r.lowerBound) expect(r.minimal, name).toBe('exhaustive');
+        // above the lower bound only when an exhaustive search proved nothing smaller exists (the
+        // bound and that search leave unnamed bit-fields out: the brute-force test covers those)
+        const gaps = (reorganizer.inference.infer(r.id).attributes.unnamedBefore?.size ?? 0) > 0;
+        if (r.newLayout.size > r.lowerBound && !gaps) expect(r.minimal, name).toBe('exhaustive');
         const p = pahole.get(name);
         if (p === undefined) continue;
         // pahole 1.24 ignores forced alignment and bit-field storage units: its size can be impossible
@@ -99,11 +101,18 @@ describe('reorg is optimal on small structs (every order laid out by the engine)
         for (const p of permutations(free)) {
           const order = flexible ? [...p, blocks.length - 1] : p;
           const l = reorganizer.layoutOrder(plan, attrs, order.flatMap((b) => blocks[b]!));
+          // orders where the undeclared type of an unnamed bit-field would matter are not proposed
+          if (l.unpredictable !== undefined) continue;
           const moves = order.length - keptBlocks(order).size;
           if (l.size < bestSize || (l.size === bestSize && moves < bestMoves)) {
             bestSize = l.size;
             bestMoves = moves;
           }
+        }
+        if (bestSize === Infinity) {
+          // every order depends on the undeclared unnamed bit-field: nothing is proposed
+          expect(r.moves, name).toHaveLength(0);
+          continue;
         }
         expect(r.newLayout.size, name).toBe(bestSize);
         expect(r.moves.length, name).toBe(bestMoves);
