@@ -46,6 +46,9 @@ export function runReorg(args: ReorgArgs, out: Output): number {
     }
     const reorganizer = new Reorganizer(file.table, abi, { dwarfVersions: info.dwarfVersions });
     const results: ReorgResult[] = ids.map((id) => reorganizer.reorganize(id, { cachelineSize: args.cachelineSize, pin: args.pin, keepCachelines: args.keepCachelines }));
+    for (const name of args.pin) {
+      if (!ids.some((id) => (file.table.get(id) as AggregateType).members.some((m) => m.name === name))) out.warn(`${path}: --pin ${name}: no selected struct has a member of that name`);
+    }
 
     if (args.patch !== undefined) {
       const requests: PatchRequest[] = [];
