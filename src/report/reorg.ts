@@ -4,7 +4,7 @@
  * in an overlay of the file's table, so the text is exactly pahole-style. Pure.
  */
 import type { TypeTable } from '../model/table.js';
-import type { AggregateType, Member, Type, TypeId } from '../model/types.js';
+import type { AggregateType, ClassChild, Member, Type, TypeId } from '../model/types.js';
 import type { EngineLayout } from '../layout/abi/index.js';
 import { describeMove, type ReorgOk, type ReorgResult } from '../layout/reorg/index.js';
 import { renderType } from './pahole.js';
@@ -19,8 +19,31 @@ export function reorderedType(agg: AggregateType, order: readonly number[], layo
     const e = at.get(i)!;
     return { ...m, bitOffset: e.bitOffset };
   });
-  // children (clang nests anonymous types in C structs) refer to member indices: rebuild them in the new order
-  const children = agg.children?.map((c) => (c.kind === 'member' ? { kind: 'member' as const, index: order.indexOf(c.index) } : c));
+  // children (clang nests anonymous types in C structs, after the member using them) list members
+  // and nested types in DIE order: a nested type moves with the member of that type, else with
+  // the member before it
+  let children: ClassChild[] | undefined;
+  if (agg.children) {
+    const after = new Map<number, ClassChild[]>();
+    const head: ClassChild[] = [];
+    let prev = -1;
+    for (const c of agg.children) {
+      if (c.kind === 'member') {
+        prev = c.index;
+        continue;
+      }
+      const owner = c.kind === 'type' ? agg.members.findIndex((m) => m.type === c.type) : -1;
+      const at = owner >= 0 ? owner : prev;
+      if (at < 0) head.push(c);
+      else {
+        const list = after.get(at);
+        if (list) list.push(c);
+        else after.set(at, [c]);
+      }
+    }
+    children = [...head];
+    order.forEach((i, k) => children!.push({ kind: 'member', index: k }, ...(after.get(i) ?? [])));
+  }
   const out: AggregateType = { ...agg, members, size: layout.size };
   if (children) out.children = children;
   return out;

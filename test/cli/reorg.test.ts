@@ -136,6 +136,19 @@ describe('reorg --patch, applied with patch -p1 and recompiled, gives the report
         compared++;
       }
       expect(compared).toBeGreaterThanOrEqual(6);
+
+      // the text of each proposal is what `show` (pahole's format) prints for the recompiled struct
+      const patched = reported.filter((t) => t.reorganized && !refused.has(t.name)).map((t) => t.name);
+      const text = run('reorg', e.path, '-C', patched.join(','));
+      const shown = run('show', out, '-C', patched.join(','));
+      expect(shown.code).toBe(0);
+      const blocksOf = (s: string) => new Map([...s.matchAll(/^struct (\w+) \{\n[\s\S]*?\n}[^\n]*?;/gm)].map((m) => [m[1]!, m[0]]));
+      const proposed = blocksOf(text.stdout.replace(/;   \/\* saved \d+ bytes?(?: and \d+ cachelines?)?! \*\//g, ';'));
+      const compiled = blocksOf(shown.stdout);
+      for (const name of patched) {
+        expect(compiled.get(name), name).toMatch(/^struct /);
+        expect(proposed.get(name), name).toBe(compiled.get(name));
+      }
       const unpatchable = ['r_oneline', 'r_ifdef', 'r_gap'];
       for (const name of refused) expect(unpatchable).toContain(name);
       for (const name of unpatchable) if (reported.find((t) => t.name === name)!.moves.length) expect(refused.has(name), name).toBe(true);
