@@ -148,6 +148,19 @@ describe('reorg constraints', () => {
     }
   });
 
+  it('C++ classes with bases or a vtable are refused, per type, with the reason', () => {
+    const { results } = reorganizeAll('inherit-cxx.o');
+    let refused = 0;
+    for (const r of results.values()) {
+      const agg = r.agg!;
+      if (!agg.members.some((m) => m.isBase || m.artificial)) continue;
+      expect(r.ok, agg.name).toBe(false);
+      expect(r.ok ? '' : r.reason).toMatch(/C\+\+ class with bases/);
+      refused++;
+    }
+    expect(refused).toBeGreaterThan(0);
+  });
+
   it('refuses packed structs (the engine infers packed) with a reason', () => {
     const { reorganizer, results } = reorganizeAll('virtio_net.ko');
     for (const r of results.values()) {
