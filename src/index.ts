@@ -10,3 +10,7 @@ export { jsonFile, jsonDocument, SCHEMA_VERSION, type JsonDocument } from './rep
 export { abiForElf, abiByName, layoutForTarget, type Abi } from './layout/abi/index.js';
 export { inferAttributes, type InferResult } from './layout/abi/infer.js';
 export { StructscopeError, isStructscopeError, type ErrorCode } from './util/errors.js';
+// reorg: smaller member orders, their pahole-style rendering and the source patch
+export { Reorganizer, describeMove, type ReorgOptions, type ReorgResult, type ReorgOk, type ReorgMove } from './layout/reorg/index.js';
+export { renderReorgText, reorgJsonType, reorgDocument, REORG_SCHEMA_VERSION } from './report/reorg.js';
+export { buildPatch, locateSource, reorderSource, type PatchRequest } from './report/patch.js';

@@ -10,6 +10,7 @@ import { cacheDirectory } from '../load/index-cache.js';
 import { runDiff } from './diff.js';
 import { FAIL_ON_KINDS, type FailOnKind } from '../diff/regressions.js';
 import { ABIS } from '../layout/abi/targets.js';
+import { runReorg } from './reorg.js';
 
 const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
 
@@ -177,6 +178,45 @@ export async function main(argv: string[]): Promise<number> {
             format: a.format,
             failOn: failOnKinds(a['fail-on']) as FailOnKind[],
             cachelineSize: a['cacheline-size'],
+            skipMissing: a['skip-missing'],
+            verbose: a.verbose,
+          },
+          out,
+        );
+      },
+    )
+    .command(
+      'reorg <files..>',
+      'propose a smaller member order per struct (validated by the layout engine), or the source patch that applies it',
+      (y) =>
+        withSelection(y)
+          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
+          .option('cacheline-size', { type: 'number', default: 64, describe: 'cacheline size in bytes' })
+          .option('pin', { type: 'string', array: true, default: [] as string[], describe: 'keep these members in place (NAME[,NAME...])' })
+          .option('keep-cachelines', { type: 'boolean', default: false, describe: 'keep every member in its current cacheline' })
+          .option('steps', { type: 'boolean', default: false, describe: 'show the layout after each move' })
+          .option('patch', { type: 'string', describe: 'print a unified diff of the sources under SRC_DIR (patch -p1 in SRC_DIR applies it)' })
+          .epilog('Exit codes: 0 success; 1 usage error, a -C name matched nothing, or no patch could be made; 2 a file could not be read or its machine has no ABI rules.')
+          .check((a) => {
+            if (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1) throw new Error('--cacheline-size takes a positive whole number');
+            checkSelection(a);
+            return true;
+          }),
+      (a) => {
+        if (usageError !== undefined) return;
+        code = runReorg(
+          {
+            files: a.files as string[],
+            classes: a.class?.map(String),
+            structs: a.structs,
+            unions: a.unions,
+            exclude: a.exclude?.map(String),
+            format: a.format,
+            cachelineSize: a['cacheline-size'],
+            pin: a.pin.flatMap((p) => String(p).split(',')).filter(Boolean),
+            keepCachelines: a['keep-cachelines'],
+            steps: a.steps,
+            patch: a.patch,
             skipMissing: a['skip-missing'],
             verbose: a.verbose,
           },

@@ -45,6 +45,8 @@ export interface LoadOptions {
    * sparsely read section only for the units actually converted (and the units they refer to).
    */
   beforeUnit?: (start: number, end: number) => void;
+  /** Record DW_AT_decl_file/line on members too (reorg --patch); off by default to save memory. */
+  memberDecl?: boolean;
 }
 
 /** A scanned unit ready for conversion. */
@@ -93,9 +95,11 @@ class Converter {
   }
 
   private beforeUnit: LoadOptions['beforeUnit'];
+  private memberDecl = false;
 
   run(opts: LoadOptions): DwarfTypes {
     this.beforeUnit = opts.beforeUnit;
+    this.memberDecl = opts.memberDecl === true;
     const info = this.sec.info;
     if (info) {
       const scan = readUnitHeaders(info, this.le);
@@ -341,6 +345,10 @@ class Converter {
     const m: Member = { type, bitOffset: 0, byteSize: 0 };
     const name = this.name(u, c);
     if (name !== undefined) m.name = name;
+    if (this.memberDecl) {
+      const decl = this.decl(u, c);
+      if (decl) m.decl = decl;
+    }
     if (
       !isBase &&
       !inUnion &&

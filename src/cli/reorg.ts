@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import type { AggregateType } from '../model/types.js';
+import { abiForElf } from '../layout/abi/index.js';
+import { Reorganizer, type ReorgResult } from '../layout/reorg/index.js';
+import { reorgDocument, reorgJsonType, renderReorgText, type ReorgJsonType } from '../report/reorg.js';
+import { buildPatch, locateSource, type PatchRequest } from '../report/patch.js';
+import type { Selection } from '../report/select.js';
+import { loadSelected } from './load-selected.js';
+import type { Output } from './output.js';
+
+export interface ReorgArgs extends Selection {
+  files: string[];
+  format: 'text' | 'json';
+  cachelineSize: number;
+  pin: string[];
+  keepCachelines: boolean;
+  steps: boolean;
+  patch?: string;
+  skipMissing: boolean;
+  verbose: boolean;
+}
+
+/**
+ * `structscope reorg FILE -C NAME`: a smaller member order per struct, validated by the layout
+ * engine of the file's target; --patch writes the unified diff of the source instead.
+ * Exit: 0 ok, 1 usage/-C matched nothing/no patch possible, 2 unreadable input or unknown ABI.
+ */
+export function runReorg(args: ReorgArgs, out: Output): number {
+  let exit = 0;
+  const jsonFiles: { path: string; abi: string; types: ReorgJsonType[] }[] = [];
+  const many = args.files.length > 1;
+  for (const path of args.files) {
+    const loaded = loadSelected(path, { ...args, structs: true }, out, { memberDecl: args.patch !== undefined });
+    if (!loaded) {
+      exit = 2;
+      continue;
+    }
+    const { file, ids } = loaded;
+    exit = Math.max(exit, loaded.exit);
+    const { info } = file;
+    const abi = abiForElf(info.machine, info.elfClass, info.littleEndian, info.flags);
+    if (!abi) {
+      out.error(`${path}: unknown ABI: no layout rules for ${info.machineName}`);
+      exit = 2;
+      continue;
+    }
+    const reorganizer = new Reorganizer(file.table, abi, { dwarfVersions: info.dwarfVersions });
+    const results: ReorgResult[] = ids.map((id) => reorganizer.reorganize(id, { cachelineSize: args.cachelineSize, pin: args.pin, keepCachelines: args.keepCachelines }));
+    for (const name of args.pin) {
+      if (!ids.some((id) => (file.table.get(id) as AggregateType).members.some((m) => m.name === name))) out.warn(`${path}: --pin ${name}: no selected struct has a member of that name`);
+    }
+
+    if (args.patch !== undefined) {
+      const requests: PatchRequest[] = [];
+      for (const r of results) {
+        if (!r.ok) {
+          out.error(`${path}: ${r.agg?.name ?? '(anonymous)'}: ${r.reason}`);
+          continue;
+        }
+        if (!r.moves.length) continue;
+        const src = locateSource(args.patch, r.agg.decl?.file);
+        if (typeof src === 'string') {
+          out.error(`${path}: ${r.agg.name ?? '(anonymous)'}: ${src}; no patch for it`);
+          exit = Math.max(exit, 1);
+          continue;
+        }
+        requests.push({ agg: r.agg, order: r.order, source: src });
+      }
+      const patch = buildPatch(requests, (p) => readFileSync(p, 'utf8'));
+      for (const e of patch.errors) {
+        out.error(`${path}: ${e}; no patch for it`);
+        exit = Math.max(exit, 1);
+      }
+      out.write(patch.diff);
+      continue;
+    }
+    if (args.format === 'json') {
+      jsonFiles.push({ path, abi: abi.name, types: results.map((r) => reorgJsonType(r, args.cachelineSize)) });
+      continue;
+    }
+    if (many) out.write(`==> ${path} <==\n`);
+    results.forEach((r, k) => {
+      if (k) out.write('\n');
+      const t = file.table.get(r.id) as AggregateType;
+      const plan = reorganizer.inference.engine.plan(t);
+      const layoutOf =
+        r.ok && !('unpredictable' in plan) ? (order: readonly number[]) => reorganizer.layoutOrder(plan, reorganizer.inference.infer(r.id).attributes, order) : undefined;
+      out.write(renderReorgText(file.table, r, { cachelineSize: args.cachelineSize, addressSize: info.addressSize, steps: args.steps }, layoutOf));
+    });
+  }
+  if (args.format === 'json' && args.patch === undefined) out.write(JSON.stringify(reorgDocument(jsonFiles), null, 1) + '\n');
+  return exit;
+}
