@@ -6,6 +6,7 @@ import { reorgDocument, reorgJsonType, renderReorgText, type ReorgJsonType } fro
 import { buildPatch, locateSource, type PatchRequest } from '../report/patch.js';
 import type { Selection } from '../report/select.js';
 import { loadSelected } from './load-selected.js';
+import { exactClassNames, firstDefinitionsFound } from '../report/select.js';
 import type { Output } from './output.js';
 
 export interface ReorgArgs extends Selection {
@@ -30,7 +31,9 @@ export function runReorg(args: ReorgArgs, out: Output): number {
   const jsonFiles: { path: string; abi: string; types: ReorgJsonType[] }[] = [];
   const many = args.files.length > 1;
   for (const path of args.files) {
-    const loaded = loadSelected(path, { ...args, structs: true }, out, { memberDecl: args.patch !== undefined });
+    const sel = { ...args, structs: true };
+    // -C NAME: only the units that can define NAME, up to the first definitions
+    const loaded = loadSelected(path, sel, out, { memberDecl: args.patch !== undefined, onlyNames: exactClassNames(sel), stopAfterUnit: firstDefinitionsFound(sel) });
     if (!loaded) {
       exit = 2;
       continue;
