@@ -1,32 +1,23 @@
 import { loadDwarfTypes, type LoadOptions } from '../dwarf/to-model.js';
-import type { DwarfSections, SectionBytes } from '../dwarf/sections.js';
-import { loadDebugSection, openElf, type ElfFile } from '../elf/index.js';
+import { openElf, type ElfFile } from '../elf/index.js';
+import { resolveDebugInfo, type ExternalOptions } from './external.js';
+import { readDwarfSections } from './sections.js';
 import type { FileInfo, LoadedFile } from '../model/table.js';
 import { StructscopeError } from '../util/errors.js';
 
 export type { LoadOptions };
 
-/** The DWARF sections structscope reads, by their standard names. */
-const SECTION_NAMES = {
-  info: '.debug_info',
-  abbrev: '.debug_abbrev',
-  str: '.debug_str',
-  lineStr: '.debug_line_str',
-  strOffsets: '.debug_str_offsets',
-  line: '.debug_line',
-  types: '.debug_types',
-} as const;
+/** Options of loadFile: conversion options, and where to look for separate debug files. */
+export interface LoadFileOptions extends LoadOptions, ExternalOptions {}
 
 /** Open an ELF file, read its debug sections (decompressed, relocated) and convert its types. */
-export function loadFile(path: string, opts: LoadOptions = {}): LoadedFile {
+export function loadFile(path: string, opts: LoadFileOptions = {}): LoadedFile {
   let elf: ElfFile | undefined;
   try {
     elf = openElf(path);
-    const sections = readDwarfSections(elf);
-    if (!sections.info && !sections.types) {
-      throw new StructscopeError('NO_DEBUG_INFO', 'no DWARF debug info (.debug_info) in this file', { file: path });
-    }
-    const dwarf = loadDwarfTypes(sections, opts);
+    // separate debug file, dwz supplementary file, split DWARF (src/load/external.ts)
+    const ext = resolveDebugInfo(path, elf, readDwarfSections(elf), opts);
+    const dwarf = loadDwarfTypes(ext.sections, opts, ext.external);
     const info: FileInfo = {
       path,
       machine: elf.header.machine,
@@ -38,25 +29,18 @@ export function loadFile(path: string, opts: LoadOptions = {}): LoadedFile {
       dwarfVersions: dwarf.dwarfVersions,
       filesRead: [path],
     };
+    const debugFiles = [...ext.debugFiles, ...ext.split.used];
+    if (debugFiles.length) {
+      info.debugFiles = debugFiles;
+      info.filesRead.push(...debugFiles.map((f) => f.path));
+    }
     const buildId = elf.buildId();
     if (buildId) info.buildId = buildId;
-    return { info, table: dwarf.table, diagnostics: dwarf.diagnostics, partial: dwarf.partial };
+    return { info, table: dwarf.table, diagnostics: [...ext.diagnostics, ...dwarf.diagnostics], partial: dwarf.partial };
   } catch (e) {
     if (e instanceof StructscopeError) throw e.withFile(path);
     throw e;
   } finally {
     elf?.close();
   }
-}
-
-function readDwarfSections(elf: ElfFile): DwarfSections {
-  const out: DwarfSections = { littleEndian: elf.header.littleEndian };
-  for (const [key, name] of Object.entries(SECTION_NAMES) as [keyof typeof SECTION_NAMES, string][]) {
-    const bytes = loadDebugSection(elf, name);
-    if (!bytes) continue;
-    const section = elf.section(name) ?? elf.section(name.replace(/^\.debug_/, '.zdebug_'));
-    const sb: SectionBytes = { name, bytes, fileOffset: section?.fileOffset ?? 0 };
-    out[key] = sb;
-  }
-  return out;
 }

@@ -18,6 +18,8 @@ export interface FileInfo {
   buildId?: string;
   /** Every file whose debug info was read (the file itself, separate debug files, .dwo …). */
   filesRead: string[];
+  /** Files other than the one named that supplied debug info, and how each was found. */
+  debugFiles?: { path: string; role: 'build-id' | 'debuglink' | 'dwo' | 'dwp' | 'supplementary' }[];
 }
 
 /** A problem that did not stop loading: a broken unit skipped, an unknown form, … */
