@@ -17,7 +17,8 @@ function withSelection<T>(y: Argv<T>) {
     .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
     .option('exclude', { alias: 'x', type: 'string', array: true, describe: 'leave out types whose name starts with PREFIX' })
     .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every problem found in the debug info' });
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every problem found in the debug info' })
+    .option('debug-dir', { type: 'string', array: true, describe: 'also look for separate debug files under DIR (like /usr/lib/debug: DIR/.build-id/NN/REST.debug, DIR/<path>/NAME)' });
 }
 
 /** Usage errors in the shared options (thrown for yargs .check()). */
@@ -84,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
             allDefinitions: a['all-definitions'],
             skipMissing: a['skip-missing'],
             verbose: a.verbose,
+            debugDir: a['debug-dir']?.map(String),
           },
           out,
         );
@@ -114,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
             format: a.format,
             skipMissing: a['skip-missing'],
             verbose: a.verbose,
+            debugDir: a['debug-dir']?.map(String),
           },
           out,
         );

@@ -21,6 +21,8 @@ export interface ShowArgs extends Selection {
   sort?: SortField;
   skipMissing: boolean;
   verbose: boolean;
+  /** --debug-dir: extra roots for separate debug files. */
+  debugDir?: string[];
 }
 
 /** `structscope [show] FILE...`: returns the exit code (0 ok, 1 a -C name matched nothing, 2 unreadable input). */

@@ -41,7 +41,7 @@ export function resolveDebugInfo(path: string, elf: ElfFile, sections: DwarfSect
   try {
     if (!sections.info && !sections.types) {
       const look = findSeparateDebugFile(path, elf.buildId(), elf.debugLink(), roots);
-      for (const r of look.rejected) diagnostics.push({ message: `separate debug file rejected: ${r}` });
+      for (const r of look.rejected) diagnostics.push({ message: `separate debug file rejected: ${r}`, missingFile: true });
       if (!look.found) {
         const where = look.tried.length ? `; looked for a separate debug file in ${look.tried.join(', ')}` : '; it has no build-id and no .gnu_debuglink';
         const rejected = look.rejected.length ? `; rejected ${look.rejected.join('; ')}` : '';
@@ -67,11 +67,19 @@ export function resolveDebugInfo(path: string, elf: ElfFile, sections: DwarfSect
       const sup = loadSupplementary(dwarfFile, link, roots);
       if (sup.sections) external.alt = sup.sections;
       if (sup.used) debugFiles.push(sup.used);
-      if (sup.error) diagnostics.push({ message: sup.error.detail });
+      if (sup.error) diagnostics.push({ message: sup.error.detail, missingFile: true });
     }
     // .dwo names are relative to the binary's build directory: look beside the binary named
     const split = new SplitResolver(path);
-    external.split = (s) => split.resolve(s);
+    external.split = (s) => {
+      try {
+        return split.resolve(s);
+      } catch (e) {
+        if (!(e instanceof StructscopeError)) throw e;
+        diagnostics.push({ message: e.message, missingFile: true });
+        return undefined;
+      }
+    };
     return { sections, external, debugFiles, diagnostics, split };
   } finally {
     opened?.close();

@@ -52,6 +52,8 @@ export interface JsonFile {
   endianness: 'little' | 'big';
   dwarfVersions: number[];
   buildId: string | null;
+  /** Files besides `path` whose debug info was read, and how each was found. */
+  debugFiles: { path: string; role: string }[];
   types: JsonType[];
 }
 
@@ -74,6 +76,7 @@ export function jsonFile(file: LoadedFile, ids: TypeId[], opts: JsonOptions): Js
     endianness: file.info.littleEndian ? 'little' : 'big',
     dwarfVersions: file.info.dwarfVersions,
     buildId: file.info.buildId ?? null,
+    debugFiles: (file.info.debugFiles ?? []).map((f) => ({ path: f.path, role: f.role })),
     types: ids.map((id) => {
       const layout = analyzeLayout(file.table, id, { cachelineSize: opts.cachelineSize, addressSize: file.info.addressSize });
       const t = file.table.get(id) as AggregateType;
