@@ -37,11 +37,16 @@ describe('which files were read, and why', () => {
     ['layout-split.o', [{ role: 'dwo', file: /\/layout-split\.dwo$/ }]],
     ['layout-split4.o', [{ role: 'dwo', file: /\/layout-split4\.dwo$/ }]],
     ['layout-split-exe', [{ role: 'dwo', file: /\/layout-split-exe-layout\.dwo$/ }, { role: 'dwo', file: /\/layout-split-exe-main\.dwo$/ }]],
+    [
+      'layout-split-types-exe',
+      [
+        { role: 'dwo', file: /\/layout-split-types-exe-layout\.dwo$/ },
+        { role: 'dwo', file: /\/layout-split-types-exe-main\.dwo$/ },
+      ],
+    ],
     ['layout-dwp-exe', [{ role: 'dwp', file: /\/layout-dwp-exe\.dwp$/ }]],
     ['dwz-a', [{ role: 'supplementary', file: /\/dwz-common\.debug$/ }]],
     ['dwz-b', [{ role: 'supplementary', file: /\/dwz-common\.debug$/ }]],
-    ['dwz5-a', [{ role: 'supplementary', file: /\/dwz5-common\.debug$/ }]],
-    ['dwz5-b', [{ role: 'supplementary', file: /\/dwz5-common\.debug$/ }]],
   ];
   for (const [name, want] of cases) {
     it(name, () => {
