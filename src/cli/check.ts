@@ -10,6 +10,8 @@ export interface CheckArgs extends Selection {
   format: 'text' | 'json';
   skipMissing: boolean;
   verbose: boolean;
+  /** --debug-dir: extra roots for separate debug files. */
+  debugDir?: string[];
 }
 
 /**

@@ -18,10 +18,15 @@ export interface SelectedFile {
  * What show and check do first for each file: load it (reporting an unreadable file as one line),
  * report skipped problems, and select the types. Undefined when the file could not be read (exit 2).
  */
-export function loadSelected(path: string, sel: Selection & { skipMissing: boolean; verbose: boolean }, out: Output, opts: FileLoadOptions = {}): SelectedFile | undefined {
+export function loadSelected(
+  path: string,
+  sel: Selection & { skipMissing: boolean; verbose: boolean; debugDir?: string[] },
+  out: Output,
+  opts: FileLoadOptions = {},
+): SelectedFile | undefined {
   let file: LoadedFile;
   try {
-    file = loadFile(path, { ...opts, onUnit: out.progress });
+    file = loadFile(path, { ...opts, onUnit: out.progress, ...(sel.debugDir ? { debugDirs: sel.debugDir } : {}) });
   } catch (e) {
     if (!isStructscopeError(e)) throw e;
     out.error(e.message);
@@ -33,8 +38,12 @@ export function loadSelected(path: string, sel: Selection & { skipMissing: boole
     if (sel.verbose) out.warn(`${path}: type index ${file.index.state}: ${file.index.path}`);
     if (file.index.state === 'missing' && opts.cacheDir !== undefined) buildIndexInBackground(opts.cacheDir, path);
   }
+  if (sel.verbose) for (const f of file.info.debugFiles ?? []) out.warn(`${path}: debug info read from ${f.path} (${f.role})`);
+  // a missing .dwo / supplementary file, a rejected debug file: always one line each
+  const missingFiles = file.diagnostics.filter((d) => d.missingFile);
+  if (!sel.verbose) for (const d of missingFiles) out.warn(`${path}: ${d.message}`);
   if (sel.verbose) for (const d of file.diagnostics) out.warn(`${path}: ${d.message}`);
-  else if (file.diagnostics.length) out.warn(`${path}: ${file.diagnostics.length} problem(s) in the debug info were skipped (--verbose lists them)`);
+  else if (file.diagnostics.length > missingFiles.length) out.warn(`${path}: ${file.diagnostics.length} problem(s) in the debug info were skipped (--verbose lists them)`);
   const { ids, missing } = selectTypes(file.table, sel);
   if (missing.length && !sel.skipMissing) {
     out.error(`${path}: no type matches ${missing.map((m) => `'${m}'`).join(', ')}`);

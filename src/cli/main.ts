@@ -24,7 +24,14 @@ function withSelection<T>(y: Argv<T>) {
     .option('exclude', { alias: 'x', type: 'string', array: true, describe: 'leave out types whose name starts with PREFIX' })
     .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every problem found in the debug info' })
-    .option('cache', { type: 'boolean', default: true, describe: 'use and keep type indexes in $STRUCTSCOPE_CACHE_DIR or ~/.cache/structscope (--no-cache: neither read nor write them)' });
+    .option('cache', { type: 'boolean', default: true, describe: 'use and keep type indexes in $STRUCTSCOPE_CACHE_DIR or ~/.cache/structscope (--no-cache: neither read nor write them)' })
+    // not `array: true` (it would swallow the file names after it): repeat the option instead
+    .option('debug-dir', { type: 'string', describe: 'also look for separate debug files under DIR, like /usr/lib/debug (DIR/.build-id/NN/REST.debug, DIR/<dir>/NAME); repeatable' });
+}
+
+/** --debug-dir given once is a string, given several times an array. */
+function debugDirs(v: unknown): string[] | undefined {
+  return v === undefined ? undefined : ([] as unknown[]).concat(v).map(String);
 }
 
 /** Usage errors in the shared options (thrown for yargs .check()). */
@@ -107,6 +114,7 @@ export async function main(argv: string[]): Promise<number> {
             verbose: a.verbose,
             cacheDir: a.cache ? cacheDirectory() : undefined,
             jobs: a.jobs,
+            debugDir: debugDirs(a['debug-dir']),
           },
           out,
         );
@@ -137,6 +145,7 @@ export async function main(argv: string[]): Promise<number> {
             format: a.format,
             skipMissing: a['skip-missing'],
             verbose: a.verbose,
+            debugDir: debugDirs(a['debug-dir']),
           },
           out,
         );

@@ -31,6 +31,8 @@ export interface ShowArgs extends Selection {
   cacheDir?: string;
   /** Worker threads for whole-file dumps (1: none). */
   jobs: number;
+  /** --debug-dir: extra roots for separate debug files. */
+  debugDir?: string[];
 }
 
 /** `structscope [show] FILE...`: returns the exit code (0 ok, 1 a -C name matched nothing, 2 unreadable input). */

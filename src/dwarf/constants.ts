@@ -85,6 +85,7 @@ export const DW_AT = {
   high_pc: 0x12,
   language: 0x13,
   comp_dir: 0x1b,
+  import: 0x18,
   const_value: 0x1c,
   containing_type: 0x1d,
   upper_bound: 0x2f,

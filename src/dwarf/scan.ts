@@ -31,6 +31,8 @@ for (const t of [
   DW_TAG.restrict_type, DW_TAG.interface_type, DW_TAG.unspecified_type, DW_TAG.rvalue_reference_type,
   DW_TAG.atomic_type, DW_TAG.immutable_type, DW_TAG.variable, DW_TAG.packed_type, DW_TAG.generic_subrange,
 ]) WANTED[t] = 1;
+// dwz: DW_TAG_imported_unit's DW_AT_import is kept in the type slot (see case DW_AT.import)
+WANTED[DW_TAG.imported_unit] = 1;
 
 /** Aggregate tags: their DW_TAG_subprogram children (member functions) are decoded too. */
 const AGGREGATE = new Uint8Array(0x50);
@@ -360,6 +362,13 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
             break;
           case DW_AT.type:
             if (refKind !== RefKind.None) {
+              dies.typeKind[i] = refKind;
+              dies.type[i] = v;
+            }
+            break;
+          case DW_AT.import:
+            // DW_TAG_imported_unit (dwz): the partial unit it pulls in, stored as a type reference
+            if (refKind !== RefKind.None && tag === DW_TAG.imported_unit) {
               dies.typeKind[i] = refKind;
               dies.type[i] = v;
             }

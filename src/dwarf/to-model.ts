@@ -1,15 +1,14 @@
 import { StructscopeError } from '../util/errors.js';
 import { TypeTable, type Diagnostic } from '../model/table.js';
 import { VOID_TYPE, type AggregateType, type ClassChild, type DeclLocation, type EnumType, type Enumerator, type Member, type Method, type Type, type TypeId } from '../model/types.js';
-import { parseAbbrevTable, type AbbrevTable } from './abbrev.js';
 import { DW_FORM, DW_TAG, DW_UT } from './constants.js';
-import { candidateUnits, unitContaining } from './candidates.js';
+import { candidateUnits } from './candidates.js';
 import { DieFlag, RefKind, StrKind, UnitDies } from './dies.js';
 import { readLineFileNames } from './line.js';
 import { scanUnit, type UnitRoot } from './scan.js';
 import type { DwarfSections, SectionBytes } from './sections.js';
-import { StringResolver } from './strings.js';
-import { readUnitHeaders, type UnitHeader } from './unit.js';
+import { DwarfSource } from './source.js';
+import type { UnitHeader } from './unit.js';
 
 export interface DwarfTypes {
   table: TypeTable;
@@ -49,8 +48,34 @@ export interface LoadOptions {
   memberDecl?: boolean;
 }
 
+/** Debug info outside the file's own sections (see src/load: supplementary.ts, split.ts). */
+export interface ExternalDwarf {
+  /** The dwz supplementary file's sections (DW_FORM_GNU_ref_alt / ref_sup, strp_alt / strp_sup). */
+  alt?: DwarfSections;
+  /**
+   * The full unit(s) of a skeleton unit (split DWARF), from its .dwo or the .dwp. Throws a
+   * StructscopeError naming what is missing; the converter records it and goes on.
+   */
+  split?: (skeleton: SkeletonInfo) => SplitUnitSections | undefined;
+}
+
+export interface SkeletonInfo {
+  version: number;
+  dwoName?: string;
+  compDir?: string;
+  /** DWARF 5 header dwo_id (16 hex digits). */
+  dwoId?: string;
+}
+
+export interface SplitUnitSections {
+  sections: DwarfSections;
+  /** DW_AT_str_offsets_base of the split unit (it has none of its own). */
+  strOffsetsBase: number;
+}
+
 /** A scanned unit ready for conversion. */
 interface ScannedUnit {
+  src: DwarfSource;
   header: UnitHeader;
   section: SectionBytes;
   dies: UnitDies;
@@ -64,34 +89,53 @@ const IN_PROGRESS = -2;
 const MAX_RECURSION = 2000;
 
 /** Read every unit of the sections and convert their types into one deduplicated TypeTable. */
-export function loadDwarfTypes(sections: DwarfSections, opts: LoadOptions = {}): DwarfTypes {
-  return new Converter(sections).run(opts);
+export function loadDwarfTypes(sections: DwarfSections, opts: LoadOptions = {}, external: ExternalDwarf = {}): DwarfTypes {
+  return new Converter(sections, external).run(opts);
 }
 
 class Converter {
   readonly table = new TypeTable();
   readonly diagnostics: Diagnostic[] = [];
   private readonly le: boolean;
-  private readonly strings: StringResolver;
-  private readonly abbrevCache = new Map<number, AbbrevTable>();
+  private readonly main: DwarfSource;
   /** Structural key → TypeId, for every interned type. */
   private readonly interned = new Map<string, TypeId>();
   /** Aggregate identity hash → TypeId. */
   private readonly aggregates = new Map<number, TypeId>();
   private readonly versions = new Set<number>();
   private addressSize = 0;
-  private units: UnitHeader[] = [];
-  private typeUnits: { header: UnitHeader; section: SectionBytes }[] = [];
-  private readonly signatures = new Map<string, { header: UnitHeader; section: SectionBytes }>();
+  private readonly signatures = new Map<string, { header: UnitHeader; section: SectionBytes; src: DwarfSource }>();
+  /** Partial units (dwz) already converted, by source and offset. */
+  private readonly partialsDone = new Set<string>();
+  private readonly sourceIds = new Map<DwarfSource, number>();
+  private extraUnitCount = 0;
+  /** Signatures of the type units converted so far. */
+  private readonly typeUnitsDone = new Set<string>();
   /** Units scanned for cross-unit references, kept while in use. */
   private readonly foreign = new Map<string, ScannedUnit>();
   private depth = 0;
   private unresolvedCount = 0;
   private crossUnitRefs = false;
 
-  constructor(private readonly sec: DwarfSections) {
+  constructor(
+    private readonly sec: DwarfSections,
+    private readonly external: ExternalDwarf = {},
+  ) {
     this.le = sec.littleEndian;
-    this.strings = new StringResolver(sec.str, sec.lineStr, sec.strOffsets, sec.littleEndian);
+    const alt = external.alt ? new DwarfSource(external.alt, 'supplementary') : undefined;
+    this.main = new DwarfSource(sec, 'main', alt);
+    if (alt) this.addSource(alt);
+    this.addSource(this.main);
+  }
+
+  /** Record a source's header errors and type units. */
+  private addSource(src: DwarfSource): void {
+    this.sourceIds.set(src, this.sourceIds.size);
+    for (const e of src.errors) this.diag(e);
+    for (const tu of src.typeUnits) {
+      if (tu.header.typeSignature && !this.signatures.has(tu.header.typeSignature)) this.signatures.set(tu.header.typeSignature, { ...tu, src });
+      this.versions.add(tu.header.version);
+    }
   }
 
   private beforeUnit: LoadOptions['beforeUnit'];
@@ -101,39 +145,25 @@ class Converter {
     this.beforeUnit = opts.beforeUnit;
     this.memberDecl = opts.memberDecl === true;
     const info = this.sec.info;
-    if (info) {
-      const scan = readUnitHeaders(info, this.le);
-      if (scan.error) this.diag(scan.error);
-      this.units = scan.units;
-    }
-    if (this.sec.types) {
-      const scan = readUnitHeaders(this.sec.types, this.le, true);
-      if (scan.error) this.diag(scan.error);
-      for (const u of scan.units) this.typeUnits.push({ header: u, section: this.sec.types });
-    }
-    for (const u of this.units) if (u.unitType === DW_UT.type || u.unitType === DW_UT.split_type) this.typeUnits.push({ header: u, section: info! });
-    for (const tu of this.typeUnits) if (tu.header.typeSignature) this.signatures.set(tu.header.typeSignature, tu);
-
-    const wanted = opts.onlyUnits ?? (opts.onlyNames ? candidateUnits(this.sec, this.units, opts.onlyNames, this.typeUnits.length > 0) : undefined);
+    const units = this.main.units;
+    // -C: only the units that can define the names (candidates.ts); never when types may live
+    // elsewhere (dwz partial units, split DWARF skeletons, a supplementary file)
+    // (a unit that names a type may take its definition from a type unit through a signature)
+    const separate = this.external.alt !== undefined || units.some((u) => u.unitType === DW_UT.partial || u.unitType === DW_UT.skeleton);
+    const typeUnits = this.main.typeUnits.length > 0;
+    const wanted = separate || typeUnits ? undefined : (opts.onlyUnits ?? (opts.onlyNames ? candidateUnits(this.sec, units, opts.onlyNames, false) : undefined));
     const dies = new UnitDies(4096);
-    const total = this.units.length;
+    const total = units.length;
     let done = 0;
     let stoppedEarly = wanted !== undefined;
-    for (const header of this.units) {
+    for (const header of units) {
       this.versions.add(header.version);
-      if (header.unitType === DW_UT.type || header.unitType === DW_UT.split_type || (wanted && !wanted.has(header.offset))) {
+      if (header.unitType === DW_UT.type || header.unitType === DW_UT.split_type || header.unitType === DW_UT.partial || (wanted && !wanted.has(header.offset))) {
         done++;
-        continue; // type units are converted when referenced
+        continue; // type units: converted when referenced; partial units (dwz): when imported
       }
-      const unit = this.scan(header, info!, dies);
-      if (unit) {
-        try {
-          this.convertUnit(unit);
-        } catch (e) {
-          if (!(e instanceof StructscopeError)) throw e;
-          this.diag(e);
-        }
-      }
+      const unit = this.scan(this.main, header, info!, dies);
+      if (unit) this.convertTopUnit(unit);
       this.foreign.clear();
       opts.onUnit?.(++done, total);
       if (opts.stopAfterUnit?.(this.table)) {
@@ -141,16 +171,27 @@ class Converter {
         break;
       }
     }
-    for (const tu of this.typeUnits) this.versions.add(tu.header.version);
+    if (!stoppedEarly) {
+      // type units no compile unit refers to still define types
+      for (const sig of this.signatures.keys()) {
+        if (!this.typeUnitsDone.has(sig)) this.signatureRef(sig);
+        this.foreign.clear();
+      }
+      // partial units no compile unit imports (dwz always imports them; this is a safety net)
+      for (const header of units) {
+        if (header.unitType !== DW_UT.partial || this.partialsDone.has(`${this.sourceIds.get(this.main)}:${header.offset}`)) continue;
+        this.convertPartial(this.main, header);
+      }
+    }
     return {
       table: this.table,
       dwarfVersions: [...this.versions].sort((a, b) => a - b),
       addressSize: this.addressSize || 8,
       diagnostics: this.diagnostics,
-      unitCount: this.units.length + (this.sec.types ? this.typeUnits.length : 0),
+      unitCount: units.length + (this.sec.types ? this.main.typeUnits.length : 0) + this.extraUnitCount,
       partial: stoppedEarly,
-      unitExtents: this.units.map((u) => [u.offset, u.end]),
-      crossUnitRefs: this.crossUnitRefs || this.typeUnits.length > 0,
+      unitExtents: units.map((u) => [u.offset, u.end]),
+      crossUnitRefs: this.crossUnitRefs || this.main.typeUnits.length > 0 || separate,
     };
   }
 
@@ -158,27 +199,90 @@ class Converter {
     if (this.diagnostics.length < 1000) this.diagnostics.push({ message: e.message, fileOffset: e.fileOffset });
   }
 
-  private abbrevs(offset: number): AbbrevTable {
-    let t = this.abbrevCache.get(offset);
-    if (!t) {
-      if (!this.sec.abbrev) throw new StructscopeError('NO_DEBUG_INFO', 'no .debug_abbrev section');
-      t = parseAbbrevTable(this.sec.abbrev, offset);
-      this.abbrevCache.set(offset, t);
-    }
-    return t;
-  }
-
-  private scan(header: UnitHeader, section: SectionBytes, dies: UnitDies): ScannedUnit | undefined {
+  private scan(src: DwarfSource, header: UnitHeader, section: SectionBytes, dies: UnitDies): ScannedUnit | undefined {
     try {
       if (section === this.sec.info) this.beforeUnit?.(header.offset, header.end);
-      const root = scanUnit(section, header, this.abbrevs(header.abbrevOffset), dies, this.le);
+      const root = scanUnit(section, header, src.abbrevs(header.abbrevOffset), dies, this.le);
+      if (root.strOffsetsBase === undefined && src.defaultStrOffsetsBase !== undefined) root.strOffsetsBase = src.defaultStrOffsetsBase;
       if (!this.addressSize) this.addressSize = header.addressSize;
       const memo = new Int32Array(dies.count).fill(-1);
-      return { header, section, dies, root, memo };
+      return { src, header, section, dies, root, memo };
     } catch (e) {
       if (!(e instanceof StructscopeError)) throw e;
       this.diag(e);
       return undefined;
+    }
+  }
+
+  // ---- units from other files: dwz partial units, split DWARF ---------------------------------
+
+  /** Convert a compile unit, the partial units it imports first, and the split unit of a skeleton. */
+  private convertTopUnit(unit: ScannedUnit): void {
+    try {
+      this.convertImports(unit);
+      if (unit.header.unitType === DW_UT.skeleton || unit.root.dwoNameKind !== StrKind.None) this.convertSplit(unit);
+      else this.convertUnit(unit);
+    } catch (e) {
+      if (!(e instanceof StructscopeError)) throw e;
+      this.diag(e);
+    }
+  }
+
+  /** dwz: DW_TAG_imported_unit children of the unit DIE name partial units (here or in the supplementary file). */
+  private convertImports(u: ScannedUnit): void {
+    const { dies } = u;
+    for (let c = dies.count > 0 ? dies.firstChild[0]! : -1; c >= 0; c = dies.nextSibling[c]!) {
+      if (dies.tag[c] !== DW_TAG.imported_unit) continue;
+      const kind = dies.typeKind[c] as RefKind;
+      const src = kind === RefKind.Alt ? u.src.alt : kind === RefKind.Section ? u.src : undefined;
+      if (!src) {
+        this.unresolved(kind === RefKind.Alt ? 'partial unit in the supplementary file, which was not loaded' : 'imported unit');
+        continue;
+      }
+      const header = src.unitAt(src.sec.info ?? u.section, dies.type[c]!);
+      if (!header) {
+        this.unresolved(`imported unit 0x${dies.type[c]!.toString(16)} outside every unit`);
+        continue;
+      }
+      this.convertPartial(src, header);
+    }
+  }
+
+  private convertPartial(src: DwarfSource, header: UnitHeader): void {
+    const key = `${this.sourceIds.get(src)}:${header.offset}`;
+    if (this.partialsDone.has(key) || !src.sec.info) return;
+    this.partialsDone.add(key);
+    this.versions.add(header.version);
+    const unit = this.scan(src, header, src.sec.info, new UnitDies(256));
+    if (!unit) return;
+    this.convertImports(unit);
+    this.convertUnit(unit);
+  }
+
+  /** Split DWARF: the types of a skeleton unit live in its .dwo (or the .dwp). */
+  private convertSplit(skel: ScannedUnit): void {
+    const resolve = this.external.split;
+    if (!resolve) return;
+    const str = (kind: StrKind, v: number): string | undefined =>
+      kind === StrKind.None ? undefined : skel.src.strings.get(kind, v, skel.section.bytes, skel.root.strOffsetsBase ?? 8, skel.header.offsetSize);
+    const info: SkeletonInfo = { version: skel.header.version };
+    const dwoName = str(skel.root.dwoNameKind, skel.root.dwoName);
+    const compDir = str(skel.root.compDirKind, skel.root.compDir);
+    if (dwoName !== undefined) info.dwoName = dwoName;
+    if (compDir !== undefined) info.compDir = compDir;
+    if (skel.header.dwoId) info.dwoId = skel.header.dwoId;
+    const split = resolve(info);
+    if (!split) return;
+    const src = new DwarfSource(split.sections, 'split', undefined, split.strOffsetsBase);
+    this.addSource(src);
+    const dies = new UnitDies(4096);
+    for (const header of src.units) {
+      if (header.unitType === DW_UT.type || header.unitType === DW_UT.split_type) continue;
+      this.versions.add(header.version);
+      this.extraUnitCount++;
+      const unit = this.scan(src, header, split.sections.info!, dies);
+      if (unit) this.convertUnit(unit);
+      this.foreign.clear();
     }
   }
 
@@ -191,6 +295,9 @@ class Converter {
     for (let i = 0; i < dies.count; i++) {
       if (isNamedTypeTag(dies.tag[i]!) && u.memo[i] === -1) {
         if (this.registerAggregate(u, i)) toFill.push(i);
+      } else if (dies.typeKind[i] === RefKind.Signature && dies.parent[i] === 0) {
+        // type units: a unit-level DIE (variable, typedef) naming a type unit brings its type in, in DIE order
+        this.ref(u, RefKind.Signature, dies.type[i]!);
       }
     }
     for (const i of toFill) this.fillAggregate(u, i);
@@ -198,6 +305,11 @@ class Converter {
 
   /** Give an aggregate/enum DIE its TypeId: an existing identical one, or a new placeholder. Returns true when new. */
   private registerAggregate(u: ScannedUnit, i: number): boolean {
+    if (u.dies.typeKind[i] === RefKind.Signature && u.dies.tag[i] !== DW_TAG.enumeration_type) {
+      // a stub whose DW_AT_signature names the type unit that defines it (gcc -fdebug-types-section)
+      u.memo[i] = this.ref(u, RefKind.Signature, u.dies.type[i]!);
+      return false;
+    }
     const key = this.aggregateKey(u, i);
     const { dies } = u;
     const existing = this.aggregates.get(key);
@@ -324,7 +436,7 @@ class Converter {
     if (name !== undefined) m.name = name;
     const lk = dies.linkageKind[c] as StrKind;
     if (lk !== StrKind.None) {
-      const ln = this.strings.get(lk, dies.linkage[c]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
+      const ln = u.src.strings.get(lk, dies.linkage[c]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
       if (ln !== undefined) m.linkageName = ln;
     }
     if (named) m.paramNames = paramNames;
@@ -411,28 +523,36 @@ class Converter {
           if (j < 0) return this.unresolved(`no DIE at 0x${value.toString(16)}`);
           return this.convert(u, j);
         }
-        return this.foreignRef(u.section, value);
+        return this.foreignRef(u.src, u.section, value);
       }
       case RefKind.Signature: {
-        const sig = u.dies.signatures[value]!;
-        const tu = this.signatures.get(sig);
-        if (!tu) return this.unresolved(`type unit ${sig} not found`);
-        return this.foreignRef(tu.section, tu.header.offset + (tu.header.typeOffset ?? 0), tu.header);
+        return this.signatureRef(u.dies.signatures[value]!);
       }
-      default:
-        return this.unresolved('reference into a supplementary file');
+      default: {
+        const alt = u.src.alt;
+        if (!alt?.sec.info) return this.unresolved('reference into a supplementary file, which was not loaded');
+        return this.foreignRef(alt, alt.sec.info, value);
+      }
     }
   }
 
+  /** The type defined by the type unit with signature `sig` (DW_FORM_ref_sig8). */
+  private signatureRef(sig: string): TypeId {
+    const tu = this.signatures.get(sig);
+    if (!tu) return this.unresolved(`type unit ${sig} not found`);
+    this.typeUnitsDone.add(sig);
+    return this.foreignRef(tu.src, tu.section, tu.header.offset + (tu.header.typeOffset ?? 0), tu.header);
+  }
+
   /** Convert a DIE of another unit (DW_FORM_ref_addr, type units). */
-  private foreignRef(section: SectionBytes, offset: number, knownUnit?: UnitHeader): TypeId {
+  private foreignRef(src: DwarfSource, section: SectionBytes, offset: number, knownUnit?: UnitHeader): TypeId {
     this.crossUnitRefs = true;
-    const header = knownUnit ?? this.unitAt(section, offset);
+    const header = knownUnit ?? src.unitAt(section, offset);
     if (!header) return this.unresolved(`reference 0x${offset.toString(16)} outside every unit`);
-    const key = `${section.name}:${header.offset}`;
+    const key = `${this.sourceIds.get(src)}:${section.name}:${header.offset}`;
     let u = this.foreign.get(key);
     if (!u) {
-      const scanned = this.scan(header, section, new UnitDies(256));
+      const scanned = this.scan(src, header, section, new UnitDies(256));
       if (!scanned) return this.unresolved(`unit at 0x${header.offset.toString(16)} unreadable`);
       u = scanned;
       if (this.foreign.size > 64) this.foreign.clear();
@@ -441,11 +561,6 @@ class Converter {
     const j = u.dies.indexOf(offset);
     if (j < 0) return this.unresolved(`no DIE at 0x${offset.toString(16)}`);
     return this.convert(u, j);
-  }
-
-  private unitAt(section: SectionBytes, offset: number): UnitHeader | undefined {
-    const list = section === this.sec.info ? this.units : this.typeUnits.filter((t) => t.section === section).map((t) => t.header);
-    return unitContaining(list, offset);
   }
 
   private unresolved(reason: string): TypeId {
@@ -628,7 +743,7 @@ class Converter {
       this.mix(0x7fff0001);
       return;
     }
-    const loc = this.strings.locate(kind, u.dies.name[i]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
+    const loc = u.src.strings.locate(kind, u.dies.name[i]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
     if (!loc) {
       this.mix(0x7fff0002);
       return;
@@ -719,7 +834,7 @@ class Converter {
   private name(u: ScannedUnit, i: number): string | undefined {
     const kind = u.dies.nameKind[i] as StrKind;
     if (kind === StrKind.None) return undefined;
-    return this.strings.get(kind, u.dies.name[i]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
+    return u.src.strings.get(kind, u.dies.name[i]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
   }
 
   private constValue(u: ScannedUnit, i: number): bigint {
@@ -749,10 +864,10 @@ class Converter {
     if (!u.fileNames) {
       u.fileNames = [];
       const stmt = u.root.stmtList;
-      if (stmt !== undefined && this.sec.line) {
+      if (stmt !== undefined && u.src.sec.line) {
         try {
-          u.fileNames = readLineFileNames(this.sec.line, stmt, this.le, (kind, v) =>
-            this.strings.get(kind, v, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize),
+          u.fileNames = readLineFileNames(u.src.sec.line, stmt, this.le, (kind, v) =>
+            u.src.strings.get(kind, v, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize),
           );
         } catch (e) {
           if (!(e instanceof StructscopeError)) throw e;

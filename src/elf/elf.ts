@@ -236,7 +236,8 @@ export class ElfFile {
         let nameEnd = nameStart + namesz;
         while (nameEnd > nameStart && data[nameEnd - 1] === 0) nameEnd--;
         const name = decodeUtf8(data, nameStart, nameEnd);
-        r.seek(Math.min(nameStart + pad(namesz), r.length));
+        // padding aligns offsets in the section (8-aligned notes: 12-byte header + 4-byte name, no pad)
+        r.seek(Math.min(pad(nameStart + namesz), r.length));
         const descStart = r.pos;
         if (descsz > r.remaining) r.fail(descStart, `note descriptor of ${descsz} bytes runs past the section`);
         notes.push({ name, type, desc: data.subarray(descStart, descStart + descsz) });

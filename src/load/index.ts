@@ -1,16 +1,18 @@
 import { loadDwarfTypes, type LoadOptions } from '../dwarf/to-model.js';
-import type { DwarfSections, SectionBytes } from '../dwarf/sections.js';
-import { loadDebugSection, loadDebugSectionRanges, openElf, type ElfFile } from '../elf/index.js';
+import { openElf, type ElfFile } from '../elf/index.js';
 import type { FileInfo, IndexUse, LoadedFile } from '../model/table.js';
 import { StructscopeError } from '../util/errors.js';
+import { resolveDebugInfo, type ExternalOptions } from './external.js';
 import { indexKeyOf, indexPath, readIndex, writeIndex } from './index-cache.js';
-import { buildTypeIndex, unitsForNames } from './type-index.js';
 import { candidateUnitsInFile } from './name-search.js';
+import { isSparseInfo, readDwarfSections } from './sections.js';
+import { buildTypeIndex, unitsForNames } from './type-index.js';
 import { plainDebugInfo, unitExtents } from './unit-extents.js';
 
 export type { LoadOptions };
 
-export interface FileLoadOptions extends LoadOptions {
+/** Options of loadFile: conversion options, where to look for separate debug files, the type index. */
+export interface FileLoadOptions extends LoadOptions, ExternalOptions {
   /**
    * Type index cache directory (index-cache.ts). With onlyNames, an index found there limits
    * reading to the units that define those names; a complete load writes the index when it is
@@ -24,6 +26,8 @@ export interface FileLoadOptions extends LoadOptions {
   unitPlan?: UnitPlan;
 }
 
+export type LoadFileOptions = FileLoadOptions;
+
 export interface UnitPlan {
   extents: readonly (readonly [number, number])[];
   only: ReadonlySet<number>;
@@ -32,36 +36,31 @@ export interface UnitPlan {
 /** Bytes of each unit's start read besides the wanted units, so every unit header parses. */
 const HEADER_BYTES = 64;
 
-/** The DWARF sections structscope reads, by their standard names. */
-const SECTION_NAMES = {
-  info: '.debug_info',
-  abbrev: '.debug_abbrev',
-  str: '.debug_str',
-  lineStr: '.debug_line_str',
-  strOffsets: '.debug_str_offsets',
-  line: '.debug_line',
-  types: '.debug_types',
-} as const;
+/**
+ * Sections whose presence means types may live outside the units that name them: split DWARF
+ * (skeleton units address .debug_addr) and dwz supplementary files. Then -C reads every unit.
+ */
+const NOT_TARGETABLE = ['.debug_addr', '.gnu_debugaltlink', '.debug_sup'];
 
 /** Open an ELF file, read its debug sections (decompressed, relocated) and convert its types. */
 export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
   let elf: ElfFile | undefined;
   try {
     elf = openElf(path);
+    const file = elf;
     const buildId = elf.buildId();
     const cache = opts.cacheDir !== undefined ? indexLocation(path, buildId, opts.cacheDir) : undefined;
-    const index = cache && opts.onlyNames ? readIndex(cache.file, cache.key) : undefined;
+    const names = opts.onlyNames && !NOT_TARGETABLE.some((n) => file.section(n)) ? opts.onlyNames : undefined;
+    const index = cache && names ? readIndex(cache.file, cache.key) : undefined;
     let plan = opts.unitPlan;
-    if (!plan && index && opts.onlyNames) plan = { extents: index.units, only: unitsForNames(index, opts.onlyNames) };
-    if (!plan && opts.onlyNames) plan = searchPlan(elf, opts.onlyNames);
+    if (!plan && index && names) plan = { extents: index.units, only: unitsForNames(index, names) };
+    if (!plan && names) plan = searchPlan(elf, names);
     // with a plan, .debug_info starts as unit headers only; units are read as they are decoded
-    const sections = readDwarfSections(elf, plan && headerRanges(plan.extents));
-    if (!sections.info && !sections.types) {
-      throw new StructscopeError('NO_DEBUG_INFO', 'no DWARF debug info (.debug_info) in this file', { file: path });
-    }
-    const sparse = plan && sections.info && sections.info.bytes.length > 0 && isSparse(sections) ? lazyUnits(elf, sections.info.bytes) : undefined;
-    const dwarf = loadDwarfTypes(sections, { ...opts, onlyUnits: plan?.only, beforeUnit: sparse });
-    const onlyUnits = plan?.only;
+    const own = readDwarfSections(elf, '', plan && headerRanges(plan.extents));
+    // separate debug file, dwz supplementary file, split DWARF (src/load/external.ts)
+    const ext = resolveDebugInfo(path, elf, own, opts);
+    const lazy = plan && isSparseInfo(ext.sections) ? lazyUnits(elf, ext.sections.info!.bytes) : undefined;
+    const dwarf = loadDwarfTypes(ext.sections, { ...opts, onlyNames: names, onlyUnits: plan?.only, beforeUnit: lazy }, ext.external);
     const info: FileInfo = {
       path,
       machine: elf.header.machine,
@@ -73,13 +72,24 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
       dwarfVersions: dwarf.dwarfVersions,
       filesRead: [path],
     };
+    const debugFiles = [...ext.debugFiles, ...ext.split.used];
+    if (debugFiles.length) {
+      info.debugFiles = debugFiles;
+      info.filesRead.push(...debugFiles.map((f) => f.path));
+    }
     if (buildId) info.buildId = buildId;
-    const loaded: LoadedFile = { info, table: dwarf.table, diagnostics: dwarf.diagnostics, partial: dwarf.partial, crossUnitRefs: dwarf.crossUnitRefs };
+    const loaded: LoadedFile = {
+      info,
+      table: dwarf.table,
+      diagnostics: [...ext.diagnostics, ...dwarf.diagnostics],
+      partial: dwarf.partial,
+      crossUnitRefs: dwarf.crossUnitRefs,
+    };
     if (cache) {
       let state: IndexUse['state'];
-      if (index && onlyUnits && !opts.unitPlan) state = 'used';
+      if (index && plan && !opts.unitPlan) state = 'used';
       else if (dwarf.partial) state = 'missing';
-      else if (dwarf.crossUnitRefs || !sections.info) state = 'unusable';
+      else if (dwarf.crossUnitRefs || !ext.sections.info) state = 'unusable';
       else if (readIndex(cache.file, cache.key)) state = 'present';
       else state = writeIndex(cache.file, buildTypeIndex(cache.key, dwarf.table, dwarf.unitExtents)) ? 'written' : 'unusable';
       loaded.index = { path: cache.file, state };
@@ -110,12 +120,6 @@ function headerRanges(extents: UnitPlan['extents']): [number, number][] {
   return extents.map(([start, end]) => [start, Math.min(end, start + HEADER_BYTES)]);
 }
 
-const sparseSections = new WeakSet<Uint8Array>();
-
-function isSparse(sections: DwarfSections): boolean {
-  return sections.info !== undefined && sparseSections.has(sections.info.bytes);
-}
-
 /** Fill a sparse .debug_info unit by unit, from the file, the first time each is decoded. */
 function lazyUnits(elf: ElfFile, bytes: Uint8Array): (start: number, end: number) => void {
   const section = plainDebugInfo(elf)!;
@@ -126,19 +130,4 @@ function lazyUnits(elf: ElfFile, bytes: Uint8Array): (start: number, end: number
     const from = start + HEADER_BYTES;
     if (end > from) bytes.set(elf.readAt(section.fileOffset + from, end - from, section.name), from);
   };
-}
-
-/** Read the debug sections; with `infoRanges`, only those parts of .debug_info (when it is stored plainly). */
-function readDwarfSections(elf: ElfFile, infoRanges?: [number, number][]): DwarfSections {
-  const out: DwarfSections = { littleEndian: elf.header.littleEndian };
-  for (const [key, name] of Object.entries(SECTION_NAMES) as [keyof typeof SECTION_NAMES, string][]) {
-    const sparse = key === 'info' && infoRanges ? loadDebugSectionRanges(elf, name, infoRanges) : undefined;
-    if (sparse) sparseSections.add(sparse);
-    const bytes = sparse ?? loadDebugSection(elf, name);
-    if (!bytes) continue;
-    const section = elf.section(name) ?? elf.section(name.replace(/^\.debug_/, '.zdebug_'));
-    const sb: SectionBytes = { name, bytes, fileOffset: section?.fileOffset ?? 0 };
-    out[key] = sb;
-  }
-  return out;
 }

@@ -18,11 +18,15 @@ export interface FileInfo {
   buildId?: string;
   /** Every file whose debug info was read (the file itself, separate debug files, .dwo …). */
   filesRead: string[];
+  /** Files other than the one named that supplied debug info, and how each was found. */
+  debugFiles?: { path: string; role: 'build-id' | 'debuglink' | 'dwo' | 'dwp' | 'supplementary' }[];
 }
 
 /** A problem that did not stop loading: a broken unit skipped, an unknown form, … */
 export interface Diagnostic {
   message: string;
+  /** A debug file the binary refers to is missing or was rejected (.dwo, supplementary file, debuglink CRC): always reported. */
+  missingFile?: boolean;
   fileOffset?: number;
 }
 

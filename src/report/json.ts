@@ -56,6 +56,8 @@ export interface JsonFile {
   buildId: string | null;
   /** The cacheline size the layouts were computed with (absent in reports of older versions). */
   cachelineSize?: number;
+  /** Files besides `path` whose debug info was read, and how each was found. */
+  debugFiles: { path: string; role: string }[];
   types: JsonType[];
   /** show --target: the ABI the layouts were predicted for. */
   target?: string;
@@ -85,6 +87,7 @@ export function jsonFile(file: LoadedFile, ids: TypeId[], opts: JsonOptions): Js
     dwarfVersions: file.info.dwarfVersions,
     buildId: file.info.buildId ?? null,
     cachelineSize: opts.cachelineSize,
+    debugFiles: (file.info.debugFiles ?? []).map((f) => ({ path: f.path, role: f.role })),
     types: ids.map((id) => {
       const layout = analyzeLayout(file.table, id, { cachelineSize: opts.cachelineSize, addressSize: file.info.addressSize });
       const t = file.table.get(id) as AggregateType;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadFile } from '../../src/load/index.js';
 import { isAggregate } from '../../src/model/types.js';
 import type { LoadedFile } from '../../src/model/table.js';
-import { fixtureManifest, readExpected } from '../helpers/fixtures.js';
+import { fixtureLoadOptions, fixtureManifest, readExpected } from '../helpers/fixtures.js';
 
 interface FactMember {
   name: string | null;
@@ -42,7 +42,7 @@ describe('DWARF reader against llvm-dwarfdump facts', () => {
     const facts = readExpected(fx.base, 'facts.json');
     if (!facts) continue;
     it(`${fx.base}: every definition matches`, () => {
-      const loaded = loadFile(fx.path);
+      const loaded = loadFile(fx.path, fixtureLoadOptions());
       expect(loaded.diagnostics).toEqual([]);
       const ours = tableSignatures(loaded);
       const theirs = new Set((JSON.parse(facts) as FactType[]).map(factSignature));
@@ -62,7 +62,7 @@ describe('variants give the same types as the plain build', () => {
     if (!fx.sameTypesAs || fx.variant === 'cxx') continue;
     it(`${fx.base} == ${fx.sameTypesAs}`, () => {
       const plain = fixtureManifest().find((e) => e.file === fx.sameTypesAs)!;
-      const a = tableSignatures(loadFile(fx.path));
+      const a = tableSignatures(loadFile(fx.path, fixtureLoadOptions()));
       const b = tableSignatures(loadFile(plain.path));
       expect([...a].sort()).toEqual([...b].sort());
     });

@@ -20,6 +20,11 @@ export interface FixtureEntry {
 }
 
 /** Every fixture binary listed in fixtures/manifest.json, with absolute paths. */
+/** loadFile options for fixtures: the stripped ones find their debug file under bin/debug-root (build-id tree). */
+export function fixtureLoadOptions(): { debugDirs: string[] } {
+  return { debugDirs: [fixturePath('debug-root')] };
+}
+
 export function fixtureManifest(): (FixtureEntry & { path: string; base: string })[] {
   const list = JSON.parse(readFileSync(join(fixturesDir, 'manifest.json'), 'utf8')) as FixtureEntry[];
   return list.map((e) => ({ ...e, path: join(fixturesDir, e.file), base: e.file.replace(/^bin\//, '') }));

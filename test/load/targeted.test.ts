@@ -8,7 +8,7 @@ import { indexKeyOf, indexPath, readIndex } from '../../src/load/index-cache.js'
 import { renderType } from '../../src/report/pahole.js';
 import { exactClassNames, firstDefinitionsFound, selectTypes, type Selection } from '../../src/report/select.js';
 import { CLI, CLI_ENV, run } from '../helpers/cli.js';
-import { fixtureManifest, fixturePath } from '../helpers/fixtures.js';
+import { fixtureLoadOptions, fixtureManifest, fixturePath } from '../helpers/fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'structscope-index-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -20,14 +20,14 @@ function shown(table: ReturnType<typeof loadFile>['table'], sel: Selection): str
 
 /** `-C NAME` the way show reads: only candidate units, stopping at the first definitions. */
 function targeted(path: string, sel: Selection, cacheDir?: string) {
-  return loadFile(path, { onlyNames: exactClassNames(sel), stopAfterUnit: firstDefinitionsFound(sel), cacheDir });
+  return loadFile(path, { ...fixtureLoadOptions(), onlyNames: exactClassNames(sel), stopAfterUnit: firstDefinitionsFound(sel), cacheDir });
 }
 
 describe('-C NAME reads only the units that can define NAME', () => {
   it('prints exactly what a full read prints, for every type of every fixture', () => {
     let checked = 0;
     for (const f of fixtureManifest()) {
-      const full = loadFile(f.path);
+      const full = loadFile(f.path, fixtureLoadOptions());
       const names = [...new Set(selectTypes(full.table, {}).ids.map((id) => (full.table.get(id) as { name: string }).name))];
       // the kernel module has 684 names and takes a relocated read per load: a spread of them
       const sample = names.length > 200 ? names.filter((_, i) => i % 25 === 0) : names;
@@ -37,7 +37,7 @@ describe('-C NAME reads only the units that can define NAME', () => {
         checked++;
       }
       const all = { classes: [names.join(',')], allDefinitions: true };
-      expect(shown(loadFile(f.path, { onlyNames: exactClassNames(all) }).table, all), `${f.base} all`).toEqual(shown(full.table, all));
+      expect(shown(loadFile(f.path, { ...fixtureLoadOptions(), onlyNames: exactClassNames(all) }).table, all), `${f.base} all`).toEqual(shown(full.table, all));
     }
     expect(checked).toBeGreaterThan(500);
   });

@@ -27,6 +27,13 @@ interface Entry {
  */
 const KNOWN_GAPS: Record<string, { min: number; why: string }> = {};
 
+/**
+ * Packaging variants whose types come in another order than in the plain build (type units are
+ * emitted in the compiler's own order; the clang-built .dwp holds clang's unit order): the same
+ * blocks, compared as sorted lists. pahole 1.24 reads none of them, so it defines no order.
+ */
+const ORDER_FREE = new Set(['layout-types4.o', 'layout-types5.o', 'layout-clang-types5.o', 'layout-types4-exe', 'layout-types5-exe', 'layout-split-types-exe', 'layout-dwp-exe']);
+
 const loadModule = async () => {
   const p = path.join(repoRoot, 'src/load/index.ts');
   if (!existsSync(p)) return undefined;
@@ -57,9 +64,14 @@ describe('pahole parity on fixtures', () => {
     it(`${name}: every block identical to pahole`, async () => {
       const load = await loadModule();
       if (!load) return;
-      const lf = load.loadFile(path.join(fixtures, e.file));
-      const ours = renderAllBlocks(lf.table, { addressSize: lf.info.addressSize }).map((b) => b.text);
-      const theirs = splitBlocks(golden);
+      const lf = load.loadFile(path.join(fixtures, e.file), { debugDirs: [path.join(fixtures, 'bin/debug-root')] });
+      let ours = renderAllBlocks(lf.table, { addressSize: lf.info.addressSize }).map((b) => b.text);
+      let theirs = splitBlocks(golden);
+      if (ORDER_FREE.has(name)) {
+        // the separator after a block depends on its position: compare blocks without it
+        ours = ours.map((b) => b.trimEnd()).sort();
+        theirs = theirs.map((b) => b.trimEnd()).sort();
+      }
       const differing: string[] = [];
       let same = 0;
       for (let i = 0; i < Math.max(ours.length, theirs.length); i++) {
@@ -81,11 +93,12 @@ describe('pahole parity on fixtures', () => {
       it(`${name}: --sizes identical to pahole`, async () => {
         const load = await loadModule();
         if (!load) return;
-        const lf = load.loadFile(path.join(fixtures, e.file));
+        const lf = load.loadFile(path.join(fixtures, e.file), { debugDirs: [path.join(fixtures, 'bin/debug-root')] });
         const gap = KNOWN_GAPS[name];
         const ours = renderSizes(lf.table, { addressSize: lf.info.addressSize });
         if (gap) return;
-        expect(ours).toBe(sizes);
+        if (ORDER_FREE.has(name)) expect(ours.split('\n').sort()).toEqual(sizes.split('\n').sort());
+        else expect(ours).toBe(sizes);
       });
     }
   }

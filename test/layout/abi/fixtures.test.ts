@@ -11,7 +11,7 @@ import { abiForElf, type Abi } from '../../../src/layout/abi/targets.js';
 import { loadFile } from '../../../src/load/index.js';
 import type { LoadedFile } from '../../../src/model/table.js';
 import { isAggregate, type AggregateType, type TypeId } from '../../../src/model/types.js';
-import { fixtureManifest } from '../../helpers/fixtures.js';
+import { fixtureLoadOptions, fixtureManifest } from '../../helpers/fixtures.js';
 
 /**
  * Structs whose model the loader gets wrong, not the engine: reported to the loader's owner.
@@ -26,7 +26,7 @@ const fixtures = fixtureManifest();
 const loaded = new Map<string, LoadedFile>();
 function load(path: string): LoadedFile {
   let f = loaded.get(path);
-  if (!f) loaded.set(path, (f = loadFile(path)));
+  if (!f) loaded.set(path, (f = loadFile(path, fixtureLoadOptions())));
   return f;
 }
 
