@@ -2,15 +2,11 @@
 import { availableParallelism } from 'node:os';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { SORT_FIELDS, type SortField } from '../report/table.js';
+import { SORT_FIELDS, type SortField } from '../report/sort-fields.js';
 import { processOutput } from './output.js';
-import { runCheck } from './check.js';
-import { runShow } from './show.js';
 import { cacheDirectory } from '../load/index-cache.js';
-import { runDiff } from './diff.js';
 import { FAIL_ON_KINDS, type FailOnKind } from '../diff/regressions.js';
 import { ABIS } from '../layout/abi/targets.js';
-import { runReorg } from './reorg.js';
 
 const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
 
@@ -93,6 +89,7 @@ export async function main(argv: string[]): Promise<number> {
           }),
       async (a) => {
         if (usageError !== undefined) return; // yargs still calls the handler after .fail()
+        const { runShow } = await import('./show.js');
         code = await runShow(
           {
             files: a.files as string[],
@@ -132,8 +129,9 @@ export async function main(argv: string[]): Promise<number> {
             checkSelection(a);
             return true;
           }),
-      (a) => {
+      async (a) => {
         if (usageError !== undefined) return;
+        const { runCheck } = await import('./check.js');
         code = runCheck(
           {
             files: a.files as string[],
@@ -174,8 +172,9 @@ export async function main(argv: string[]): Promise<number> {
             checkSelection(a);
             return true;
           }),
-      (a) => {
+      async (a) => {
         if (usageError !== undefined) return;
+        const { runDiff } = await import('./diff.js');
         code = runDiff(
           {
             old: a.old as string,
@@ -211,8 +210,9 @@ export async function main(argv: string[]): Promise<number> {
             checkSelection(a);
             return true;
           }),
-      (a) => {
+      async (a) => {
         if (usageError !== undefined) return;
+        const { runReorg } = await import('./reorg.js');
         code = runReorg(
           {
             files: a.files as string[],

@@ -8,15 +8,8 @@ import type { FileFacts, LayoutFacts, MemberFacts, TypeFacts, TypeSummaryFacts }
 
 export type MemberChange = 'added' | 'removed' | 'renamed' | 'retyped' | 'resized' | 'bitfield' | 'moved' | 'cacheline';
 
-/** One side of a member change. */
-export interface MemberSide {
-  name: string | null;
-  type: string;
-  offset: number;
-  size: number;
-  bitOffset?: number;
-  bitSize?: number;
-  /** Cacheline the member starts in. */
+/** One side of a member change: the member's facts and the cacheline it starts in. */
+export interface MemberSide extends Omit<MemberFacts, 'base'> {
   cacheline: number;
 }
 

@@ -10,8 +10,9 @@ export interface OverviewRow {
   savings: number;
 }
 
-export const SORT_FIELDS = ['name', 'size', 'members', 'holes', 'sumHoles', 'padding', 'cachelines', 'savings'] as const;
-export type SortField = (typeof SORT_FIELDS)[number];
+import { SORT_FIELDS, type SortField } from './sort-fields.js';
+
+export { SORT_FIELDS, type SortField };
 
 /** A cli-table3 overview of many types; numeric sorts are descending (largest first). */
 export function renderOverview(rows: OverviewRow[], sort?: SortField): string {

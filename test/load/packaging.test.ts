@@ -47,6 +47,8 @@ describe('which files were read, and why', () => {
     ['layout-dwp-exe', [{ role: 'dwp', file: /\/layout-dwp-exe\.dwp$/ }]],
     ['dwz-a', [{ role: 'supplementary', file: /\/dwz-common\.debug$/ }]],
     ['dwz-b', [{ role: 'supplementary', file: /\/dwz-common\.debug$/ }]],
+    ['dwz5-a', [{ role: 'supplementary', file: /\/dwz5-common\.debug$/ }]],
+    ['dwz5-b', [{ role: 'supplementary', file: /\/dwz5-common\.debug$/ }]],
   ];
   for (const [name, want] of cases) {
     it(name, () => {
