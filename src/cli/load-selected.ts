@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFile, type FileLoadOptions } from '../load/index.js';
 import type { LoadedFile } from '../model/table.js';
@@ -36,7 +38,7 @@ export function loadSelected(
   }
   if (file.index) {
     if (sel.verbose) out.warn(`${path}: type index ${file.index.state}: ${file.index.path}`);
-    if (file.index.state === 'missing' && opts.cacheDir !== undefined) buildIndexInBackground(opts.cacheDir, path);
+    if (file.index.state === 'missing' && opts.cacheDir !== undefined) buildIndexInBackground(opts.cacheDir, path, file.index.path);
   }
   if (sel.verbose) for (const f of file.info.debugFiles ?? []) out.warn(`${path}: debug info read from ${f.path} (${f.role})`);
   // a missing .dwo / supplementary file, a rejected debug file: always one line each
@@ -52,12 +54,26 @@ export function loadSelected(
   return { file, ids, exit: 0 };
 }
 
-/** Start a detached process that reads the whole file and writes its type index (build-index.ts). */
-function buildIndexInBackground(cacheDir: string, path: string): void {
+/** A builder that started this long ago and left its lock behind is taken to have died. */
+const STALE_BUILD_MS = 10 * 60_000;
+
+/**
+ * Start a detached process that reads the whole file and writes its type index (build-index.ts),
+ * unless one is already at it: `<index>.building`, created exclusively, is the lock.
+ */
+function buildIndexInBackground(cacheDir: string, path: string, indexFile: string): void {
   if (process.env.STRUCTSCOPE_INDEX_BACKGROUND === '0') return;
+  const lock = `${indexFile}.building`;
   try {
+    mkdirSync(dirname(lock), { recursive: true });
+    try {
+      closeSync(openSync(lock, 'wx'));
+    } catch {
+      if (Date.now() - statSync(lock).mtimeMs < STALE_BUILD_MS) return; // another run is building it
+      writeFileSync(lock, '');
+    }
     const script = fileURLToPath(new URL('./build-index.js', import.meta.url));
-    spawn(process.execPath, [script, cacheDir, path], { detached: true, stdio: 'ignore' }).unref();
+    spawn(process.execPath, [script, cacheDir, path, lock], { detached: true, stdio: 'ignore' }).unref();
   } catch {
     // the index is an optimisation: no index, no harm
   }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,21 @@ describe('type index cache', () => {
     for (let i = 0; i < 100 && !(existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.idx'))); i++) await new Promise((r) => setTimeout(r, 100));
     const warm = spawnText(env, exe, '-C', 'dup', '-v');
     expect(warm).toMatch(/type index used/);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.building'))).toEqual([]); // the builder removed its lock
+  });
+
+  it('CLI: no second background build while one holds the lock', async () => {
+    const cache = mkdtempSync(join(tmp, 'cache-'));
+    const exe = copy('dup-exe');
+    const env = { ...CLI_ENV, STRUCTSCOPE_CACHE_DIR: cache, STRUCTSCOPE_INDEX_BACKGROUND: '1' };
+    const key = indexKeyOf(exe, loadFile(exe).info.buildId);
+    const lock = `${indexPath(cache, exe, key)}.building`;
+    mkdirSync(join(cache, 'index-v1'), { recursive: true });
+    writeFileSync(lock, '');
+    expect(spawnText(env, exe, '-C', 'dup', '-v')).toMatch(/type index missing/);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(existsSync(indexPath(cache, exe, key))).toBe(false);
+    expect(existsSync(lock)).toBe(true);
     expect(run(exe, '-C', 'dup', '--no-cache').stdout).toBe(spawnText(env, exe, '-C', 'dup'));
   });
 });
