@@ -39,6 +39,8 @@ export class SplitResolver {
   readonly used: DebugFileUse[] = [];
   private dwp: Package | null | undefined;
   private readonly dwos = new Map<string, DwarfSections>();
+  /** Split units whose .dwo was not found (and no .dwp holds them): the file named, the paths tried. */
+  private readonly missing: { name: string; looked: string[] }[] = [];
 
   constructor(private readonly binary: string) {}
 
@@ -58,7 +60,9 @@ export class SplitResolver {
     const candidates = dwoCandidates(this.binary, skel.dwoName, skel.compDir);
     const found = candidates.find(isFile);
     if (!found) {
-      throw new StructscopeError('NO_DEBUG_INFO', `split DWARF file ${skel.dwoName} not found (looked in ${candidates.join(', ')}); its types are missing`);
+      // a unit with a dwo_id could have been in the package too
+      this.missing.push({ name: skel.dwoName, looked: skel.dwoId ? [...candidates, `${this.binary}.dwp`] : candidates });
+      return undefined;
     }
     let sections = this.dwos.get(found);
     if (!sections) {
@@ -69,6 +73,18 @@ export class SplitResolver {
     }
     // DWARF 5 .debug_str_offsets.dwo starts with an 8-byte header; the GNU DWARF 4 one has none
     return { sections, strOffsetsBase: skel.version >= 5 ? 8 : 0 };
+  }
+
+  /**
+   * One line for all the split units whose files were not found, naming them and every path
+   * tried (a binary whose .dwp is gone would otherwise warn once per unit); undefined when none.
+   */
+  missingMessage(): string | undefined {
+    const m = this.missing;
+    if (m.length === 0) return undefined;
+    const looked = [...new Set(m.flatMap((x) => x.looked))].join(', ');
+    if (m.length === 1) return `split DWARF file ${m[0]!.name} not found (looked in ${looked}); its types are missing`;
+    return `split DWARF files ${m.map((x) => x.name).join(', ')} not found (looked in ${looked}); their types are missing`;
   }
 
   /** `<binary>.dwp`, read once; null when there is none. */
