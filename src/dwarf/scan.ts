@@ -19,6 +19,8 @@ export interface UnitRoot {
   compDir: number;
   dwoNameKind: StrKind;
   dwoName: number;
+  /** DW_AT_GNU_dwo_id of a GNU DWARF 4 skeleton (16 hex digits; DWARF 5 has it in the unit header). */
+  dwoId?: string;
 }
 
 /** Tags whose attributes we decode; every other DIE is skipped but kept in the tree. */
@@ -474,7 +476,9 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
             if (v) dies.flags[i]! |= DieFlag.ExportSymbols;
             break;
           default:
-            if (isRoot) readRootAttr(root, at, v, strKind);
+            // the 64-bit dwo_id does not fit a number: keep its bytes
+            if (isRoot && at === DW_AT.GNU_dwo_id && form === DW_FORM.data8) root.dwoId = hex8(b.subarray(p - 8, p), littleEndian);
+            else if (isRoot) readRootAttr(root, at, v, strKind);
         }
       }
       if (isRoot) {

@@ -71,6 +71,11 @@ export interface SplitUnitSections {
   sections: DwarfSections;
   /** DW_AT_str_offsets_base of the split unit (it has none of its own). */
   strOffsetsBase: number;
+  /**
+   * The type units of a .dwp (.debug_tu_index), each with its own contributions; the same
+   * array for every unit of one package, so they are added once.
+   */
+  typeUnits?: readonly SplitUnitSections[];
 }
 
 /** A scanned unit ready for conversion. */
@@ -109,6 +114,8 @@ class Converter {
   private readonly partialsDone = new Set<string>();
   private readonly sourceIds = new Map<DwarfSource, number>();
   private extraUnitCount = 0;
+  /** .dwp type unit lists already registered (SplitUnitSections.typeUnits). */
+  private readonly packageTypeUnits = new Set<readonly SplitUnitSections[]>();
   /** Signatures of the type units converted so far. */
   private readonly typeUnitsDone = new Set<string>();
   /** Units scanned for cross-unit references, kept while in use. */
@@ -270,11 +277,16 @@ class Converter {
     const compDir = str(skel.root.compDirKind, skel.root.compDir);
     if (dwoName !== undefined) info.dwoName = dwoName;
     if (compDir !== undefined) info.compDir = compDir;
-    if (skel.header.dwoId) info.dwoId = skel.header.dwoId;
+    const dwoId = skel.header.dwoId ?? skel.root.dwoId;
+    if (dwoId) info.dwoId = dwoId;
     const split = resolve(info);
     if (!split) return;
     const src = new DwarfSource(split.sections, 'split', undefined, split.strOffsetsBase);
     this.addSource(src);
+    if (split.typeUnits && !this.packageTypeUnits.has(split.typeUnits)) {
+      this.packageTypeUnits.add(split.typeUnits);
+      for (const tu of split.typeUnits) this.addSource(new DwarfSource(tu.sections, 'split', undefined, tu.strOffsetsBase));
+    }
     const dies = new UnitDies(4096);
     for (const header of src.units) {
       if (header.unitType === DW_UT.type || header.unitType === DW_UT.split_type) continue;
@@ -305,9 +317,12 @@ class Converter {
 
   /** Give an aggregate/enum DIE its TypeId: an existing identical one, or a new placeholder. Returns true when new. */
   private registerAggregate(u: ScannedUnit, i: number): boolean {
-    if (u.dies.typeKind[i] === RefKind.Signature && u.dies.tag[i] !== DW_TAG.enumeration_type) {
-      // a stub whose DW_AT_signature names the type unit that defines it (gcc -fdebug-types-section)
+    const enumStub = u.dies.tag[i] === DW_TAG.enumeration_type && u.dies.has(DieFlag.Declaration, i);
+    if (u.dies.typeKind[i] === RefKind.Signature && (u.dies.tag[i] !== DW_TAG.enumeration_type || enumStub)) {
+      // a stub whose DW_AT_signature names the type unit that defines it (gcc -fdebug-types-section;
+      // clang's nested enums too: an enum's type slot is otherwise its underlying type)
       u.memo[i] = this.ref(u, RefKind.Signature, u.dies.type[i]!);
+      if (u.dies.firstChild[i]! >= 0) this.mergeStubMethods(u, i, u.memo[i]!);
       return false;
     }
     const key = this.aggregateKey(u, i);
@@ -348,6 +363,27 @@ class Converter {
     u.memo[i] = id;
     if (!declaration) this.table.addDefinition(id);
     return true;
+  }
+
+  /**
+   * clang declares a type unit's implicit member functions (constructors, the destructor) in the
+   * stub that names the type unit, not in the type unit: add those the type does not have yet.
+   */
+  private mergeStubMethods(u: ScannedUnit, i: number, id: TypeId): void {
+    const t = this.table.get(id);
+    if (t.kind !== 'struct' && t.kind !== 'class' && t.kind !== 'union') return;
+    const { dies } = u;
+    const key = (m: Method): string => `${m.name ?? ''}|${m.linkageName ?? ''}|${m.params.join(',')}`;
+    let have: Set<string> | undefined;
+    for (let c = dies.firstChild[i]!; c >= 0; c = dies.nextSibling[c]!) {
+      if (childKind(dies.tag[c]!) !== ChildKind.Method) continue;
+      const m = this.method(u, c);
+      const children = (t.children ??= t.members.map((_, index): ClassChild => ({ kind: 'member', index })));
+      have ??= new Set(children.flatMap((ch) => (ch.kind === 'method' ? [key(ch.method)] : [])));
+      if (have.has(key(m))) continue;
+      have.add(key(m));
+      children.push({ kind: 'method', method: m });
+    }
   }
 
   /** Guard against hash collisions: the kept type must have the same name and size. */

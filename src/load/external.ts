@@ -71,9 +71,15 @@ export function resolveDebugInfo(path: string, elf: ElfFile, sections: DwarfSect
     }
     // .dwo names are relative to the binary's build directory: look beside the binary named
     const split = new SplitResolver(path);
+    // missing .dwo/.dwp files: one diagnostic for all of them, updated as units are resolved
+    let missing: Diagnostic | undefined;
     external.split = (s) => {
       try {
-        return split.resolve(s);
+        const found = split.resolve(s);
+        const message = split.missingMessage();
+        if (message && missing) missing.message = message;
+        else if (message) diagnostics.push((missing = { message, missingFile: true }));
+        return found;
       } catch (e) {
         if (!(e instanceof StructscopeError)) throw e;
         diagnostics.push({ message: e.message, missingFile: true });

@@ -15,7 +15,10 @@ import { readDwarfSections } from './sections.js';
 /** DW_SECT_* column ids of a unit index (DWARF 5 and the GNU version 2 extension agree on these). */
 const DW_SECT_INFO = 1;
 const DW_SECT_ABBREV = 3;
+const DW_SECT_LINE = 4;
 const DW_SECT_STR_OFFSETS = 6;
+/** GNU version 2 only (.debug_types.dwo); DWARF 5 keeps type units in .debug_info.dwo. */
+const DW_SECT_V2_TYPES = 2;
 
 interface IndexRow {
   /** DW_SECT id → [offset, size] */
@@ -25,7 +28,10 @@ interface IndexRow {
 interface Package {
   sections: DwarfSections;
   version: number;
+  /** .debug_cu_index: dwo_id → row */
   rows: Map<string, IndexRow>;
+  /** Type units of .debug_tu_index, one section set per row (empty without a TU index). */
+  typeUnits: SplitUnitSections[];
 }
 
 /** Resolves skeleton units for one binary; remembers the files it read. */
@@ -33,6 +39,8 @@ export class SplitResolver {
   readonly used: DebugFileUse[] = [];
   private dwp: Package | null | undefined;
   private readonly dwos = new Map<string, DwarfSections>();
+  /** Split units whose .dwo was not found (and no .dwp holds them): the file named, the paths tried. */
+  private readonly missing: { name: string; looked: string[] }[] = [];
 
   constructor(private readonly binary: string) {}
 
@@ -40,7 +48,11 @@ export class SplitResolver {
     const pkg = this.package();
     if (pkg && skel.dwoId) {
       const row = pkg.rows.get(skel.dwoId);
-      if (row) return sliceRow(pkg, row);
+      if (row) {
+        const unit = sliceRow(pkg, row);
+        if (pkg.typeUnits.length) unit.typeUnits = pkg.typeUnits;
+        return unit;
+      }
     }
     if (!skel.dwoName) {
       throw new StructscopeError('NO_DEBUG_INFO', `skeleton unit (dwo_id ${skel.dwoId ?? '?'}) names no .dwo and no ${path.basename(this.binary)}.dwp holds it; its types are missing`);
@@ -48,7 +60,9 @@ export class SplitResolver {
     const candidates = dwoCandidates(this.binary, skel.dwoName, skel.compDir);
     const found = candidates.find(isFile);
     if (!found) {
-      throw new StructscopeError('NO_DEBUG_INFO', `split DWARF file ${skel.dwoName} not found (looked in ${candidates.join(', ')}); its types are missing`);
+      // a unit with a dwo_id could have been in the package too
+      this.missing.push({ name: skel.dwoName, looked: skel.dwoId ? [...candidates, `${this.binary}.dwp`] : candidates });
+      return undefined;
     }
     let sections = this.dwos.get(found);
     if (!sections) {
@@ -61,6 +75,18 @@ export class SplitResolver {
     return { sections, strOffsetsBase: skel.version >= 5 ? 8 : 0 };
   }
 
+  /**
+   * One line for all the split units whose files were not found, naming them and every path
+   * tried (a binary whose .dwp is gone would otherwise warn once per unit); undefined when none.
+   */
+  missingMessage(): string | undefined {
+    const m = this.missing;
+    if (m.length === 0) return undefined;
+    const looked = [...new Set(m.flatMap((x) => x.looked))].join(', ');
+    if (m.length === 1) return `split DWARF file ${m[0]!.name} not found (looked in ${looked}); its types are missing`;
+    return `split DWARF files ${m.map((x) => x.name).join(', ')} not found (looked in ${looked}); their types are missing`;
+  }
+
   /** `<binary>.dwp`, read once; null when there is none. */
   private package(): Package | null {
     if (this.dwp !== undefined) return this.dwp;
@@ -71,11 +97,18 @@ export class SplitResolver {
       const sections = readDwarfSections(elf, '.dwo');
       const index = elf.section('.debug_cu_index');
       if (!index) throw new StructscopeError('NO_DEBUG_INFO', 'no .debug_cu_index', { file: p });
-      const { version, rows } = parseUnitIndex(
-        { name: index.name, bytes: elf.readSection(index), fileOffset: index.fileOffset },
-        elf.header.littleEndian,
-      );
-      return { sections, version, rows };
+      const le = elf.header.littleEndian;
+      const { version, rows } = parseUnitIndex({ name: index.name, bytes: elf.readSection(index), fileOffset: index.fileOffset }, le);
+      const pkg: Package = { sections, version, rows, typeUnits: [] };
+      const tuIndex = elf.section('.debug_tu_index');
+      if (tuIndex) {
+        const tu = parseUnitIndex({ name: tuIndex.name, bytes: elf.readSection(tuIndex), fileOffset: tuIndex.fileOffset }, le);
+        for (const row of tu.rows.values()) {
+          const unit = sliceTypeUnitRow(pkg, tu.version, row);
+          if (unit) pkg.typeUnits.push(unit);
+        }
+      }
+      return pkg;
     });
     this.used.push({ path: p, role: 'dwp' });
     return this.dwp;
@@ -94,23 +127,48 @@ function readFile<T>(p: string, f: (elf: ReturnType<typeof openElf>) => T): T {
   }
 }
 
-/** One unit's contributions to the package, as sections of their own. */
+/** A contribution to the package, as a section of its own; the whole section when the row has no such column. */
+function slice(sec: SectionBytes | undefined, row: IndexRow, id: number): SectionBytes | undefined {
+  if (!sec) return undefined;
+  const c = row.cols.get(id);
+  if (!c) return sec;
+  return { name: sec.name, bytes: sec.bytes.subarray(c[0], c[0] + c[1]), fileOffset: sec.fileOffset + c[0] };
+}
+
+/** The contributions every unit has of its own besides its units: abbreviations, string offsets, line table. */
+function ownTables(s: DwarfSections, row: IndexRow): DwarfSections {
+  const out: DwarfSections = { ...s };
+  delete out.info;
+  delete out.types;
+  const abbrev = slice(s.abbrev, row, DW_SECT_ABBREV);
+  const strOffsets = slice(s.strOffsets, row, DW_SECT_STR_OFFSETS);
+  const line = slice(s.line, row, DW_SECT_LINE);
+  if (abbrev) out.abbrev = abbrev;
+  if (strOffsets) out.strOffsets = strOffsets;
+  if (line) out.line = line;
+  return out;
+}
+
+/** One compile unit's contributions to the package (.debug_cu_index row). */
 function sliceRow(pkg: Package, row: IndexRow): SplitUnitSections {
-  const slice = (sec: SectionBytes | undefined, id: number): SectionBytes | undefined => {
-    if (!sec) return undefined;
-    const c = row.cols.get(id);
-    if (!c) return sec;
-    return { name: sec.name, bytes: sec.bytes.subarray(c[0], c[0] + c[1]), fileOffset: sec.fileOffset + c[0] };
-  };
-  const s = pkg.sections;
-  const sections: DwarfSections = { ...s };
-  const info = slice(s.info, DW_SECT_INFO);
-  const abbrev = slice(s.abbrev, DW_SECT_ABBREV);
-  const strOffsets = slice(s.strOffsets, DW_SECT_STR_OFFSETS);
+  const sections = ownTables(pkg.sections, row);
+  const info = slice(pkg.sections.info, row, DW_SECT_INFO);
   if (info) sections.info = info;
-  if (abbrev) sections.abbrev = abbrev;
-  if (strOffsets) sections.strOffsets = strOffsets;
   return { sections, strOffsetsBase: pkg.version >= 5 ? 8 : 0 };
+}
+
+/**
+ * One type unit's contributions (.debug_tu_index row): GNU version 2 in .debug_types.dwo,
+ * DWARF 5 (DW_UT_split_type) in .debug_info.dwo. Undefined when the row names no unit.
+ */
+function sliceTypeUnitRow(pkg: Package, version: number, row: IndexRow): SplitUnitSections | undefined {
+  const sections = ownTables(pkg.sections, row);
+  const [id, sec] = version === 2 ? [DW_SECT_V2_TYPES, pkg.sections.types] : [DW_SECT_INFO, pkg.sections.info];
+  if (!sec || !row.cols.has(id)) return undefined;
+  const units = slice(sec, row, id)!;
+  if (version === 2) sections.types = units;
+  else sections.info = units;
+  return { sections, strOffsetsBase: version >= 5 ? 8 : 0 };
 }
 
 /** Parse a .debug_cu_index (DWARF 5, or GNU version 2): dwo_id (16 hex digits) → row. */

@@ -4,13 +4,15 @@
  * That the types are those of the plain build is checked for every variant by the manifest
  * tests (facts.test.ts "variants", pahole-fixtures.test.ts with the plain build's goldens).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openElf } from '../../src/elf/index.js';
 import { fileCrc32 } from '../../src/load/debug-files.js';
 import { loadFile } from '../../src/load/index.js';
+import { parseUnitIndex } from '../../src/load/split.js';
 import { run, schemaValidator } from '../helpers/cli.js';
 import { fixtureLoadOptions, fixturePath } from '../helpers/fixtures.js';
 
@@ -45,6 +47,9 @@ describe('which files were read, and why', () => {
       ],
     ],
     ['layout-dwp-exe', [{ role: 'dwp', file: /\/layout-dwp-exe\.dwp$/ }]],
+    ['layout-dwp4-exe', [{ role: 'dwp', file: /\/layout-dwp4-exe\.dwp$/ }]],
+    ['layout-dwp-types4-exe', [{ role: 'dwp', file: /\/layout-dwp-types4-exe\.dwp$/ }]],
+    ['inherit-dwp-types5.o', [{ role: 'dwp', file: /\/inherit-dwp-types5\.o\.dwp$/ }]],
     ['dwz-a', [{ role: 'supplementary', file: /\/dwz-common\.debug$/ }]],
     ['dwz-b', [{ role: 'supplementary', file: /\/dwz-common\.debug$/ }]],
     ['dwz5-a', [{ role: 'supplementary', file: /\/dwz5-common\.debug$/ }]],
@@ -89,6 +94,62 @@ describe('which files were read, and why', () => {
   });
 });
 
+/** `llvm-dwarfdump-19 --debug-cu-index/--debug-tu-index`: version and, per signature, the [offset, size] of every column in order. */
+function dwarfdumpIndex(file: string, which: 'cu' | 'tu'): { version: number; rows: Map<string, [number, number][]> } {
+  const r = spawnSync('llvm-dwarfdump-19', [`--debug-${which}-index`, file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`llvm-dwarfdump-19 failed: ${r.stderr}`);
+  const version = Number(/version = (\d+)/.exec(r.stdout)![1]);
+  const rows = new Map<string, [number, number][]>();
+  for (const m of r.stdout.matchAll(/^\s*\d+ 0x([0-9a-f]{16}) (.*)$/gm)) {
+    rows.set(m[1]!, [...m[2]!.matchAll(/\[0x([0-9a-f]+), 0x([0-9a-f]+)\)/g)].map((x): [number, number] => [parseInt(x[1]!, 16), parseInt(x[2]!, 16) - parseInt(x[1]!, 16)]));
+  }
+  return { version, rows };
+}
+const hasDwarfdump = spawnSync('llvm-dwarfdump-19', ['--version']).status === 0;
+
+describe('.dwp packages: unit indexes, type units', () => {
+  const packages: [string, 'cu' | 'tu', number][] = [
+    ['layout-dwp4-exe.dwp', 'cu', 2],
+    ['layout-dwp-types4-exe.dwp', 'cu', 2],
+    ['layout-dwp-types4-exe.dwp', 'tu', 2],
+    ['inherit-dwp-types5.o.dwp', 'cu', 5],
+    ['inherit-dwp-types5.o.dwp', 'tu', 5],
+  ];
+  it.skipIf(!hasDwarfdump).each(packages)('%s .debug_%s_index: the rows llvm-dwarfdump lists', (name, which, version) => {
+    const elf = openElf(fixturePath(name));
+    try {
+      const sec = elf.section(`.debug_${which}_index`)!;
+      const ours = parseUnitIndex({ name: sec.name, bytes: elf.readSection(sec), fileOffset: sec.fileOffset }, true);
+      const theirs = dwarfdumpIndex(fixturePath(name), which);
+      expect(ours.version).toBe(version);
+      expect(theirs.version).toBe(version);
+      expect(theirs.rows.size).toBeGreaterThan(0);
+      expect(new Map([...ours.rows].map(([sig, row]) => [sig, [...row.cols.values()]]))).toEqual(theirs.rows);
+    } finally {
+      elf.close();
+    }
+  });
+
+  it('only the .dwp can serve the split units: the .dwo files are gone', () => {
+    const left = readdirSync(fixturePath('.')).filter((f) => /^(layout-dwp4-exe|layout-dwp-types4-exe|inherit-dwp-types5).*\.dwo$/.test(f));
+    expect(left).toEqual([]);
+  });
+
+  it('the DWARF 4 skeletons carry DW_AT_GNU_dwo_id, not a DWARF 5 header dwo_id', () => {
+    const f = loadFile(fixturePath('layout-dwp4-exe'));
+    expect(f.info.dwarfVersions).toEqual([4]);
+    expect(f.table.definitions.length).toBeGreaterThan(0);
+  });
+
+  it('every struct defined in a type unit of the package is read (none unresolved)', () => {
+    for (const n of ['layout-dwp-types4-exe', 'inherit-dwp-types5.o']) {
+      const f = loadFile(fixturePath(n));
+      expect(f.diagnostics, n).toEqual([]);
+      expect(f.table.types.filter((t) => t.kind === 'unresolved'), n).toEqual([]);
+    }
+  });
+});
+
 describe('missing pieces: one line naming what is missing, the rest still reported', () => {
   it('a missing .dwo: its unit’s types are missing, the other unit’s are read', () => {
     const dir = copies({ 'layout-split-exe': 'layout-split-exe', 'layout-split-exe-main.dwo': 'layout-split-exe-main.dwo' });
@@ -104,6 +165,22 @@ describe('missing pieces: one line naming what is missing, the rest still report
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/layout-split-exe: .*layout-split-exe-layout\.dwo not found \(looked in .*\); its types are missing$/);
+  });
+
+  it.each(['layout-dwp4-exe', 'layout-dwp-types4-exe', 'inherit-dwp-types5.o'])('%s without its .dwp: one warning naming the .dwp and the .dwo files, other files still reported', (name) => {
+    const dir = copies({ [name]: name });
+    const f = loadFile(join(dir, name));
+    const missing = f.diagnostics.filter((d) => d.missingFile);
+    expect(missing).toHaveLength(1);
+    expect(missing[0]!.message).toContain(join(dir, `${name}.dwp`));
+    expect(f.info.debugFiles).toBeUndefined();
+    const r = run('--sizes', join(dir, name), fixturePath('layout-exe'));
+    expect(r.code).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`${name.replace(/\./g, '\\.')}: split DWARF files? .*\\.dwo.* not found \\(looked in .*${name.replace(/\./g, '\\.')}\\.dwp.*\\); (its|their) types are missing$`));
+    // the other file is reported in full
+    expect(r.stdout).toContain(run('--sizes', fixturePath('layout-exe')).stdout.trim());
   });
 
   it('a missing supplementary file: the types in the binary itself are still read', () => {

@@ -32,7 +32,7 @@ const KNOWN_GAPS: Record<string, { min: number; why: string }> = {};
  * emitted in the compiler's own order; the clang-built .dwp holds clang's unit order): the same
  * blocks, compared as sorted lists. pahole 1.24 reads none of them, so it defines no order.
  */
-const ORDER_FREE = new Set(['layout-types4.o', 'layout-types5.o', 'layout-clang-types5.o', 'layout-types4-exe', 'layout-types5-exe', 'layout-split-types-exe', 'layout-dwp-exe']);
+const ORDER_FREE = new Set(['layout-types4.o', 'layout-types5.o', 'layout-clang-types5.o', 'layout-types4-exe', 'layout-types5-exe', 'layout-split-types-exe', 'layout-dwp-exe', 'layout-dwp-types4-exe']);
 
 const loadModule = async () => {
   const p = path.join(repoRoot, 'src/load/index.ts');
