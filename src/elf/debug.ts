@@ -75,29 +75,49 @@ export function loadSectionRelocated(elf: ElfFile, section: Section, diagnostics
           fileOffset: rs.fileOffset,
         });
       }
-      const relocs = parseRelocations(
-        elf.readSection(rs),
-        rs.type === SHT.RELA,
-        elf.header.class,
-        elf.header.littleEndian,
-        elf.header.machine,
-        { section: rs.name, fileOffset: rs.fileOffset, entsize: rs.entsize },
-      );
-      const result = applyRelocations(
-        data,
-        relocs,
-        placedSymbols(elf, symtab),
-        elf.header.machine,
-        elf.header.class,
-        elf.header.littleEndian,
-        { inPlace: true }, // `data` is our own fresh buffer
-      );
-      if (diagnostics) for (const d of result.diagnostics) diagnostics.push({ ...d, section: rs.name });
+      const symbols = placedSymbols(elf, symtab);
+      const found: RelocDiagnostic[] = [];
+      for (const chunk of relocationChunks(elf, rs)) {
+        const relocs = parseRelocations(chunk.bytes, rs.type === SHT.RELA, elf.header.class, elf.header.littleEndian, elf.header.machine, {
+          section: rs.name,
+          fileOffset: chunk.fileOffset,
+          entsize: rs.entsize,
+        });
+        // `data` is our own fresh buffer
+        const result = applyRelocations(data, relocs, symbols, elf.header.machine, elf.header.class, elf.header.littleEndian, { inPlace: true });
+        mergeDiagnostics(found, result.diagnostics);
+      }
+      if (diagnostics) for (const d of found) diagnostics.push({ ...d, section: rs.name });
     }
     return data;
   } catch (e) {
     if (e instanceof StructscopeError) throw e.withFile(elf.path);
     throw e;
+  }
+}
+
+/** Relocation entries per chunk: a kernel module's 140 MB of .rela.debug_info is never held whole. */
+const RELOC_CHUNK_ENTRIES = 1 << 20;
+
+/** A relocation section's contents in whole-entry chunks (compressed ones in one piece). */
+function* relocationChunks(elf: ElfFile, rs: Section): Generator<{ bytes: Uint8Array; fileOffset: number }> {
+  const stride = rs.entsize || (rs.type === SHT.RELA ? 3 : 2) * (elf.header.class === 64 ? 8 : 4);
+  if (rs.flags & SHF.COMPRESSED || rs.type === SHT.NOBITS || rs.size % stride !== 0) {
+    yield { bytes: elf.readSection(rs), fileOffset: rs.fileOffset }; // parseRelocations reports a bad size
+    return;
+  }
+  const chunk = stride * RELOC_CHUNK_ENTRIES;
+  for (let at = 0; at < rs.size; at += chunk) {
+    yield { bytes: elf.readAt(rs.fileOffset + at, Math.min(chunk, rs.size - at), rs.name), fileOffset: rs.fileOffset + at };
+  }
+}
+
+/** Add chunk diagnostics to `into`, one entry per kind of problem, as one pass over the section gives. */
+function mergeDiagnostics(into: RelocDiagnostic[], more: readonly RelocDiagnostic[]): void {
+  for (const d of more) {
+    const same = into.find((x) => x.code === d.code && x.relocType === d.relocType && x.detail === d.detail);
+    if (same) same.count += d.count;
+    else into.push({ ...d });
   }
 }
 
