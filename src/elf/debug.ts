@@ -49,8 +49,11 @@ export function loadDebugSection(elf: ElfFile, name: string, diagnostics?: Reloc
   return out;
 }
 
-/** One section's contents, decompressed, and relocated when the file is ET_REL. */
-export function loadSectionRelocated(elf: ElfFile, section: Section, diagnostics?: RelocDiagnostic[]): Uint8Array {
+/** Relocation entries per chunk: a kernel module's 140 MB of .rela.debug_info is never held whole. */
+const RELOC_CHUNK_ENTRIES = 1 << 20;
+
+/** One section's contents, decompressed, and relocated when the file is ET_REL (relocations read `chunkEntries` at a time). */
+export function loadSectionRelocated(elf: ElfFile, section: Section, diagnostics?: RelocDiagnostic[], chunkEntries = RELOC_CHUNK_ENTRIES): Uint8Array {
   try {
     const data = elf.readSection(section);
     if (elf.header.type !== ET.REL) return data;
@@ -77,7 +80,7 @@ export function loadSectionRelocated(elf: ElfFile, section: Section, diagnostics
       }
       const symbols = placedSymbols(elf, symtab);
       const found: RelocDiagnostic[] = [];
-      for (const chunk of relocationChunks(elf, rs)) {
+      for (const chunk of relocationChunks(elf, rs, chunkEntries)) {
         const relocs = parseRelocations(chunk.bytes, rs.type === SHT.RELA, elf.header.class, elf.header.littleEndian, elf.header.machine, {
           section: rs.name,
           fileOffset: chunk.fileOffset,
@@ -96,17 +99,14 @@ export function loadSectionRelocated(elf: ElfFile, section: Section, diagnostics
   }
 }
 
-/** Relocation entries per chunk: a kernel module's 140 MB of .rela.debug_info is never held whole. */
-const RELOC_CHUNK_ENTRIES = 1 << 20;
-
 /** A relocation section's contents in whole-entry chunks (compressed ones in one piece). */
-function* relocationChunks(elf: ElfFile, rs: Section): Generator<{ bytes: Uint8Array; fileOffset: number }> {
+function* relocationChunks(elf: ElfFile, rs: Section, entries: number): Generator<{ bytes: Uint8Array; fileOffset: number }> {
   const stride = rs.entsize || (rs.type === SHT.RELA ? 3 : 2) * (elf.header.class === 64 ? 8 : 4);
   if (rs.flags & SHF.COMPRESSED || rs.type === SHT.NOBITS || rs.size % stride !== 0) {
     yield { bytes: elf.readSection(rs), fileOffset: rs.fileOffset }; // parseRelocations reports a bad size
     return;
   }
-  const chunk = stride * RELOC_CHUNK_ENTRIES;
+  const chunk = stride * Math.max(1, entries);
   for (let at = 0; at < rs.size; at += chunk) {
     yield { bytes: elf.readAt(rs.fileOffset + at, Math.min(chunk, rs.size - at), rs.name), fileOffset: rs.fileOffset + at };
   }
