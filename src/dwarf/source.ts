@@ -5,11 +5,10 @@
  */
 import { StructscopeError } from '../util/errors.js';
 import { parseAbbrevTable, type AbbrevTable } from './abbrev.js';
-import { unitContaining } from './candidates.js';
 import { DW_UT } from './constants.js';
 import type { DwarfSections, SectionBytes } from './sections.js';
 import { StringResolver } from './strings.js';
-import { readUnitHeaders, type UnitHeader } from './unit.js';
+import { readUnitHeaders, unitContaining, type UnitHeader } from './unit.js';
 
 export type SourceKind = 'main' | 'supplementary' | 'split';
 

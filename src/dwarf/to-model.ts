@@ -4,7 +4,6 @@ import { StructscopeError } from '../util/errors.js';
 import { TypeTable, type Diagnostic } from '../model/table.js';
 import { VOID_TYPE, type AggregateType, type ClassChild, type DeclLocation, type EnumType, type Enumerator, type Member, type Method, type Type, type TypeId } from '../model/types.js';
 import { DW_FORM, DW_TAG, DW_UT } from './constants.js';
-import { candidateUnits } from './candidates.js';
 import { DieFlag, RefKind, StrKind, UnitDies } from './dies.js';
 import { readLineFileNames } from './line.js';
 import { scanUnit } from './scan.js';
@@ -35,11 +34,9 @@ export interface LoadOptions {
    */
   stopAfterUnit?: (table: TypeTable) => boolean;
   /**
-   * Only these type names are wanted: units that cannot define any of them (candidates.ts)
-   * are skipped without being decoded. The result is then partial.
+   * Only the units at these .debug_info offsets are converted (those a type index or a name
+   * search found); the result is then partial. Ignored when units cannot be read alone.
    */
-  onlyNames?: readonly string[];
-  /** Only the units at these .debug_info offsets are converted (from a type index). */
   onlyUnits?: ReadonlySet<number>;
   /**
    * Called before a unit of .debug_info is decoded, with its byte range: lets the loader fill in a
@@ -145,12 +142,11 @@ class Converter {
     this.memberDecl = opts.memberDecl === true;
     const info = this.sec.info;
     const units = this.main.units;
-    // -C: only the units that can define the names (candidates.ts); never when types may live
-    // elsewhere (dwz partial units, split DWARF skeletons, a supplementary file)
-    // (a unit that names a type may take its definition from a type unit through a signature)
+    // units cannot be read alone when types live elsewhere: dwz partial units and supplementary
+    // files, split DWARF skeletons, type units (a unit names a type and takes it by signature)
     const separate = this.external.alt !== undefined || units.some((u) => u.unitType === DW_UT.partial || u.unitType === DW_UT.skeleton);
     const typeUnits = this.main.typeUnits.length > 0;
-    const wanted = separate || typeUnits ? undefined : (opts.onlyUnits ?? (opts.onlyNames ? candidateUnits(this.sec, units, opts.onlyNames, false) : undefined));
+    const wanted = separate || typeUnits ? undefined : opts.onlyUnits;
     const dies = new UnitDies(4096);
     const total = units.length;
     let done = 0;

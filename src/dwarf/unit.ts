@@ -106,3 +106,17 @@ export function hex8(b: Uint8Array, littleEndian: boolean): string {
   for (let i = 0; i < 8; i++) s += b[littleEndian ? 7 - i : i]!.toString(16).padStart(2, '0');
   return s;
 }
+
+/** The unit holding section offset `at`, from units sorted by offset (binary search). */
+export function unitContaining<U extends { offset: number; end: number }>(units: readonly U[], at: number): U | undefined {
+  let lo = 0;
+  let hi = units.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const u = units[mid]!;
+    if (at < u.offset) hi = mid - 1;
+    else if (at >= u.end) lo = mid + 1;
+    else return u;
+  }
+  return undefined;
+}

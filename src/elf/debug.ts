@@ -207,16 +207,25 @@ function placedSymbols(elf: ElfFile, symtab: Section): readonly RelocSymbol[] {
 }
 
 /**
- * Debug section `name` with only `ranges` ([start, end) offsets in the section) read from the
- * file; every other byte is zero. The buffer is allocated zero-filled, which the OS maps lazily,
- * so a 170 MB .debug_info costs only the pages actually read. Possible only when the section is
- * stored as it is (one part, uncompressed, not ET_REL); undefined otherwise.
+ * Debug section `name` when the file stores it as it is (one part, uncompressed, not ET_REL), so
+ * that its bytes can be read piecemeal at `fileOffset + offset`; undefined otherwise.
  */
-export function loadDebugSectionRanges(elf: ElfFile, name: string, ranges: readonly (readonly [number, number])[]): Uint8Array | undefined {
+export function plainDebugSection(elf: ElfFile, name: string): Section | undefined {
   const parts = debugSectionParts(elf, name);
   if (parts.length !== 1 || elf.header.type === ET.REL) return undefined;
   const section = parts[0]!;
-  if (section.flags & SHF.COMPRESSED || section.name.startsWith('.zdebug')) return undefined;
+  return section.flags & SHF.COMPRESSED || section.name.startsWith('.zdebug') ? undefined : section;
+}
+
+/**
+ * Debug section `name` with only `ranges` ([start, end) offsets in the section) read from the
+ * file; every other byte is zero. The buffer is allocated zero-filled, which the OS maps lazily,
+ * so a 170 MB .debug_info costs only the pages actually read. Undefined unless the section is
+ * plain (plainDebugSection).
+ */
+export function loadDebugSectionRanges(elf: ElfFile, name: string, ranges: readonly (readonly [number, number])[]): Uint8Array | undefined {
+  const section = plainDebugSection(elf, name);
+  if (!section) return undefined;
   const out = new Uint8Array(section.size);
   for (const [start, end] of ranges) {
     const s = Math.max(0, start);

@@ -1,18 +1,25 @@
 import { loadDwarfTypes, type LoadOptions } from '../dwarf/to-model.js';
-import { openElf, type ElfFile } from '../elf/index.js';
+import type { DwarfSections } from '../dwarf/sections.js';
+import { readUnitHeaders } from '../dwarf/unit.js';
+import { loadDebugSection, openElf, plainDebugSection, type ElfFile } from '../elf/index.js';
 import type { FileInfo, IndexUse, LoadedFile } from '../model/table.js';
 import { StructscopeError } from '../util/errors.js';
 import { resolveDebugInfo, type ExternalOptions } from './external.js';
 import { indexKeyOf, indexPath, readIndex, writeIndex } from './index-cache.js';
-import { candidateUnitsInFile } from './name-search.js';
-import { isSparseInfo, readDwarfSections } from './sections.js';
+import { candidateUnitsInFile, candidateUnitsInSections } from './name-search.js';
+import { readDwarfSections } from './sections.js';
 import { buildTypeIndex, unitsForNames } from './type-index.js';
-import { plainDebugInfo, unitExtents } from './unit-extents.js';
+import { unitExtents } from './unit-extents.js';
 
 export type { LoadOptions };
 
 /** Options of loadFile: conversion options, where to look for separate debug files, the type index. */
 export interface FileLoadOptions extends LoadOptions, ExternalOptions {
+  /**
+   * Only these type names are wanted (`-C`): units that cannot define any of them are not read
+   * (a type index, else a byte search: name-search.ts). The result is then partial.
+   */
+  onlyNames?: readonly string[];
   /**
    * Type index cache directory (index-cache.ts). With onlyNames, an index found there limits
    * reading to the units that define those names; a complete load writes the index when it is
@@ -54,13 +61,19 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
     const index = cache && names ? readIndex(cache.file, cache.key) : undefined;
     let plan = opts.unitPlan;
     if (!plan && index && names) plan = { extents: index.units, only: unitsForNames(index, names) };
-    if (!plan && names) plan = searchPlan(elf, names);
-    // with a plan, .debug_info starts as unit headers only; units are read as they are decoded
-    const own = readDwarfSections(elf, '', plan && headerRanges(plan.extents));
+    // the name search needs .debug_str: read it once, for the search and the conversion
+    const str = !plan && names ? loadDebugSection(elf, '.debug_str') : undefined;
+    if (!plan && names) plan = searchPlan(elf, names, str);
+    // with a plan and a plain .debug_info, the section starts as unit headers only (zero
+    // elsewhere) and each unit is read from the file as it is decoded
+    const own = readDwarfSections(elf, '', plan && headerRanges(plan.extents), str ? { str } : {});
     // separate debug file, dwz supplementary file, split DWARF (src/load/external.ts)
     const ext = resolveDebugInfo(path, elf, own, opts);
-    const lazy = plan && isSparseInfo(ext.sections) ? lazyUnits(elf, ext.sections.info!.bytes) : undefined;
-    const dwarf = loadDwarfTypes(ext.sections, { ...opts, onlyNames: names, onlyUnits: plan?.only, beforeUnit: lazy }, ext.external);
+    const sparse = plan !== undefined && ext.sections === own && own.info !== undefined && plainDebugSection(elf, '.debug_info') !== undefined;
+    const lazy = sparse ? lazyUnits(elf, own.info!.bytes) : undefined;
+    // not plain (relocated, compressed): search the names in the section read whole
+    if (!plan && names && ext.sections === own) plan = sectionSearchPlan(own, names);
+    const dwarf = loadDwarfTypes(ext.sections, { ...opts, onlyUnits: plan?.only, beforeUnit: lazy }, ext.external);
     const info: FileInfo = {
       path,
       machine: elf.header.machine,
@@ -104,10 +117,19 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
 }
 
 /** For `-C` without an index: the units a chunked byte search of the file says can matter. */
-function searchPlan(elf: ElfFile, names: readonly string[]): UnitPlan | undefined {
+function searchPlan(elf: ElfFile, names: readonly string[], str: Uint8Array | undefined): UnitPlan | undefined {
   const extents = unitExtents(elf);
-  const only = extents && candidateUnitsInFile(elf, extents, names);
+  const only = extents && candidateUnitsInFile(elf, extents, names, str);
   return extents && only ? { extents, only } : undefined;
+}
+
+/** The same search over a .debug_info already in memory. */
+function sectionSearchPlan(sections: DwarfSections, names: readonly string[]): UnitPlan | undefined {
+  if (!sections.info) return undefined;
+  const units = readUnitHeaders(sections.info, sections.littleEndian).units;
+  const extents = units.map((u) => [u.offset, u.end] as const);
+  const only = candidateUnitsInSections(sections, extents, names, units.some((u) => u.offsetSize === 8));
+  return only ? { extents, only } : undefined;
 }
 
 function indexLocation(path: string, buildId: string | undefined, dir: string) {
@@ -122,7 +144,7 @@ function headerRanges(extents: UnitPlan['extents']): [number, number][] {
 
 /** Fill a sparse .debug_info unit by unit, from the file, the first time each is decoded. */
 function lazyUnits(elf: ElfFile, bytes: Uint8Array): (start: number, end: number) => void {
-  const section = plainDebugInfo(elf)!;
+  const section = plainDebugSection(elf, '.debug_info')!;
   const filled = new Set<number>();
   return (start, end) => {
     if (filled.has(start)) return;

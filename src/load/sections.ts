@@ -12,25 +12,23 @@ export const SECTION_NAMES = {
   types: '.debug_types',
 } as const;
 
-const sparseSections = new WeakSet<Uint8Array>();
-
-/** Whether .debug_info was read sparsely (only `infoRanges`; the rest zero, to be filled in). */
-export function isSparseInfo(sections: DwarfSections): boolean {
-  return sections.info !== undefined && sparseSections.has(sections.info.bytes);
-}
-
 /**
  * Read the DWARF sections of an ELF file (decompressed, relocated). `suffix` ".dwo" reads the
  * sections of a split DWARF object or package (".debug_info.dwo" …). With `infoRanges`, only
- * those byte ranges of .debug_info are read, when it is stored plainly (elf/debug.ts).
+ * those byte ranges of .debug_info are read, when it is stored plainly (elf/debug.ts). Sections in
+ * `read` were read already (by the caller) and are taken as they are.
  */
-export function readDwarfSections(elf: ElfFile, suffix = '', infoRanges?: [number, number][]): DwarfSections {
+export function readDwarfSections(
+  elf: ElfFile,
+  suffix = '',
+  infoRanges?: [number, number][],
+  read: Partial<Record<keyof typeof SECTION_NAMES, Uint8Array>> = {},
+): DwarfSections {
   const out: DwarfSections = { littleEndian: elf.header.littleEndian };
   for (const [key, base] of Object.entries(SECTION_NAMES) as [keyof typeof SECTION_NAMES, string][]) {
     const name = base + suffix;
     const sparse = key === 'info' && infoRanges ? loadDebugSectionRanges(elf, name, infoRanges) : undefined;
-    if (sparse) sparseSections.add(sparse);
-    const bytes = sparse ?? loadDebugSection(elf, name);
+    const bytes = sparse ?? read[key] ?? loadDebugSection(elf, name);
     if (!bytes) continue;
     const section = elf.section(name) ?? elf.section(name.replace(/^\.debug_/, '.zdebug_'));
     const sb: SectionBytes = { name, bytes, fileOffset: section?.fileOffset ?? 0 };

@@ -2,7 +2,7 @@
  * Where the units of .debug_info are, read from their headers alone (a few bytes each) rather
  * than from the whole section: what splitting a file between worker threads needs.
  */
-import { debugSectionParts, ET, openElf, SHF, type ElfFile, type Section } from '../elf/index.js';
+import { openElf, plainDebugSection, type ElfFile } from '../elf/index.js';
 
 /** [offset, end) of every unit, or undefined when .debug_info is not stored plainly (compressed, ET_REL, split in parts, broken). */
 export function readUnitExtents(path: string): [number, number][] | undefined {
@@ -19,18 +19,10 @@ export function readUnitExtents(path: string): [number, number][] | undefined {
   }
 }
 
-/** .debug_info when it is stored as it is in the file: one part, uncompressed, not ET_REL. */
-export function plainDebugInfo(elf: ElfFile): Section | undefined {
-  const parts = debugSectionParts(elf, '.debug_info');
-  if (parts.length !== 1 || elf.header.type === ET.REL) return undefined;
-  const s = parts[0]!;
-  return s.flags & SHF.COMPRESSED || s.name.startsWith('.zdebug') ? undefined : s;
-}
-
 /** unit extents of an open file (see readUnitExtents); only 32-bit DWARF units. */
 export function unitExtents(elf: ElfFile): [number, number][] | undefined {
   try {
-    const s = plainDebugInfo(elf);
+    const s = plainDebugSection(elf, '.debug_info');
     if (!s) return undefined;
     const le = elf.header.littleEndian;
     const out: [number, number][] = [];
