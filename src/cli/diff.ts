@@ -1,3 +1,4 @@
+import { reportDiagnostics } from './load-selected.js';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { loadFile } from '../load/index.js';
 import { jsonFile, type JsonDocument } from '../report/json.js';
@@ -75,8 +76,7 @@ function readSide(path: string, args: DiffArgs, out: Output): LayoutFacts {
     } finally {
       out.progressDone();
     }
-    if (args.verbose) for (const d of file.diagnostics) out.warn(`${path}: ${d.message}`);
-    else if (file.diagnostics.length) out.warn(`${path}: ${file.diagnostics.length} problem(s) in the debug info were skipped (--verbose lists them)`);
+    reportDiagnostics(out, path, file.diagnostics, args.verbose);
     const { ids } = selectTypes(file.table, args);
     return factsFromJsonFile(jsonFile(file, ids, { cachelineSize: args.cachelineSize }), 'elf', args.cachelineSize);
   }

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadFile } from '../load/index.js';
+import type { Diagnostic } from '../model/table.js';
 import { dumpItems, jsonHeader, type DumpMode, type DumpOptions } from '../report/dump.js';
 import { isStructscopeError } from '../util/errors.js';
 
@@ -18,7 +19,7 @@ export interface WorkerTask {
 
 export type WorkerMessage =
   | { type: 'progress'; units: number }
-  | { type: 'done'; independent: boolean; items: ReturnType<typeof dumpItems>; header?: ReturnType<typeof jsonHeader>; diagnostics: string[] }
+  | { type: 'done'; independent: boolean; items: ReturnType<typeof dumpItems>; header?: ReturnType<typeof jsonHeader>; diagnostics: Diagnostic[] }
   | { type: 'error'; message: string };
 
 const task = workerData as WorkerTask;
@@ -38,7 +39,7 @@ try {
       independent: true,
       items: dumpItems(file, task.mode, task.opts),
       header: task.mode === 'json' ? jsonHeader(file, task.opts) : undefined,
-      diagnostics: file.diagnostics.map((d) => d.message),
+      diagnostics: file.diagnostics,
     });
   }
 } catch (e) {

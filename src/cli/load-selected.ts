@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFile, type FileLoadOptions } from '../load/index.js';
-import type { LoadedFile } from '../model/table.js';
+import type { Diagnostic, LoadedFile } from '../model/table.js';
 import type { TypeId } from '../model/types.js';
 import { selectTypes, type Selection } from '../report/select.js';
 import { isStructscopeError } from '../util/errors.js';
@@ -41,17 +41,27 @@ export function loadSelected(
     if (file.index.state === 'missing' && opts.cacheDir !== undefined) buildIndexInBackground(opts.cacheDir, path, file.index.path);
   }
   if (sel.verbose) for (const f of file.info.debugFiles ?? []) out.warn(`${path}: debug info read from ${f.path} (${f.role})`);
-  // a missing .dwo / supplementary file, a rejected debug file: always one line each
-  const missingFiles = file.diagnostics.filter((d) => d.missingFile);
-  if (!sel.verbose) for (const d of missingFiles) out.warn(`${path}: ${d.message}`);
-  if (sel.verbose) for (const d of file.diagnostics) out.warn(`${path}: ${d.message}`);
-  else if (file.diagnostics.length > missingFiles.length) out.warn(`${path}: ${file.diagnostics.length} problem(s) in the debug info were skipped (--verbose lists them)`);
+  reportDiagnostics(out, path, file.diagnostics, sel.verbose);
   const { ids, missing } = selectTypes(file.table, sel);
   if (missing.length && !sel.skipMissing) {
     out.error(`${path}: no type matches ${missing.map((m) => `'${m}'`).join(', ')}`);
     return { file, ids, exit: 1 };
   }
   return { file, ids, exit: 0 };
+}
+
+/**
+ * Problems met in a file's debug info: every one with --verbose; otherwise a missing .dwo,
+ * supplementary file or rejected debug file on a line each, and a count of the rest.
+ */
+export function reportDiagnostics(out: Output, path: string, diagnostics: readonly Diagnostic[], verbose: boolean): void {
+  if (verbose) {
+    for (const d of diagnostics) out.warn(`${path}: ${d.message}`);
+    return;
+  }
+  const missingFiles = diagnostics.filter((d) => d.missingFile);
+  for (const d of missingFiles) out.warn(`${path}: ${d.message}`);
+  if (diagnostics.length > missingFiles.length) out.warn(`${path}: ${diagnostics.length} problem(s) in the debug info were skipped (--verbose lists them)`);
 }
 
 /** A builder that started this long ago and left its lock behind is taken to have died. */

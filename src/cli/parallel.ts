@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { readUnitExtents, splitUnits } from '../load/unit-extents.js';
 import { mergeDumpItems, type DumpItem, type DumpMode, type DumpOptions } from '../report/dump.js';
 import type { JsonFile } from '../report/json.js';
+import type { Diagnostic } from '../model/table.js';
 import type { WorkerMessage, WorkerTask } from './dump-worker.js';
 
 /** Below this much .debug_info, starting workers costs more than it saves. */
@@ -16,7 +17,7 @@ const MIN_PARALLEL_BYTES = 32 << 20;
 export interface ParallelDump {
   items: DumpItem[];
   header?: JsonFile;
-  diagnostics: string[];
+  diagnostics: Diagnostic[];
 }
 
 export async function parallelDump(

@@ -5,7 +5,7 @@ import { renderAllBlocks, renderSizes, renderType } from '../report/pahole.js';
 import { renderPackable } from '../report/packable.js';
 import { paholePackable } from '../layout/pahole-reorganize.js';
 import { exactClassNames, firstDefinitionsFound, type Selection } from '../report/select.js';
-import { loadSelected } from './load-selected.js';
+import { loadSelected, reportDiagnostics } from './load-selected.js';
 import { parallelDump } from './parallel.js';
 import type { DumpMode } from '../report/dump.js';
 import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
@@ -49,10 +49,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       const dump = await parallelDump(path, dumpMode, opts, args.jobs, out.progress);
       out.progressDone();
       if (dump) {
-        if (dump.diagnostics.length) {
-          if (args.verbose) for (const d of dump.diagnostics) out.warn(`${path}: ${d}`);
-          else out.warn(`${path}: ${dump.diagnostics.length} problem(s) in the debug info were skipped (--verbose lists them)`);
-        }
+        reportDiagnostics(out, path, dump.diagnostics, args.verbose);
         if (dumpMode === 'json') jsonFiles.push({ ...dump.header!, types: dump.items.map((i) => i.json!) });
         else {
           if (many) out.write(`==> ${path} <==\n`);
