@@ -16,16 +16,9 @@ export interface FileFacts {
   cachelineSize: number;
 }
 
-export interface MemberFacts {
-  name: string | null;
-  /** The C type, with array dimensions (`long int[6]`). */
+/** A member as show's JSON describes it, with the array dimensions folded into `type` (`long int[6]`). */
+export interface MemberFacts extends Pick<JsonMember, 'name' | 'offset' | 'size' | 'bitOffset' | 'bitSize'> {
   type: string;
-  /** Byte offset (the storage unit's for bit-fields). */
-  offset: number;
-  size: number;
-  /** Bit-fields: allocation-order bit offset in the aggregate and width. */
-  bitOffset?: number;
-  bitSize?: number;
   base: boolean;
 }
 
