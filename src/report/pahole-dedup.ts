@@ -54,10 +54,12 @@ export function compareStructures(a: StructureSignature, b: StructureSignature):
   return 0;
 }
 
+/** Child slots: 0 left, 1 right; the rebalancing cases are mirror images, written once. */
+type Side = 0 | 1;
+
 interface Node {
   sig: StructureSignature;
-  left: Node | null;
-  right: Node | null;
+  kids: [Node | null, Node | null];
   parent: Node | null;
   red: boolean;
 }
@@ -69,92 +71,57 @@ export class StructureTree {
   /** Add a definition unless the search finds an equal one; true when added (pahole prints it). */
   add(sig: StructureSignature): boolean {
     let parent: Node | null = null;
-    let p = this.root;
-    let goLeft = false;
-    while (p) {
+    let side: Side = 0;
+    for (let p = this.root; p; p = p.kids[side]) {
       parent = p;
       // pahole compares the tree's entry with the new one: type__compare(&str->class->type, …, &class->type, …)
       const rc = compareStructures(p.sig, sig);
-      if (rc > 0) {
-        p = p.left;
-        goLeft = true;
-      } else if (rc < 0) {
-        p = p.right;
-        goLeft = false;
-      } else return false;
+      if (rc === 0) return false;
+      side = rc > 0 ? 0 : 1;
     }
-    const node: Node = { sig, left: null, right: null, parent, red: true };
-    if (!parent) this.root = node;
-    else if (goLeft) parent.left = node;
-    else parent.right = node;
+    const node: Node = { sig, kids: [null, null], parent, red: true };
+    if (parent) parent.kids[side] = node;
+    else this.root = node;
     this.fixAfterInsert(node);
     return true;
   }
 
+  /** The textbook (and Linux rbtree) insert fix-up: recolour while the uncle is red, else rotate. */
   private fixAfterInsert(z: Node): void {
     while (z.parent && z.parent.red) {
       const parent: Node = z.parent;
       const grand = parent.parent!;
-      if (parent === grand.left) {
-        const uncle = grand.right;
-        if (uncle && uncle.red) {
-          parent.red = false;
-          uncle.red = false;
-          grand.red = true;
-          z = grand;
-          continue;
-        }
-        if (z === parent.right) {
-          z = parent;
-          this.rotateLeft(z);
-        }
-        z.parent!.red = false;
+      const side: Side = parent === grand.kids[0] ? 0 : 1;
+      const other: Side = side === 0 ? 1 : 0;
+      const uncle = grand.kids[other];
+      if (uncle && uncle.red) {
+        parent.red = false;
+        uncle.red = false;
         grand.red = true;
-        this.rotateRight(grand);
-      } else {
-        const uncle = grand.left;
-        if (uncle && uncle.red) {
-          parent.red = false;
-          uncle.red = false;
-          grand.red = true;
-          z = grand;
-          continue;
-        }
-        if (z === parent.left) {
-          z = parent;
-          this.rotateRight(z);
-        }
-        z.parent!.red = false;
-        grand.red = true;
-        this.rotateLeft(grand);
+        z = grand;
+        continue;
       }
+      if (z === parent.kids[other]) {
+        z = parent;
+        this.rotate(z, side);
+      }
+      z.parent!.red = false;
+      grand.red = true;
+      this.rotate(grand, other);
     }
     this.root!.red = false;
   }
 
-  private rotateLeft(x: Node): void {
-    const y = x.right!;
-    x.right = y.left;
-    if (y.left) y.left.parent = x;
-    this.replaceChild(x, y);
-    y.left = x;
-    x.parent = y;
-  }
-
-  private rotateRight(x: Node): void {
-    const y = x.left!;
-    x.left = y.right;
-    if (y.right) y.right.parent = x;
-    this.replaceChild(x, y);
-    y.right = x;
-    x.parent = y;
-  }
-
-  /** Put y where x was under x's parent. */
-  private replaceChild(x: Node, y: Node): void {
+  /** Rotate x down towards `side` (0: a left rotation, its right child rises). */
+  private rotate(x: Node, side: Side): void {
+    const other: Side = side === 0 ? 1 : 0;
+    const y = x.kids[other]!;
+    x.kids[other] = y.kids[side];
+    if (y.kids[side]) y.kids[side]!.parent = x;
     y.parent = x.parent;
     if (!x.parent) this.root = y;
-    else if (x === x.parent.left) x.parent.left = y;
-    else x.parent.right = y;
+    else x.parent.kids[x === x.parent.kids[0] ? 0 : 1] = y;
+    y.kids[side] = x;
+    x.parent = y;
   }
 }
