@@ -7,7 +7,7 @@
 import type { LoadedFile } from '../model/table.js';
 import type { AggregateType } from '../model/types.js';
 import { jsonFile, type JsonFile, type JsonType } from './json.js';
-import { printableTypes, renderAllBlocks, renderSizes } from './pahole.js';
+import { printableTypes, renderAllBlocks, sizesLines } from './pahole.js';
 import { StructureTree, structureSignature, type StructureSignature } from './pahole-dedup.js';
 
 export type DumpMode = 'text' | 'sizes' | 'json';
@@ -34,7 +34,7 @@ export function dumpItems(file: LoadedFile, mode: DumpMode, opts: DumpOptions): 
   if (mode === 'text') return renderAllBlocks(table, popts).map((b) => ({ key: keyOf(b.id), text: b.text + '\n' }));
   const ids = printableTypes(table);
   if (mode === 'sizes') {
-    const lines = renderSizes(table, popts).split('\n');
+    const lines = sizesLines(table, ids, popts);
     return ids.map((id, i) => ({ key: keyOf(id), text: lines[i]! + '\n' }));
   }
   const types = jsonFile(file, ids, { cachelineSize: opts.cachelineSize }).types;

@@ -651,12 +651,17 @@ export function renderAll(table: TypeTable, opts: PaholeOptions = {}): string {
 
 /** What `pahole --sizes FILE` prints: `name\tsize\tholes` per printed type (holes are 0 for unions). */
 export function renderSizes(table: TypeTable, opts: PaholeOptions = {}): string {
+  return sizesLines(table, printableTypes(table), opts)
+    .map((l) => l + '\n')
+    .join('');
+}
+
+/** The `--sizes` line of each of `ids` (without newlines). */
+export function sizesLines(table: TypeTable, ids: readonly TypeId[], opts: PaholeOptions = {}): string[] {
   const state = new PaholeState(table, opts.addressSize ?? guessAddressSize(table));
-  let out = '';
-  for (const id of printableTypes(table)) {
+  return ids.map((id) => {
     const t = table.get(id) as AggregateType;
     const holes = t.kind === 'union' ? 0 : state.holes(id).nrHoles;
-    out += `${t.name}\t${t.size}\t${holes}\n`;
-  }
-  return out;
+    return `${t.name}\t${t.size}\t${holes}`;
+  });
 }
