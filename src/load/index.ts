@@ -33,8 +33,6 @@ export interface FileLoadOptions extends LoadOptions, ExternalOptions {
   unitPlan?: UnitPlan;
 }
 
-export type LoadFileOptions = FileLoadOptions;
-
 export interface UnitPlan {
   extents: readonly (readonly [number, number])[];
   only: ReadonlySet<number>;
