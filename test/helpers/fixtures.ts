@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixturesDir = join(repoRoot, 'fixtures');
-export const sharedDir = resolve(repoRoot, '../shared');
 
 export interface FixtureEntry {
   file: string;

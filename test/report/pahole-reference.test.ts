@@ -7,7 +7,7 @@ import { blockFor, splitBlocks } from './builder.js';
 import { extraC, layoutC } from './reference-tables.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const refDir = path.resolve(repoRoot, '../shared/reference/pahole-1.24');
+const refDir = path.resolve(repoRoot, 'test/report/reference/pahole-1.24');
 const read = (f: string): string => readFileSync(path.join(refDir, f), 'utf8');
 
 describe('pahole reference output for layout.c', () => {

@@ -1,5 +1,5 @@
 /**
- * Hand-built TypeTables for /work/shared/reference/pahole-1.24/{layout.c,extra.c}, mirroring what
+ * Hand-built TypeTables for test/report/reference/pahole-1.24/{layout.c,extra.c}, mirroring what
  * gcc 12 -gdwarf-5 emits for them (DW_AT_data_bit_offset for bit-fields).
  */
 import type { TypeId } from '../../src/model/types.js';
