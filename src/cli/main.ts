@@ -14,26 +14,33 @@ const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched 
 function withSelection<T>(y: Argv<T>) {
   return y
     .positional('files', { type: 'string', array: true, demandOption: true, describe: 'ELF files: vmlinux, .ko, .o, executables, .debug files' })
-    .option('class', { alias: 'C', type: 'string', array: true, describe: 'only these types: NAME[,NAME...] or /REGEX/' })
+    .option('class', { alias: 'C', type: 'string', describe: 'only these types: NAME[,NAME...] or /REGEX/ (repeatable)' })
     .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
     .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
-    .option('exclude', { alias: 'x', type: 'string', array: true, describe: 'leave out types whose name starts with PREFIX' })
+    .option('exclude', { alias: 'x', type: 'string', describe: 'leave out types whose name starts with PREFIX (repeatable)' })
     .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every problem found in the debug info' })
     .option('cache', { type: 'boolean', default: true, describe: 'use and keep type indexes in $STRUCTSCOPE_CACHE_DIR or ~/.cache/structscope (--no-cache: neither read nor write them)' })
-    // not `array: true` (it would swallow the file names after it): repeat the option instead
     .option('debug-dir', { type: 'string', describe: 'also look for separate debug files under DIR, like /usr/lib/debug (DIR/.build-id/NN/REST.debug, DIR/<dir>/NAME); repeatable' });
 }
 
-/** --debug-dir given once is a string, given several times an array. */
-function debugDirs(v: unknown): string[] | undefined {
+/*
+ * No option takes `array: true`: an array option swallows the file names after it (`-C NAME FILE`,
+ * pahole's order). A list option is repeated instead, and each value may hold commas.
+ */
+
+/** An option given once is a string, given several times an array. */
+function repeated(v: unknown): string[] | undefined {
   return v === undefined ? undefined : ([] as unknown[]).concat(v).map(String);
 }
 
+/** `-C a,b -C c` → ['a,b', 'c'] (the selection splits on commas itself). */
+const debugDirs = repeated;
+
 /** Usage errors in the shared options (thrown for yargs .check()). */
-function checkSelection(a: { structs: boolean; unions: boolean; class?: (string | number)[] }): void {
+function checkSelection(a: { structs: boolean; unions: boolean; class?: unknown }): void {
   if (a.structs && a.unions) throw new Error('--structs and --unions exclude each other');
-  for (const c of a.class ?? []) {
+  for (const c of repeated(a.class) ?? []) {
     for (const item of String(c).split(',')) {
       if (item.length > 2 && item.startsWith('/') && item.endsWith('/')) {
         try {
@@ -52,8 +59,8 @@ function defaultJobs(): number {
 }
 
 /** `--fail-on size,holes --fail-on removed` → ['size', 'holes', 'removed']. */
-function failOnKinds(v: (string | number)[] | undefined): string[] {
-  return (v ?? []).flatMap((x) => String(x).split(',')).filter((x) => x !== '');
+function failOnKinds(v: unknown): string[] {
+  return (repeated(v) ?? []).flatMap((x) => String(x).split(',')).filter((x) => x !== '');
 }
 
 /** Parse arguments and run; returns the exit code. The only module that touches process. */
@@ -93,12 +100,12 @@ export async function main(argv: string[]): Promise<number> {
         code = await runShow(
           {
             files: a.files as string[],
-            classes: a.class?.map(String),
+            classes: repeated(a.class),
             sizes: a.sizes,
             packable: a.packable,
             structs: a.structs,
             unions: a.unions,
-            exclude: a.exclude?.map(String),
+            exclude: repeated(a.exclude),
             holes: a.holes,
             expand: a.expand,
             hex: a.hex,
@@ -135,10 +142,10 @@ export async function main(argv: string[]): Promise<number> {
         code = runCheck(
           {
             files: a.files as string[],
-            classes: a.class?.map(String),
+            classes: repeated(a.class),
             structs: a.structs,
             unions: a.unions,
-            exclude: a.exclude?.map(String),
+            exclude: repeated(a.exclude),
             allDefinitions: a['all-definitions'],
             format: a.format,
             skipMissing: a['skip-missing'],
@@ -156,14 +163,14 @@ export async function main(argv: string[]): Promise<number> {
         y
           .positional('old', { type: 'string', demandOption: true, describe: 'the old build: ELF file or show --format json report' })
           .positional('new', { type: 'string', demandOption: true, describe: 'the new build: ELF file or show --format json report' })
-          .option('class', { alias: 'C', type: 'string', array: true, describe: 'only these types: NAME[,NAME...] or /REGEX/' })
+          .option('class', { alias: 'C', type: 'string', describe: 'only these types: NAME[,NAME...] or /REGEX/ (repeatable)' })
           .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
           .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
-          .option('exclude', { alias: 'x', type: 'string', array: true, describe: 'leave out types whose name starts with PREFIX' })
+          .option('exclude', { alias: 'x', type: 'string', describe: 'leave out types whose name starts with PREFIX (repeatable)' })
           .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
           .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'print the layouts before and after, and every problem found in the debug info' })
           .option('format', { choices: ['text', 'json', 'table'] as const, default: 'text' as const, describe: 'output format' })
-          .option('fail-on', { type: 'string', array: true, describe: `exit 1 when one of these regressions is present: ${FAIL_ON_KINDS.join(',')}` })
+          .option('fail-on', { type: 'string', describe: `exit 1 when one of these regressions is present: ${FAIL_ON_KINDS.join(',')}` })
           .option('cacheline-size', { type: 'number', default: 64, describe: 'cacheline size in bytes (a JSON report keeps its own)' })
           .epilog('Exit codes: 0 no --fail-on regression; 1 a --fail-on regression, a usage error, or a -C name matched in neither input (unless --skip-missing); 2 an input could not be read.')
           .check((a) => {
@@ -179,10 +186,10 @@ export async function main(argv: string[]): Promise<number> {
           {
             old: a.old as string,
             new: a.new as string,
-            classes: a.class?.map(String),
+            classes: repeated(a.class),
             structs: a.structs,
             unions: a.unions,
-            exclude: a.exclude?.map(String),
+            exclude: repeated(a.exclude),
             format: a.format,
             failOn: failOnKinds(a['fail-on']) as FailOnKind[],
             cachelineSize: a['cacheline-size'],
@@ -200,7 +207,7 @@ export async function main(argv: string[]): Promise<number> {
         withSelection(y)
           .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
           .option('cacheline-size', { type: 'number', default: 64, describe: 'cacheline size in bytes' })
-          .option('pin', { type: 'string', array: true, default: [] as string[], describe: 'keep these members in place (NAME[,NAME...])' })
+          .option('pin', { type: 'string', describe: 'keep these members in place (NAME[,NAME...]; repeatable)' })
           .option('keep-cachelines', { type: 'boolean', default: false, describe: 'keep every member in its current cacheline' })
           .option('steps', { type: 'boolean', default: false, describe: 'show the layout after each move' })
           .option('patch', { type: 'string', describe: 'print a unified diff of the sources under SRC_DIR (patch -p1 in SRC_DIR applies it)' })
@@ -216,13 +223,13 @@ export async function main(argv: string[]): Promise<number> {
         code = runReorg(
           {
             files: a.files as string[],
-            classes: a.class?.map(String),
+            classes: repeated(a.class),
             structs: a.structs,
             unions: a.unions,
-            exclude: a.exclude?.map(String),
+            exclude: repeated(a.exclude),
             format: a.format,
             cachelineSize: a['cacheline-size'],
-            pin: a.pin.flatMap((p) => String(p).split(',')).filter(Boolean),
+            pin: (repeated(a.pin) ?? []).flatMap((p) => p.split(',')).filter(Boolean),
             keepCachelines: a['keep-cachelines'],
             steps: a.steps,
             patch: a.patch,

@@ -36,6 +36,23 @@ describe('structscope show (the built CLI)', () => {
     expect(run(KO, '-C', 'virtnet_info').stdout).toBe(goldenBlock('virtio_net.ko', 'struct virtnet_info {'));
   });
 
+  it("pahole's order works: -C NAME, -x PREFIX and other list options before the file", () => {
+    const block = goldenBlock('virtio_net.ko', 'struct virtnet_info {');
+    expect(run('-C', 'virtnet_info', KO)).toEqual({ code: 0, stdout: block, stderr: '' });
+    expect(run('show', '-C', 'virtnet_info', KO).stdout).toBe(block);
+    // repeated -C adds names; each value may hold commas
+    const both = run('-C', 'virtnet_info', '-C', 'receive_queue,send_queue', KO, '--sizes');
+    expect(both.stdout.trim().split('\n').map((l) => l.split('\t')[0]).sort()).toEqual(['receive_queue', 'send_queue', 'virtnet_info']);
+    const excluded = run('-x', 'virtnet', KO, '--sizes');
+    expect(excluded.code).toBe(0);
+    expect(excluded.stdout).not.toMatch(/^virtnet/m);
+    expect(excluded.stdout).toMatch(/^send_queue\t/m);
+    expect(run('reorg', '-C', 'virtnet_info', KO).stdout).toBe(run('reorg', KO, '-C', 'virtnet_info').stdout);
+    const d = run('diff', '-C', 'virtnet_info', KO, KO);
+    expect(d.code).toBe(0);
+    expect(d.stdout).toMatch(/1 unchanged/);
+  });
+
   it('-C /REGEX/ selects by pattern', () => {
     const r = run(KO, '-C', '/^virtnet_.*stats$/', '--sizes');
     expect(r.code).toBe(0);
