@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFile, type FileLoadOptions } from '../load/index.js';
@@ -68,20 +68,36 @@ export function reportDiagnostics(out: Output, path: string, diagnostics: readon
 const STALE_BUILD_MS = 10 * 60_000;
 
 /**
+ * Take the lock `path` by creating it exclusively (O_EXCL, which never follows a symlink, and
+ * O_NOFOLLOW). A stale lock is unlinked (the name only: whatever a symlink there points at is never
+ * opened, truncated or written) and creation is tried once more. False: someone else holds it.
+ */
+export function takeLock(path: string, staleMs = STALE_BUILD_MS): boolean {
+  const flags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      closeSync(openSync(path, flags, 0o600));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) return false;
+      const st = lstatSync(path, { throwIfNoEntry: false });
+      if (st && Date.now() - st.mtimeMs < staleMs) return false; // another run is building it
+      rmSync(path, { force: true });
+    }
+  }
+  return false;
+}
+
+/**
  * Start a detached process that reads the whole file and writes its type index (build-index.ts),
- * unless one is already at it: `<index>.building`, created exclusively, is the lock.
+ * unless one is already at it: `<index>.building` is the lock (takeLock).
  */
 function buildIndexInBackground(cacheDir: string, path: string, indexFile: string): void {
   if (process.env.STRUCTSCOPE_INDEX_BACKGROUND === '0') return;
   const lock = `${indexFile}.building`;
   try {
     mkdirSync(dirname(lock), { recursive: true });
-    try {
-      closeSync(openSync(lock, 'wx'));
-    } catch {
-      if (Date.now() - statSync(lock).mtimeMs < STALE_BUILD_MS) return; // another run is building it
-      writeFileSync(lock, '');
-    }
+    if (!takeLock(lock)) return;
     const script = fileURLToPath(new URL('./build-index.js', import.meta.url));
     spawn(process.execPath, [script, cacheDir, path, lock], { detached: true, stdio: 'ignore' }).unref();
   } catch {

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { AggregateType } from '../model/types.js';
 import { abiForElf } from '../layout/abi/index.js';
 import { Reorganizer, type ReorgResult } from '../layout/reorg/index.js';
 import { reorgDocument, reorgJsonType, renderReorgText, type ReorgJsonType } from '../report/reorg.js';
-import { buildPatch, locateSource, type PatchRequest } from '../report/patch.js';
+import { buildPatch, type PatchRequest } from '../report/patch.js';
+import { readContainedText, sourceUnder } from '../load/named-files.js';
 import type { Selection } from '../report/select.js';
 import { loadSelected } from './load-selected.js';
 import { exactClassNames, firstDefinitionsFound } from '../report/select.js';
@@ -61,7 +61,7 @@ export function runReorg(args: ReorgArgs, out: Output): number {
           continue;
         }
         if (!r.moves.length) continue;
-        const src = locateSource(args.patch, r.agg.decl?.file);
+        const src = sourceUnder(args.patch, r.agg.decl?.file);
         if (typeof src === 'string') {
           out.error(`${path}: ${r.agg.name ?? '(anonymous)'}: ${src}; no patch for it`);
           exit = Math.max(exit, 1);
@@ -69,7 +69,7 @@ export function runReorg(args: ReorgArgs, out: Output): number {
         }
         requests.push({ agg: r.agg, order: r.order, source: src });
       }
-      const patch = buildPatch(requests, (p) => readFileSync(p, 'utf8'));
+      const patch = buildPatch(requests, readContainedText);
       for (const e of patch.errors) {
         out.error(`${path}: ${e}; no patch for it`);
         exit = Math.max(exit, 1);

@@ -4,7 +4,7 @@
  * renamed into place, so concurrent runs never see a torn index (the last writer wins, and
  * both wrote the same thing). A missing, stale or corrupt index is simply not used.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,10 +41,10 @@ export function readIndex(file: string, key: IndexKey): TypeIndex | undefined {
 
 /** Write atomically; failures (read-only cache, full disk) are not errors: the index is an optimisation. */
 export function writeIndex(file: string, index: TypeIndex): boolean {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const tmp = `${file}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`;
   try {
     mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(tmp, encodeTypeIndex(index));
+    writeFileSync(tmp, encodeTypeIndex(index), { flag: 'wx', mode: 0o600 }); // never through a planted symlink
     renameSync(tmp, file);
     return true;
   } catch {

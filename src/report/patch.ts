@@ -3,10 +3,9 @@
  * Each member's declaration moves with the comment lines directly above it (blank lines and
  * detached comments stay where they are). Refuses, with a reason, whenever the declarations
  * cannot be located unambiguously: preprocessor lines inside the struct, members sharing a line
- * that would be separated, declarations without DW_AT_decl_line. Pure apart from `read`/`exists`.
+ * that would be separated, declarations without DW_AT_decl_line. Pure apart from `read`; the files
+ * come from load/named-files.ts, which keeps them inside SRC_DIR.
  */
-import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
 import type { AggregateType } from '../model/types.js';
 import { unifiedDiff } from './unified-diff.js';
 
@@ -15,18 +14,6 @@ export interface SourceFile {
   path: string;
   /** Path relative to SRC_DIR (for a/ b/ names). */
   rel: string;
-}
-
-/** Find DW_AT_decl_file under `srcDir` (absolute paths: the longest suffix that exists); a string is why not. */
-export function locateSource(srcDir: string, declFile: string | undefined, exists: (p: string) => boolean = existsSync): SourceFile | string {
-  if (!declFile) return 'no DW_AT_decl_file for the struct';
-  const parts = declFile.split('/').filter((p) => p && p !== '.');
-  const tries = isAbsolute(declFile) ? parts.map((_, k) => parts.slice(k)) : [parts, ...parts.slice(1).map((_, k) => parts.slice(k + 1))];
-  for (const t of tries) {
-    const p = join(srcDir, ...t);
-    if (exists(p)) return { path: p, rel: relative(srcDir, p).split(sep).join('/') };
-  }
-  return `source file ${declFile} not found under ${srcDir}`;
 }
 
 export interface PatchRequest {
@@ -157,9 +144,10 @@ export interface PatchResult {
 
 /**
  * Apply every request to its file and diff each changed file (a/ b/ paths relative to SRC_DIR).
- * A struct that cannot be rewritten is left out (with its error); the others are still patched.
+ * A struct that cannot be rewritten, or a file that cannot be read, is left out (with its error);
+ * the others are still patched.
  */
-export function buildPatch(requests: readonly PatchRequest[], read: (path: string) => string): PatchResult {
+export function buildPatch(requests: readonly PatchRequest[], read: (source: SourceFile) => string): PatchResult {
   const errors: string[] = [];
   const files = new Map<string, { source: SourceFile; requests: PatchRequest[] }>();
   for (const r of requests) {
@@ -169,7 +157,14 @@ export function buildPatch(requests: readonly PatchRequest[], read: (path: strin
   }
   let diff = '';
   for (const { source, requests: reqs } of [...files.values()].sort((a, b) => a.source.rel.localeCompare(b.source.rel))) {
-    const text = read(source.path);
+    let text: string;
+    try {
+      text = read(source);
+    } catch (e) {
+      // the reader's own message (too large, not a regular file): that file is left out
+      errors.push(`${source.rel}: ${(e as Error).message}`);
+      continue;
+    }
     const original = text.split('\n');
     if (original[original.length - 1] === '') original.pop(); // the final newline ends the last line
     let lines = original;

@@ -82,7 +82,7 @@ describe('structscope reorg (the built CLI)', () => {
     expect(r.stderr).toMatch(/r_ifdef: preprocessor line inside the struct/);
     const missing = run('reorg', fixturePath('reorg-x86_64.o'), '-C', 'r_holes', '--patch', join(tmp, 'nowhere'));
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/source file .*reorg\.c not found/);
+    expect(missing.stderr).toMatch(/source file .*reorg\.c" not found/);
   });
 });
 
