@@ -1,5 +1,5 @@
 import { reportDiagnostics } from './load-selected.js';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { loadFile } from '../load/index.js';
 import { jsonFile, type JsonDocument } from '../report/json.js';
 import { exactClassNames, firstDefinitionsFound, parseClassPatterns, selectTypes, type Selection } from '../report/select.js';
@@ -97,11 +97,12 @@ function readSide(path: string, args: DiffArgs, out: Output): LayoutFacts {
 function looksLikeJson(path: string): boolean {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK); // a FIFO never blocks the open
   } catch {
     return false; // the ELF loader reports the file as unreadable
   }
   try {
+    if (!fstatSync(fd).isFile()) return false; // pipes, devices: the ELF loader reads or refuses them
     const buf = Buffer.alloc(64);
     const n = readSync(fd, buf, 0, 64, 0);
     const head = buf.subarray(0, n).toString('latin1').trimStart();

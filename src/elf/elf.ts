@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import { StructscopeError, type ErrorCode } from '../util/errors.js';
+import { currentLimits } from '../util/limits.js';
 import { Reader, cstringAt, decodeUtf8 } from '../util/reader.js';
 import { MAX_BUFFER, decompressZstd, inflateZlib } from './compress.js';
 import {
@@ -118,23 +119,88 @@ function hex(b: Uint8Array): string {
   return s;
 }
 
+/** How `openElf` treats the file's type. */
+export interface OpenOptions {
+  /**
+   * Read a pipe or FIFO (`<(cat x.o)`) whole into memory, at most `maxPipeBytes`; otherwise only
+   * regular files are opened (the default: files a binary names must be regular files).
+   */
+  allowPipe?: boolean;
+  maxPipeBytes?: number;
+}
+
 /**
- * Open an ELF file and read its header and section table.
- * Throws StructscopeError: IO (cannot open/read), BAD_MAGIC, BAD_HEADER, EOF, LIMIT.
+ * Open an ELF file and read its header and section table. Only a regular file (or, with
+ * `allowPipe`, a pipe read into memory) is read: a FIFO without a writer, a device, a directory is
+ * refused by its type before a byte is read (O_NONBLOCK, so opening a FIFO never waits).
+ * Throws StructscopeError: IO (cannot open/read, not a regular file), BAD_MAGIC, BAD_HEADER, EOF, LIMIT.
  */
-export function openElf(path: string): ElfFile {
+export function openElf(path: string, opts: OpenOptions = {}): ElfFile {
   let fd: number;
   try {
-    fd = fs.openSync(path, 'r');
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
     throw new StructscopeError('IO', `cannot open: ${(e as Error).message}`, { file: path });
   }
   try {
+    const st = fs.fstatSync(fd);
+    if (st.isFIFO() && opts.allowPipe) {
+      const bytes = readPipe(fd, path, opts.maxPipeBytes ?? currentLimits().maxPipeBytes);
+      fs.closeSync(fd);
+      fd = -1;
+      return new ElfFile(path, -1, bytes);
+    }
+    if (!st.isFile()) throw new StructscopeError('IO', `not a regular file (${fileKind(st)}); only regular files${opts.allowPipe ? ' and pipes' : ''} are read`, { file: path });
     return new ElfFile(path, fd);
   } catch (e) {
-    fs.closeSync(fd);
+    if (fd >= 0) fs.closeSync(fd);
     throw e;
   }
+}
+
+/** What kind of file `st` describes, for messages. */
+export function fileKind(st: fs.Stats): string {
+  if (st.isFile()) return 'regular file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isFIFO()) return 'FIFO';
+  if (st.isCharacterDevice()) return 'character device';
+  if (st.isBlockDevice()) return 'block device';
+  if (st.isSocket()) return 'socket';
+  return 'special file';
+}
+
+/** Longest wait for a pipe's writer to send something: a writer that never writes is an error, not a hang. */
+const PIPE_IDLE_MS = 30_000;
+
+/**
+ * Everything a non-blocking pipe holds, up to `limit` bytes. A FIFO nobody writes to reads as
+ * end-of-file at once; while a writer is still busy, EAGAIN means wait a little.
+ */
+function readPipe(fd: number, path: string, limit: number): Uint8Array {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let idleSince = Date.now();
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let n: number;
+    try {
+      n = fs.readSync(fd, chunk, 0, chunk.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw new StructscopeError('IO', `read failed: ${(e as Error).message}`, { file: path });
+      if (Date.now() - idleSince > PIPE_IDLE_MS) throw new StructscopeError('IO', `nothing written to the pipe for ${PIPE_IDLE_MS / 1000} s`, { file: path });
+      Atomics.wait(sleeper, 0, 0, 5);
+      continue;
+    }
+    if (n === 0) break;
+    idleSince = Date.now();
+    total += n;
+    if (total > limit) throw new StructscopeError('LIMIT', `more than ${limit} bytes on the pipe`, { file: path });
+    chunks.push(chunk.subarray(0, n));
+  }
+  if (total === 0) throw new StructscopeError('IO', 'the pipe or FIFO gave no data (nothing wrote to it)', { file: path });
+  const all = Buffer.concat(chunks, total);
+  return new Uint8Array(all.buffer, all.byteOffset, total);
 }
 
 export class ElfFile {
@@ -144,19 +210,27 @@ export class ElfFile {
   /** Size of the file in bytes when it was opened. */
   readonly fileSize: number;
   private fd: number;
+  /** The whole file, when it came from a pipe. */
+  private readonly memory: Uint8Array | undefined;
   private symbolCache: Map<number, ElfSymbol[]> = new Map();
 
   /** Use openElf(); the constructor takes ownership of `fd`. */
-  constructor(path: string, fd: number) {
+  constructor(path: string, fd: number, memory?: Uint8Array) {
     this.path = path;
     this.fd = fd;
+    this.memory = memory;
     try {
-      this.fileSize = fs.fstatSync(fd).size;
+      this.fileSize = memory ? memory.length : fs.fstatSync(fd).size;
     } catch (e) {
       throw new StructscopeError('IO', `cannot stat: ${(e as Error).message}`, { file: path });
     }
     this.header = this.readHeader();
     this.sections = this.readSectionTable();
+  }
+
+  /** True when the file came from a pipe and is held in memory (it cannot be opened again). */
+  get fromPipe(): boolean {
+    return this.memory !== undefined;
   }
 
   /** Short target name: x86_64, i386, aarch64, arm, riscv64, ppc64, s390x, mips, … */
@@ -314,8 +388,9 @@ export class ElfFile {
     if (length > MAX_BUFFER) {
       throw new StructscopeError('LIMIT', `${length} bytes do not fit in one buffer`, where);
     }
-    if (this.fd < 0) throw new StructscopeError('IO', 'file is closed', where);
     if (length === 0) return new Uint8Array(0);
+    if (this.memory) return this.memory.slice(offset, offset + length);
+    if (this.fd < 0) throw new StructscopeError('IO', 'file is closed', where);
     // no zero-fill: every byte is overwritten below or the buffer is dropped
     const buf = Buffer.allocUnsafeSlow(length);
     let done = 0;

@@ -51,10 +51,10 @@ const NOT_TARGETABLE = ['.debug_addr', '.gnu_debugaltlink', '.debug_sup'];
 export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
   let elf: ElfFile | undefined;
   try {
-    elf = openElf(path);
+    elf = openElf(path, { allowPipe: true });
     const file = elf;
     const buildId = elf.buildId();
-    const cache = opts.cacheDir !== undefined ? indexLocation(path, buildId, opts.cacheDir) : undefined;
+    const cache = opts.cacheDir !== undefined && !elf.fromPipe ? indexLocation(path, buildId, opts.cacheDir) : undefined;
     const names = opts.onlyNames && !NOT_TARGETABLE.some((n) => file.section(n)) ? opts.onlyNames : undefined;
     const index = cache && names ? readIndex(cache.file, cache.key) : undefined;
     let plan = opts.unitPlan;

@@ -6,7 +6,8 @@ import type { DwarfSections } from '../dwarf/sections.js';
 import { openElf, type ElfFile } from '../elf/index.js';
 import { StructscopeError } from '../util/errors.js';
 import { Reader } from '../util/reader.js';
-import { altLinkCandidates, isFile, type DebugFileUse } from './debug-files.js';
+import { altLinkPlaces, type DebugFileUse } from './debug-files.js';
+import { isNamedRegularFile, resolvesInside } from './named-files.js';
 import { readDwarfSections } from './sections.js';
 
 export interface SupplementaryLink {
@@ -37,15 +38,20 @@ export interface SupplementaryResult {
 
 /** Find and read the supplementary file; a missing one is reported, not thrown. */
 export function loadSupplementary(file: string, link: SupplementaryLink, roots: readonly string[]): SupplementaryResult {
-  const candidates = altLinkCandidates(file, link.name, link.buildId, roots);
+  const places = altLinkPlaces(file, link.name, link.buildId, roots);
+  const candidates = places.map((c) => c.path);
   const rejected: string[] = [];
-  for (const c of candidates) {
-    if (!isFile(c)) continue;
+  for (const { path: c, inside } of places) {
+    if (!isNamedRegularFile(c)) continue;
+    if (!resolvesInside(c, inside)) {
+      rejected.push(`${c} (outside ${inside.join(', ')})`);
+      continue;
+    }
     const elf = openElf(c);
     try {
       const id = elf.buildId();
-      if (link.buildId && id && id !== link.buildId) {
-        rejected.push(`${c} has build-id ${id}`);
+      if (link.buildId && id !== link.buildId) {
+        rejected.push(`${c} (its build-id is not ${link.buildId})`);
         continue;
       }
       return { sections: readDwarfSections(elf), used: { path: c, role: 'supplementary' } };

@@ -202,7 +202,8 @@ describe('missing pieces: one line naming what is missing, the rest still report
   it('a debuglink target with the wrong CRC is rejected, and the error lists where it looked', () => {
     // a debug file of the right name but other contents (the build-id tree's debug file)
     const dir = copies({ 'layout-stripped-dl': 'layout-stripped-dl', 'dwz-common.debug': '.debug/layout-stripped-dl.debug' });
-    expect(() => loadFile(join(dir, 'layout-stripped-dl'))).toThrow(/CRC32 0x[0-9a-f]{8} does not match the \.gnu_debuglink CRC 0x[0-9a-f]{8}/);
+    expect(() => loadFile(join(dir, 'layout-stripped-dl'))).toThrow(/its CRC32 does not match the \.gnu_debuglink CRC 0x[0-9a-f]{8}/);
+    expect(() => loadFile(join(dir, "layout-stripped-dl"))).not.toThrow(/CRC32 0x/);
     const r = run(join(dir, 'layout-stripped-dl'));
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
