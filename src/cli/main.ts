@@ -7,6 +7,7 @@ import { processOutput } from './output.js';
 import { cacheDirectory } from '../load/index-cache.js';
 import { FAIL_ON_KINDS, type FailOnKind } from '../diff/regressions.js';
 import { ABIS } from '../layout/abi/targets.js';
+import { DEFAULT_LIMITS, LIMIT_ENV, parseSize } from '../util/limits.js';
 
 const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
 
@@ -50,6 +51,18 @@ function checkSelection(a: { structs: boolean; unions: boolean; class?: unknown 
         }
       }
     }
+  }
+}
+
+/** --max-section-size / --max-compression-ratio: checked, then set for this process and its children. */
+function applyLimits(size: unknown, ratio: unknown): void {
+  if (size !== undefined) {
+    if (parseSize(String(size)) === undefined) throw new Error(`--max-section-size ${String(size)}: not a size (bytes, or a number with K, M, G)`);
+    process.env[LIMIT_ENV.maxSectionSize] = String(size);
+  }
+  if (ratio !== undefined) {
+    if (typeof ratio !== 'number' || !(ratio > 0)) throw new Error('--max-compression-ratio takes a positive number');
+    process.env[LIMIT_ENV.maxCompressionRatio] = String(ratio);
   }
 }
 
@@ -240,6 +253,13 @@ export async function main(argv: string[]): Promise<number> {
         );
       },
     )
+    // resource limits (src/util/limits.ts), handed on through the environment to workers and the index builder
+    .option('max-section-size', { type: 'string', global: true, describe: `largest decompressed debug section: bytes, or 512M, 4G (default ${DEFAULT_LIMITS.maxSectionSize / 2 ** 30}G)` })
+    .option('max-compression-ratio', { type: 'number', global: true, describe: `largest uncompressed:compressed ratio of a debug section (default ${DEFAULT_LIMITS.maxCompressionRatio})` })
+    .check((a) => {
+      applyLimits(a['max-section-size'], a['max-compression-ratio']);
+      return true;
+    }, true)
     .strict()
     .epilog(EPILOG)
     .help()

@@ -180,6 +180,7 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
               result += (byte & 0x7f) * mul;
               mul *= 0x80;
             } while (byte & 0x80);
+            if (mul > LEB_MAX_MUL) fail(valPos, LEB_TOO_LONG, 'BAD_FORM');
             if (byte & 0x40) result -= mul;
             v = result;
             signed = true;
@@ -201,6 +202,7 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
               result += (byte & 0x7f) * mul;
               mul *= 0x80;
             } while (byte & 0x80);
+            if (mul > LEB_MAX_MUL) fail(valPos, LEB_TOO_LONG, 'BAD_FORM');
             v = result;
             if (form === DW_FORM.ref_udata) {
               v += unitStart;
@@ -607,6 +609,10 @@ function skipVariable(b: Uint8Array, p: number, form: number, unit: UnitHeader, 
       return p;
   }
 }
+
+/** A LEB128 of more than 10 bytes holds more than 64 bits: no DWARF value is that wide. */
+const LEB_MAX_MUL = 2 ** 70;
+const LEB_TOO_LONG = 'LEB128 value longer than 10 bytes (more than 64 bits)';
 
 function readUnsigned(b: Uint8Array, p: number, n: number, le: boolean): number {
   let v = 0;

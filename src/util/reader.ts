@@ -113,6 +113,7 @@ export class Reader {
       result += (byte & 0x7f) * mul;
       mul *= 0x80;
     } while (byte & 0x80);
+    if (mul > LEB_MAX_MUL) this.fail(this.pos, LEB_TOO_LONG, 'BAD_HEADER');
     this.pos = p;
     return result;
   }
@@ -128,6 +129,7 @@ export class Reader {
       result += (byte & 0x7f) * mul;
       mul *= 0x80;
     } while (byte & 0x80);
+    if (mul > LEB_MAX_MUL) this.fail(this.pos, LEB_TOO_LONG, 'BAD_HEADER');
     if (byte & 0x40) result -= mul;
     this.pos = p;
     return result;
@@ -153,6 +155,10 @@ export class Reader {
     this.pos = pos;
   }
 }
+
+/** A LEB128 of more than 10 bytes holds more than 64 bits: no DWARF or ELF value is that wide. */
+const LEB_MAX_MUL = 2 ** 70;
+const LEB_TOO_LONG = 'LEB128 value longer than 10 bytes (more than 64 bits)';
 
 const decoder = new TextDecoder('utf-8');
 

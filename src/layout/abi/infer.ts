@@ -78,6 +78,8 @@ export interface InferOptions {
 const MAX_ALIGN = 1 << 16;
 /** How many more trailing unnamed bit-fields than the size gap strictly needs (at 64 bits each) to try. */
 const MAX_TRAILING_EXTRA = 16;
+/** Most trailing unnamed bit-fields tried (64-bit each): a larger gap is not explained this way. */
+const MAX_TRAILING_UNNAMED = 1024;
 
 /** Infer attributes for every struct/union/class of a table that a shared engine reaches. */
 export class AttributeInference {
@@ -358,6 +360,8 @@ export class AttributeInference {
         const end = agg.members.length;
         const repeat = (k: number, o: UnnamedOption): UnnamedBitfield[] => Array.from({ length: k }, () => ({ options: [o] }));
         const first = Math.max(1, Math.floor(((agg.size - r.size) * 8) / 64));
+        // hostile sizes (DW_AT_byte_size 0xffffffff) would make millions of them: no real type has more than a few
+        if (first > MAX_TRAILING_UNNAMED) return false;
         for (let k = first; k <= first + MAX_TRAILING_EXTRA; k++) {
           const found = this.gapOptions(64, (o) => {
             const trial: MutableAttributes = { ...attrs, unnamedBefore: new Map(attrs.unnamedBefore) };
