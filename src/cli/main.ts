@@ -8,6 +8,8 @@ import { cacheDirectory } from '../load/index-cache.js';
 import { FAIL_ON_KINDS, type FailOnKind } from '../diff/regressions.js';
 import { ABIS } from '../layout/abi/targets.js';
 import { DEFAULT_LIMITS, LIMIT_ENV, parseSize } from '../util/limits.js';
+import { regexProblem } from '../util/regex-check.js';
+import { splitPatterns } from '../report/select.js';
 
 const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
 
@@ -42,13 +44,17 @@ const debugDirs = repeated;
 function checkSelection(a: { structs: boolean; unions: boolean; class?: unknown }): void {
   if (a.structs && a.unions) throw new Error('--structs and --unions exclude each other');
   for (const c of repeated(a.class) ?? []) {
-    for (const item of String(c).split(',')) {
+    const items = splitPatterns(String(c));
+    if (items.length === 0) throw new Error(`-C ${JSON.stringify(String(c))}: no type name or /REGEX/ given`);
+    for (const item of items) {
       if (item.length > 2 && item.startsWith('/') && item.endsWith('/')) {
         try {
           new RegExp(item.slice(1, -1));
         } catch {
           throw new Error(`-C ${item}: not a valid regular expression`);
         }
+        const problem = regexProblem(item.slice(1, -1));
+        if (problem) throw new Error(`-C ${item}: refused: ${problem}`);
       }
     }
   }

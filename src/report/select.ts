@@ -38,7 +38,7 @@ export function parseClassPatterns(args: string[]): Matcher[] {
 }
 
 /** Commas separate names, except inside a /regex/. */
-function splitPatterns(arg: string): string[] {
+export function splitPatterns(arg: string): string[] {
   const items: string[] = [];
   let cur = '';
   let inRegex = false;
