@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { closeSync, constants, lstatSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, rmSync } from 'node:fs';
+import { makeDirectory } from '../load/index-cache.js';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFile, type FileLoadOptions } from '../load/index.js';
@@ -38,6 +39,7 @@ export function loadSelected(
   }
   if (file.index) {
     if (sel.verbose) out.warn(`${path}: type index ${file.index.state}: ${file.index.path}`);
+    else if (file.index.state === 'unwritable') out.warn(`${path}: the type index cache ${file.index.path} cannot be written; continuing without it (--no-cache, or set STRUCTSCOPE_CACHE_DIR)`);
     if (file.index.state === 'missing' && opts.cacheDir !== undefined) buildIndexInBackground(opts.cacheDir, path, file.index.path);
   }
   if (sel.verbose) for (const f of file.info.debugFiles ?? []) out.warn(`${path}: debug info read from ${f.path} (${f.role})`);
@@ -96,8 +98,7 @@ function buildIndexInBackground(cacheDir: string, path: string, indexFile: strin
   if (process.env.STRUCTSCOPE_INDEX_BACKGROUND === '0') return;
   const lock = `${indexFile}.building`;
   try {
-    mkdirSync(dirname(lock), { recursive: true });
-    if (!takeLock(lock)) return;
+    if (!makeDirectory(dirname(lock)) || !takeLock(lock)) return;
     const script = fileURLToPath(new URL('./build-index.js', import.meta.url));
     spawn(process.execPath, [script, cacheDir, path, lock], { detached: true, stdio: 'ignore' }).unref();
   } catch {

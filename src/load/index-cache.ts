@@ -3,11 +3,16 @@
  * size, mtime) under the user's cache directory. Writes go to a unique temporary file that is
  * renamed into place, so concurrent runs never see a torn index (the last writer wins, and
  * both wrote the same thing). A missing, stale or corrupt index is simply not used.
+ *
+ * The cache directory may be shared (a CI farm's), so what is in it is untrusted input: an index
+ * is opened without following a symlink, only as a regular file (a FIFO never blocks: O_NONBLOCK),
+ * at most MAX_INDEX_BYTES, and its checksum only proves it is not torn. That it tells the truth
+ * about the binary is checked by the loader (load/index.ts) against the units it reads.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, parse, resolve } from 'node:path';
 import { decodeTypeIndex, encodeTypeIndex, type IndexKey, type TypeIndex } from './type-index.js';
 
 /** $STRUCTSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/structscope, else ~/.cache/structscope. */
@@ -29,21 +34,77 @@ export function indexPath(dir: string, path: string, key: IndexKey): string {
   return join(dir, 'index-v1', `${id}-${key.size}-${key.mtimeMs}.idx`);
 }
 
+/** Largest index file read: a vmlinux index is a few MB. */
+export const MAX_INDEX_BYTES = 256 << 20;
+
 export function readIndex(file: string, key: IndexKey): TypeIndex | undefined {
-  let text: string;
+  const text = readCacheFile(file);
+  return text === undefined ? undefined : decodeTypeIndex(text, key);
+}
+
+/** A cache file's text: never through a symlink, only a regular file of bounded size; undefined otherwise. */
+function readCacheFile(file: string): string | undefined {
+  let fd: number;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
-  return decodeTypeIndex(text, key);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > MAX_INDEX_BYTES) return undefined;
+    const buf = Buffer.alloc(st.size);
+    let at = 0;
+    while (at < st.size) {
+      const n = readSync(fd, buf, at, st.size - at, at);
+      if (n <= 0) break;
+      at += n;
+    }
+    return buf.subarray(0, at).toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Forget an index found to be wrong about its binary (the name only: never opened again). */
+export function discardIndex(file: string): void {
+  rmSync(file, { force: true });
+}
+
+/**
+ * Create `dir` and its missing parents one at a time (mkdir -p). Node's recursive mkdir loops
+ * forever under /proc; here every failure ends the attempt. False when the directory cannot be made.
+ */
+export function makeDirectory(dir: string): boolean {
+  const missing: string[] = [];
+  const root = parse(resolve(dir)).root;
+  for (let d = resolve(dir); d !== root; d = dirname(d)) {
+    const st = statSync(d, { throwIfNoEntry: false });
+    if (st) {
+      if (!st.isDirectory()) return false;
+      break;
+    }
+    missing.unshift(d);
+    if (missing.length > 64) return false;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+    }
+    if (!statSync(d, { throwIfNoEntry: false })?.isDirectory()) return false;
+  }
+  return true;
 }
 
 /** Write atomically; failures (read-only cache, full disk) are not errors: the index is an optimisation. */
 export function writeIndex(file: string, index: TypeIndex): boolean {
   const tmp = `${file}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`;
   try {
-    mkdirSync(join(file, '..'), { recursive: true });
+    if (!makeDirectory(dirname(file))) return false;
     writeFileSync(tmp, encodeTypeIndex(index), { flag: 'wx', mode: 0o600 }); // never through a planted symlink
     renameSync(tmp, file);
     return true;

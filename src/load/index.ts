@@ -2,10 +2,11 @@ import { loadDwarfTypes, type LoadOptions } from '../dwarf/to-model.js';
 import type { DwarfSections } from '../dwarf/sections.js';
 import { readUnitHeaders } from '../dwarf/unit.js';
 import { loadDebugSection, openElf, plainDebugSection, type ElfFile } from '../elf/index.js';
-import type { FileInfo, IndexUse, LoadedFile } from '../model/table.js';
+import type { FileInfo, IndexUse, LoadedFile, TypeTable } from '../model/table.js';
+import { isAggregate } from '../model/types.js';
 import { StructscopeError } from '../util/errors.js';
 import { resolveDebugInfo, type ExternalOptions } from './external.js';
-import { indexKeyOf, indexPath, readIndex, writeIndex } from './index-cache.js';
+import { discardIndex, indexKeyOf, indexPath, readIndex, writeIndex } from './index-cache.js';
 import { candidateUnitsInFile, candidateUnitsInSections } from './name-search.js';
 import { readDwarfSections } from './sections.js';
 import { buildTypeIndex, unitsForNames } from './type-index.js';
@@ -72,6 +73,17 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
     // not plain (relocated, compressed): search the names in the section read whole
     if (!plan && names && ext.sections === own) plan = sectionSearchPlan(own, names);
     const dwarf = loadDwarfTypes(ext.sections, { ...opts, onlyUnits: plan?.only, beforeUnit: lazy }, ext.external);
+    // the cache is untrusted: an index that sent us to units without a name it lists (or said a
+    // name is absent) is checked by reading the file without it, and discarded when it was wrong
+    if (index && plan && !opts.unitPlan && names && !names.every((n) => definesAggregate(dwarf.table, n))) {
+      elf.close();
+      const again = loadFile(path, { ...opts, cacheDir: undefined });
+      const found = names.filter((n) => definesAggregate(again.table, n));
+      const lied = found.length > names.filter((n) => definesAggregate(dwarf.table, n)).length;
+      if (lied) discardIndex(cache!.file);
+      again.index = { path: cache!.file, state: lied ? 'rejected' : 'used' };
+      return again;
+    }
     const info: FileInfo = {
       path,
       machine: elf.header.machine,
@@ -102,7 +114,7 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
       else if (dwarf.partial) state = 'missing';
       else if (dwarf.crossUnitRefs || !ext.sections.info) state = 'unusable';
       else if (readIndex(cache.file, cache.key)) state = 'present';
-      else state = writeIndex(cache.file, buildTypeIndex(cache.key, dwarf.table, dwarf.unitExtents)) ? 'written' : 'unusable';
+      else state = writeIndex(cache.file, buildTypeIndex(cache.key, dwarf.table, dwarf.unitExtents)) ? 'written' : 'unwritable';
       loaded.index = { path: cache.file, state };
     }
     return loaded;
@@ -112,6 +124,15 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
   } finally {
     elf?.close();
   }
+}
+
+/** True when `table` holds a definition of a struct, union or class called `name`. */
+function definesAggregate(table: TypeTable, name: string): boolean {
+  for (const id of table.definitions) {
+    const t = table.get(id);
+    if (isAggregate(t) && !t.declaration && t.name === name) return true;
+  }
+  return false;
 }
 
 /** For `-C` without an index: the units a chunked byte search of the file says can matter. */

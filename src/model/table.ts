@@ -144,9 +144,10 @@ export interface LoadedFile {
 /**
  * The type index cache for this load: `used` (only the indexed units were read), `written`
  * (a complete load stored a new index), `present` (a complete load found it already there), `missing` (a partial load without an index),
- * `unusable` (the file's units refer into each other, or the cache could not be written).
+ * `unusable` (the file's units refer into each other), `unwritable` (the cache could not be written),
+ * `rejected` (the index was wrong about the file: it was discarded and the file read without it).
  */
 export interface IndexUse {
   path: string;
-  state: 'used' | 'written' | 'present' | 'missing' | 'unusable';
+  state: 'used' | 'written' | 'present' | 'missing' | 'unusable' | 'unwritable' | 'rejected';
 }
