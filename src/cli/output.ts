@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { escapeControls } from '../util/printable.js';
 
 /** Where the CLI writes: stdout for results, stderr for messages and progress. */
 export interface Output {
@@ -23,16 +24,17 @@ export function processOutput(): Output {
   };
   return {
     write(text) {
-      buffered += text;
+      buffered += escapeControls(text); // names from the input never reach the terminal raw
+
       if (buffered.length > 1 << 20) flush();
     },
     error(message) {
       flush();
-      writeAll(2, `structscope: ${message}\n`);
+      writeAll(2, `structscope: ${escapeControls(message.replace(/\n/g, '\\n'))}\n`);
     },
     warn(message) {
       flush();
-      writeAll(2, `structscope: warning: ${message}\n`);
+      writeAll(2, `structscope: warning: ${escapeControls(message.replace(/\n/g, '\\n'))}\n`);
     },
     progress(done, total) {
       if (!tty || Date.now() - started < 1000 || done % 16 !== 0) return;
