@@ -1,5 +1,9 @@
 import { reportDiagnostics } from './load-selected.js';
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { reportProblem } from './report-schema.js';
+
+/** Largest report read (a whole vmlinux's report is about 200 MB). */
+const MAX_REPORT_BYTES = 1 << 30;
 import { loadFile } from '../load/index.js';
 import { jsonFile, type JsonDocument } from '../report/json.js';
 import { exactClassNames, firstDefinitionsFound, parseClassPatterns, selectTypes, type Selection } from '../report/select.js';
@@ -81,14 +85,18 @@ function readSide(path: string, args: DiffArgs, out: Output): LayoutFacts {
     return factsFromJsonFile(jsonFile(file, ids, { cachelineSize: args.cachelineSize }), 'elf', args.cachelineSize);
   }
   let doc: JsonDocument;
+  const st = statSync(path);
+  if (st.size > MAX_REPORT_BYTES) throw new InputError(`${path}: a report of ${st.size} bytes is more than the ${MAX_REPORT_BYTES} read`);
   try {
     doc = JSON.parse(readFileSync(path, 'utf8')) as JsonDocument;
   } catch (e) {
     throw new InputError(`${path}: not valid JSON: ${(e as Error).message}`);
   }
-  if (doc?.tool !== 'structscope' || doc.schemaVersion !== 1 || !Array.isArray(doc.files) || !doc.files.every((f) => Array.isArray(f?.types))) {
+  if (doc?.tool !== 'structscope' || doc.schemaVersion !== 1) {
     throw new InputError(`${path}: not a structscope show --format json report (schemaVersion 1)`);
   }
+  const problem = reportProblem(doc);
+  if (problem) throw new InputError(`${path}: not a valid structscope report: ${problem}`);
   if (doc.files.length !== 1) throw new InputError(`${path}: the report holds ${doc.files.length} files; diff compares one file with one file`);
   return factsFromJsonFile(doc.files[0]!, 'json', args.cachelineSize);
 }
