@@ -731,7 +731,21 @@ class Converter {
   private name(u: ScannedUnit, i: number): string | undefined {
     const kind = u.dies.nameKind[i] as StrKind;
     if (kind === StrKind.None) return undefined;
-    return u.src.strings.get(kind, u.dies.name[i]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
+    const name = u.src.strings.get(kind, u.dies.name[i]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
+    if (name === undefined) this.badName(u, i);
+    return name;
+  }
+
+  private readonly badNames = new Set<number>();
+
+  /** A DW_AT_name whose string is out of bounds or unterminated: the type is kept, unnamed, and said so (-v). */
+  private badName(u: ScannedUnit, i: number): void {
+    const at = u.section.fileOffset + u.dies.offset[i]!;
+    if (this.badNames.has(at)) return;
+    this.badNames.add(at);
+    const kind = u.dies.nameKind[i] as StrKind;
+    const where = `${kind === StrKind.Strp ? '.debug_str offset' : kind === StrKind.LineStrp ? '.debug_line_str offset' : kind === StrKind.Strx ? 'string index' : 'string at'} 0x${u.dies.name[i]!.toString(16)}`;
+    this.diag(new StructscopeError('BAD_REF', `DW_AT_name ${where} is out of bounds or unterminated; the DIE is taken as unnamed`, { section: u.section.name, fileOffset: at }));
   }
 
   private constValue(u: ScannedUnit, i: number): bigint {
