@@ -94,11 +94,15 @@ interface Ctx {
   readonly emitStats: boolean;
   /** Nesting depth of inline expansions (hostile input may nest anonymous types in a loop). */
   readonly depth: number;
+  /** Inline expansions left for this top-level type: an anonymous type holding itself several times grows exponentially with depth alone. */
+  readonly expansions: { left: number };
   /** pahole -E: named struct/union member types are expanded inline too. */
   readonly expand: boolean;
 }
 
 const MAX_INLINE_DEPTH = 32;
+/** Most nested types expanded inline under one top-level type (the kernel's largest needs a few hundred). */
+const MAX_INLINE_EXPANSIONS = 4096;
 
 /** Compute the layout of the struct, union or class `id`. */
 export function analyzeLayout(table: TypeTable, id: TypeId, opts: AnalyzeOptions): Layout {
@@ -106,7 +110,7 @@ export function analyzeLayout(table: TypeTable, id: TypeId, opts: AnalyzeOptions
   if (!isAggregate(t)) throw new RangeError(`analyzeLayout: type ${id} is a ${t.kind}, not a struct/union/class`);
   const addressSize = opts.addressSize ?? opts.state?.addressSize ?? guessAddressSize(table);
   const state = opts.state ?? new PaholeState(table, addressSize);
-  const ctx: Ctx = { state, table, cl: opts.cachelineSize, cacheline: { line: 0 }, base: 0, rel: false, emitStats: true, depth: 0, expand: opts.expand ?? false };
+  const ctx: Ctx = { state, table, cl: opts.cachelineSize, cacheline: { line: 0 }, base: 0, rel: false, emitStats: true, depth: 0, expansions: { left: MAX_INLINE_EXPANSIONS }, expand: opts.expand ?? false };
   return analyzeAggregate(ctx, id);
 }
 
@@ -145,8 +149,9 @@ function memberCommon(ctx: Ctx, rec: MemberRec, unionMember: boolean): MemberLay
   if (m.alignment) ml.alignment = m.alignment;
   const marker = cachelineCheck(ctx, offset);
   if (marker) ml.cacheline = marker;
-  const inl = ctx.depth < MAX_INLINE_DEPTH ? findInlineAggregate(ctx.table, m.type, ctx.expand) : undefined;
+  const inl = ctx.depth < MAX_INLINE_DEPTH && ctx.expansions.left > 0 ? findInlineAggregate(ctx.table, m.type, ctx.expand) : undefined;
   if (inl) {
+    ctx.expansions.left--;
     const sub: Ctx = {
       ...ctx,
       depth: ctx.depth + 1,
@@ -254,8 +259,8 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
         const nt = table.get(child.type);
         const item: LayoutItem = { kind: 'type', type: child.type };
         const sub: Ctx = { ...ctx, depth: ctx.depth + 1 };
-        if (ctx.depth >= MAX_INLINE_DEPTH) {
-          // too deep: print the nested type by name only
+        if (ctx.depth >= MAX_INLINE_DEPTH || ctx.expansions.left-- <= 0) {
+          // too deep, or too many: print the nested type by name only
         } else if (isAggregate(nt) && !nt.declaration) item.layout = analyzeAggregate(sub, child.type);
         else if (nt.kind === 'typedef' && nt.target !== VOID_TYPE) {
           // typedef struct { … } name; inside a class prints the anonymous struct inline.
