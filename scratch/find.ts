@@ -11,11 +11,11 @@ const arb: fc.Arbitrary<Uint8Array> = which === 'elf' ? elfArb : unitArb.map((u)
 const samples = fc.sample(arb, { numRuns: Number(process.argv[3] ?? 1500), seed: Number(process.argv[4] ?? 42) });
 let i = 0;
 for (const bytes of samples) {
-  writeFileSync('/tmp/hz/last.o', bytes);
+  writeFileSync(`/tmp/hz/last-${which}.o`, bytes);
   const t0 = Date.now();
   let stage = 'load';
   try {
-    const f = loadFile('/tmp/hz/last.o');
+    const f = loadFile(`/tmp/hz/last-${which}.o`);
     stage = 'render';
     const ids = printableTypes(f.table);
     for (const id of ids) renderType(f.table, id, {});

@@ -6,6 +6,9 @@ import { DW_TAG } from './constants.js';
 import { DieFlag, RefKind, StrKind } from './dies.js';
 import { isNamedTypeTag, subrangeCount, type ScannedUnit } from './scanned.js';
 
+/** Most anonymous aggregates hashed inside one definition: depth 8 alone allows members^8. */
+const MAX_NESTED_HASHED = 1024;
+
 export class AggregateIdentity {
   /**
    * What makes two struct/union/class/enum definitions the same type, computed from the DIE
@@ -18,11 +21,14 @@ export class AggregateIdentity {
   key(u: ScannedUnit, i: number): number {
     this.h1 = 0x811c9dc5;
     this.h2 = 0x9747b28c;
+    this.nested = MAX_NESTED_HASHED;
     this.hashAggregate(u, i, 0);
     return (this.h1 >>> 0) * 0x200000 + (this.h2 & 0x1fffff);
   }
 
   private h1 = 0;
+  /** Anonymous nested aggregates still to hash into this one (hostile input nests them in a loop, several times per level). */
+  private nested = 0;
   private h2 = 0;
 
   private mix(v: number): void {
@@ -75,7 +81,7 @@ export class AggregateIdentity {
     this.mix(declaration ? 1 : 0);
     this.mix(dies.parent[i] === 0 ? 1 : 2); // top level or nested (printed differently)
     if (declaration && dies.nameKind[i] !== StrKind.None) return;
-    if (depth > 8) return;
+    if (depth > 8 || (depth > 0 && this.nested-- <= 0)) return;
     for (let c = dies.firstChild[i]!; c >= 0; c = dies.nextSibling[c]!) {
       const ct = dies.tag[c]!;
       if (ct === DW_TAG.enumerator) {

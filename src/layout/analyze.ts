@@ -95,7 +95,7 @@ interface Ctx {
   /** Nesting depth of inline expansions (hostile input may nest anonymous types in a loop). */
   readonly depth: number;
   /** Inline expansions left for this top-level type: an anonymous type holding itself several times grows exponentially with depth alone. */
-  readonly expansions: { left: number };
+  readonly expansions: { left: number; paddingLines: number };
   /** pahole -E: named struct/union member types are expanded inline too. */
   readonly expand: boolean;
 }
@@ -103,6 +103,8 @@ interface Ctx {
 const MAX_INLINE_DEPTH = 32;
 /** Most nested types expanded inline under one top-level type (the kernel's largest needs a few hundred). */
 const MAX_INLINE_EXPANSIONS = 4096;
+/** Most "Force padding" lines under one top-level type (a hostile DW_AT_byte_size asks for billions). */
+const MAX_FORCE_PADDING_LINES = 16384;
 
 /** Compute the layout of the struct, union or class `id`. */
 export function analyzeLayout(table: TypeTable, id: TypeId, opts: AnalyzeOptions): Layout {
@@ -110,7 +112,7 @@ export function analyzeLayout(table: TypeTable, id: TypeId, opts: AnalyzeOptions
   if (!isAggregate(t)) throw new RangeError(`analyzeLayout: type ${id} is a ${t.kind}, not a struct/union/class`);
   const addressSize = opts.addressSize ?? opts.state?.addressSize ?? guessAddressSize(table);
   const state = opts.state ?? new PaholeState(table, addressSize);
-  const ctx: Ctx = { state, table, cl: opts.cachelineSize, cacheline: { line: 0 }, base: 0, rel: false, emitStats: true, depth: 0, expansions: { left: MAX_INLINE_EXPANSIONS }, expand: opts.expand ?? false };
+  const ctx: Ctx = { state, table, cl: opts.cachelineSize, cacheline: { line: 0 }, base: 0, rel: false, emitStats: true, depth: 0, expansions: { left: MAX_INLINE_EXPANSIONS, paddingLines: MAX_FORCE_PADDING_LINES }, expand: opts.expand ?? false };
   return analyzeAggregate(ctx, id);
 }
 
@@ -407,7 +409,9 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
   if (h.padding !== 0 && !t.alignment && last) {
     const size = paholeSize(table, last.member.type, state.addressSize);
     if (size > 0 && (size & (size - 1)) === 0 && h.padding > state.addressSize) {
-      layout.forcePadding = { type: last.member.type, unitBits: size * 8, count: Math.ceil(h.padding / size) };
+      const count = Math.min(Math.ceil(h.padding / size), ctx.expansions.paddingLines);
+      ctx.expansions.paddingLines -= count;
+      if (count > 0) layout.forcePadding = { type: last.member.type, unitBits: size * 8, count };
     }
   }
   return layout;

@@ -1,0 +1,14 @@
+import { loadFile } from '../src/load/index.js';
+import { printableTypes, renderType } from '../src/report/pahole.js';
+import { jsonDocument, jsonFile } from '../src/report/json.js';
+import { abiForElf, inferAll } from '../src/layout/abi/index.js';
+const f = loadFile(process.argv[2]!);
+const ids = printableTypes(f.table);
+let t = Date.now();
+for (const id of ids) renderType(f.table, id, {});
+console.log('render', Date.now() - t); t = Date.now();
+jsonDocument([jsonFile(f, ids, { cachelineSize: 64 })]);
+console.log('json', Date.now() - t); t = Date.now();
+const abi = abiForElf(f.info.machine, f.info.elfClass, f.info.littleEndian, f.info.flags);
+if (abi) inferAll(f.table, abi, { dwarfVersions: f.info.dwarfVersions });
+console.log('infer', Date.now() - t);
