@@ -75,7 +75,7 @@ describe('property: generated DWARF units (arbitrary type trees, sizes, names, L
         const r = load(buildDwarfElf(unit));
         if (!(r instanceof StructscopeError)) useEverything(r);
       }),
-      params(1500),
+      params(600),
     );
   });
 });
@@ -87,7 +87,7 @@ describe('property: generated ELF files (arbitrary section tables, sizes, offset
         const r = load(bytes);
         if (!(r instanceof StructscopeError)) useEverything(r);
       }),
-      params(1500),
+      params(1000),
     );
   });
 });
@@ -120,7 +120,7 @@ describe('property: JSON reports given to diff (a valid report with one field re
         const d = diffLayouts(facts, facts);
         renderDiffText(d, { regressions: regressions(d) });
       }),
-      params(1500),
+      params(2000),
     );
     expect(accepted).toBeGreaterThan(0); // some mutations keep the report valid (names, sizes): those were compared
   });

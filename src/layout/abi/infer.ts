@@ -79,7 +79,7 @@ const MAX_ALIGN = 1 << 16;
 /** How many more trailing unnamed bit-fields than the size gap strictly needs (at 64 bits each) to try. */
 const MAX_TRAILING_EXTRA = 16;
 /** Most trailing unnamed bit-fields tried (64-bit each): a larger gap is not explained this way. */
-const MAX_TRAILING_UNNAMED = 1024;
+const MAX_TRAILING_UNNAMED = 64;
 
 /** Infer attributes for every struct/union/class of a table that a shared engine reaches. */
 export class AttributeInference {
