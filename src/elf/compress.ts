@@ -29,7 +29,8 @@ function fail(code: 'BAD_COMPRESSION' | 'LIMIT', detail: string, where: DataLoca
   throw new StructscopeError(code, detail, where);
 }
 
-function checkSize(expected: number, compressed: number, where: DataLocation, limits: Limits): void {
+/** The declared size: a size at all, and within the buffer and --max-section-size limits. */
+function checkSize(expected: number, where: DataLocation, limits: Limits): void {
   if (!Number.isSafeInteger(expected) || expected < 0) fail('BAD_COMPRESSION', `impossible uncompressed size ${expected}`, where);
   if (expected > MAX_BUFFER) {
     fail('LIMIT', `uncompressed size ${expected} exceeds the largest buffer (${MAX_BUFFER} bytes)`, where);
@@ -38,6 +39,10 @@ function checkSize(expected: number, compressed: number, where: DataLocation, li
   if (expected > limits.maxSectionSize) {
     fail('LIMIT', `declared uncompressed size ${expected} is more than the ${limits.maxSectionSize} bytes allowed (--max-section-size)`, where);
   }
+}
+
+/** A declared size the stream could honestly produce, but far beyond what real debug info compresses to. */
+function checkRatio(expected: number, compressed: number, where: DataLocation, limits: Limits): void {
   const ratio = expected / Math.max(1, compressed);
   if (expected > limits.ratioFloor && ratio > limits.maxCompressionRatio) {
     fail('LIMIT', `declared uncompressed size ${expected} is ${Math.round(ratio)} times the ${compressed} compressed bytes, more than the ${limits.maxCompressionRatio}:1 allowed (--max-compression-ratio)`, where);
@@ -46,10 +51,11 @@ function checkSize(expected: number, compressed: number, where: DataLocation, li
 
 /** Inflate a zlib stream (RFC 1950) whose uncompressed size must be exactly `expected`. */
 export function inflateZlib(data: Uint8Array, expected: number, where: DataLocation, limits: Limits = currentLimits()): Uint8Array {
+  checkSize(expected, where, limits);
   if (expected > data.length * ZLIB_MAX_RATIO + 1024) {
     fail('BAD_COMPRESSION', `declared size ${expected} is impossible for ${data.length} bytes of zlib data`, where);
   }
-  checkSize(expected, data.length, where, limits);
+  checkRatio(expected, data.length, where, limits);
   let out: Buffer;
   try {
     out = inflateSync(data, {
@@ -165,14 +171,14 @@ function zstdFrames(data: Uint8Array, where: DataLocation): ZstdFrame[] {
 
 /** Decompress a zstd stream (one or more frames) whose uncompressed size must be exactly `expected`. */
 export function decompressZstd(data: Uint8Array, expected: number, where: DataLocation, limits: Limits = currentLimits()): Uint8Array {
-  if (!Number.isSafeInteger(expected) || expected < 0) fail('BAD_COMPRESSION', `impossible uncompressed size ${expected}`, where);
+  checkSize(expected, where, limits);
   const frames = zstdFrames(data, where);
   let bound = 0;
   for (const f of frames) bound += f.contentSize >= 0 ? f.contentSize : f.maxOutput;
   if (expected > bound) {
     fail('BAD_COMPRESSION', `declared size ${expected} is more than the zstd frames can hold (${bound})`, where);
   }
-  checkSize(expected, data.length, where, limits);
+  checkRatio(expected, data.length, where, limits);
   const out = new Uint8Array(expected);
   let pos = 0;
   for (const f of frames) {
