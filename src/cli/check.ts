@@ -4,6 +4,7 @@ import { checkDocument, checkExitCode, checkFile, checkType, renderCheckText, ty
 import type { Selection } from '../report/select.js';
 import { loadSelected } from './load-selected.js';
 import type { Output } from './output.js';
+import { escapeLineBreaksInNames } from '../model/printable-names.js';
 
 export interface CheckArgs extends Selection {
   files: string[];
@@ -29,6 +30,7 @@ export function runCheck(args: CheckArgs, out: Output): number {
       continue;
     }
     const { file } = loaded;
+    if (args.format !== 'json') escapeLineBreaksInNames(file.table); // names cannot start lines of their own
 
     const { info } = file;
     const abi = abiForElf(info.machine, info.elfClass, info.littleEndian, info.flags);

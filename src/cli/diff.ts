@@ -14,6 +14,7 @@ import { regressions, type FailOnKind } from '../diff/regressions.js';
 import { diffJson, renderDiffTable, renderDiffText } from '../report/diff.js';
 import { isStructscopeError } from '../util/errors.js';
 import type { Output } from './output.js';
+import { escapeLineBreaksInFacts } from '../model/printable-names.js';
 
 export interface DiffArgs extends Selection {
   old: string;
@@ -48,6 +49,7 @@ export function runDiff(args: DiffArgs, out: Output): number {
     }
   }
   const [oldF, newF] = sides as [LayoutFacts, LayoutFacts];
+  if (args.format !== 'json') for (const s of sides) escapeLineBreaksInFacts(s.types); // names cannot start lines of their own
   let exit = 0;
   const missing = args.classes?.length ? parseClassPatterns(args.classes).filter((m) => !hit.has(m.pattern)) : [];
   if (missing.length && !args.skipMissing) {

@@ -8,6 +8,7 @@ import type { Selection } from '../report/select.js';
 import { loadSelected } from './load-selected.js';
 import { exactClassNames, firstDefinitionsFound } from '../report/select.js';
 import type { Output } from './output.js';
+import { escapeLineBreaksInNames } from '../model/printable-names.js';
 
 export interface ReorgArgs extends Selection {
   files: string[];
@@ -38,6 +39,7 @@ export function runReorg(args: ReorgArgs, out: Output): number {
       exit = 2;
       continue;
     }
+    if (args.format !== 'json' && args.patch === undefined) escapeLineBreaksInNames(loaded.file.table); // names cannot start lines of their own
     const { file, ids } = loaded;
     exit = Math.max(exit, loaded.exit);
     const { info } = file;

@@ -11,6 +11,7 @@ import type { DumpMode } from '../report/dump.js';
 import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
 import type { Output } from './output.js';
 import { predictFile, unpredictableNotice } from './target.js';
+import { escapeLineBreaksInNames } from '../model/printable-names.js';
 
 export interface ShowArgs extends Selection {
   files: string[];
@@ -69,6 +70,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     }
     let { file } = loaded;
     let { ids } = loaded;
+    if (args.format !== 'json') escapeLineBreaksInNames(file.table); // names cannot start lines of their own
     exit = Math.max(exit, loaded.exit);
     let cachelineSize = args.cachelineSize ?? 64;
     // --target: the same analysis and rendering on the predicted table; unpredictable types are

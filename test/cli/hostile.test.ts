@@ -294,6 +294,17 @@ describe('names with escape sequences', () => {
     expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/);
     expect(r.stdout).toContain('\\u001b');
   });
+  it('a line feed or tab in a name cannot start a line of its own (show, check, reorg, diff text)', () => {
+    const nl = write('newline.o', buildDwarfElf({ dies: simpleStruct('fake\nstruct pwned {', 8, [{ name: 'm\tx', offset: 0 }]) }));
+    for (const args of [[nl], ['check', nl], ['reorg', nl], ['diff', write('ok.o', okElf), nl]]) {
+      const r = run(args);
+      expect(r.stdout).toContain('fake\\nstruct pwned {');
+      expect(r.stdout.split('\n').some((l) => l.startsWith('struct pwned'))).toBe(false);
+    }
+    expect(run([nl]).stdout).toContain('m\\tx;');
+    expect(JSON.parse(run(['--format', 'json', nl]).stdout).files[0].types[0].name).toBe('fake\nstruct pwned {');
+  });
+
   it('JSON keeps the raw name', () => {
     const r = run(['--format', 'json', f]);
     expect(JSON.parse(r.stdout).files[0].types[0].name).toBe('ev\x1b[31mil\u202ex');
