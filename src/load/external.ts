@@ -7,7 +7,7 @@ import type { ExternalDwarf } from '../dwarf/to-model.js';
 import { openElf, type ElfFile } from '../elf/index.js';
 import type { Diagnostic } from '../model/table.js';
 import { StructscopeError } from '../util/errors.js';
-import { debugRoots, findSeparateDebugFile, type DebugFileUse } from './debug-files.js';
+import { debugLinkCandidates, debugRoots, findSeparateDebugFile, type DebugFileUse } from './debug-files.js';
 import { readDwarfSections } from './sections.js';
 import { SplitResolver } from './split.js';
 import { loadSupplementary, supplementaryLink } from './supplementary.js';
@@ -43,7 +43,9 @@ export function resolveDebugInfo(path: string, elf: ElfFile, sections: DwarfSect
       const look = findSeparateDebugFile(path, elf.buildId(), elf.debugLink(), roots);
       for (const r of look.rejected) diagnostics.push({ message: `separate debug file rejected: ${r}`, missingFile: true });
       if (!look.found) {
-        const where = look.tried.length ? `; looked for a separate debug file in ${look.tried.join(', ')}` : '; it has no build-id and no .gnu_debuglink';
+        const link = elf.debugLink();
+        const refused = link && debugLinkCandidates(path, link.name, roots).length === 0 ? `; its .gnu_debuglink name ${JSON.stringify(link.name)} leads out of every directory a debug file may be in` : '';
+        const where = look.tried.length ? `; looked for a separate debug file in ${look.tried.join(', ')}${refused}` : refused || '; it has no build-id and no .gnu_debuglink';
         const rejected = look.rejected.length ? `; rejected ${look.rejected.join('; ')}` : '';
         throw new StructscopeError('NO_DEBUG_INFO', `no DWARF debug info (.debug_info) in this file${where}${rejected}`, { file: path });
       }

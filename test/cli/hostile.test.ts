@@ -91,6 +91,7 @@ describe('lookups: a name from the binary never leaves the rules', () => {
     expect(r.stdout).toBe('');
     const line = oneLineNaming(r, b);
     expect(line).toContain('no DWARF debug info');
+    expect(line).toContain('its .gnu_debuglink name "../secret/x.debug" leads out of every directory a debug file may be in');
     expect(line).not.toContain(secret);
   });
 
