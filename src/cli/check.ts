@@ -1,3 +1,4 @@
+import type { SourceOptions } from '../load/btf.js';
 import type { AggregateType } from '../model/types.js';
 import { abiForElf, inferAll, type InferResult } from '../layout/abi/index.js';
 import { checkDocument, checkExitCode, checkFile, checkType, renderCheckText, type CheckFile } from '../report/check.js';
@@ -7,6 +8,8 @@ import type { Output } from './output.js';
 
 export interface CheckArgs extends Selection {
   files: string[];
+  /** -F and --btf-base. */
+  source?: SourceOptions;
   format: 'text' | 'json';
   skipMissing: boolean;
   verbose: boolean;

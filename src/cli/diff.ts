@@ -1,6 +1,7 @@
+import type { SourceOptions } from '../load/btf.js';
 import { reportDiagnostics } from './load-selected.js';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { loadFile } from '../load/index.js';
+import { loadFile, type FileLoadOptions } from '../load/index.js';
 import { jsonFile, type JsonDocument } from '../report/json.js';
 import { exactClassNames, firstDefinitionsFound, parseClassPatterns, selectTypes, type Selection } from '../report/select.js';
 import { factsFromJsonFile, type LayoutFacts, type TypeFacts } from '../diff/facts.js';
@@ -14,6 +15,8 @@ import type { Output } from './output.js';
 export interface DiffArgs extends Selection {
   old: string;
   new: string;
+  /** -F and --btf-base. */
+  source?: SourceOptions;
   format: 'text' | 'json' | 'table';
   failOn: FailOnKind[];
   cachelineSize: number;
@@ -32,7 +35,7 @@ export function runDiff(args: DiffArgs, out: Output): number {
   const hit = new Set<string>();
   for (const path of [args.old, args.new]) {
     try {
-      const facts = readSide(path, args, out);
+      const facts = readSide(path, args, out, sides.length === 0 && path === args.old ? 0 : 1);
       const sel = selectFacts(facts.types, args);
       for (const h of sel.hit) hit.add(h);
       sides.push({ file: facts.file, types: sel.types });
@@ -67,12 +70,25 @@ export function runDiff(args: DiffArgs, out: Output): number {
   return exit;
 }
 
+/**
+ * -F for one side: `-F btf,dwarf` reads OLD from BTF and NEW from DWARF (the two views of one
+ * build); one format applies to both. BTF's facts only: no alignment guessed from offsets.
+ */
+function sideSource(source: SourceOptions | undefined, side: 0 | 1): FileLoadOptions {
+  const format = source?.format;
+  const opts: FileLoadOptions = { btfAlignment: false };
+  if (source?.btfBase !== undefined) opts.btfBase = source.btfBase;
+  if (format?.length === 2 && format[0] !== format[1]) opts.format = [format[side]!];
+  else if (format) opts.format = format;
+  return opts;
+}
+
 /** An ELF file (loaded and analysed) or a `show --format json` report, as facts. */
-function readSide(path: string, args: DiffArgs, out: Output): LayoutFacts {
+function readSide(path: string, args: DiffArgs, out: Output, side: 0 | 1): LayoutFacts {
   if (!looksLikeJson(path)) {
     let file;
     try {
-      file = loadFile(path, { onUnit: out.progress, stopAfterUnit: firstDefinitionsFound(args), onlyNames: exactClassNames(args) });
+      file = loadFile(path, { onUnit: out.progress, stopAfterUnit: firstDefinitionsFound(args), onlyNames: exactClassNames(args), ...sideSource(args.source, side) });
     } finally {
       out.progressDone();
     }

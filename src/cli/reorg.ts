@@ -1,3 +1,4 @@
+import type { SourceOptions } from '../load/btf.js';
 import type { AggregateType } from '../model/types.js';
 import { abiForElf } from '../layout/abi/index.js';
 import { Reorganizer, type ReorgResult } from '../layout/reorg/index.js';
@@ -11,6 +12,8 @@ import type { Output } from './output.js';
 
 export interface ReorgArgs extends Selection {
   files: string[];
+  /** -F and --btf-base. */
+  source?: SourceOptions;
   format: 'text' | 'json';
   cachelineSize: number;
   pin: string[];

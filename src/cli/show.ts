@@ -1,3 +1,4 @@
+import { readsBtf, type SourceOptions } from '../load/btf.js';
 import type { AggregateType } from '../model/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
 import { jsonDocument, jsonFile, type JsonFile } from '../report/json.js';
@@ -14,6 +15,8 @@ import { predictFile, unpredictableNotice } from './target.js';
 
 export interface ShowArgs extends Selection {
   files: string[];
+  /** -F and --btf-base. */
+  source?: SourceOptions;
   sizes: boolean;
   packable: boolean;
   holes?: number;
@@ -44,7 +47,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   // whole-file dumps may be split between workers; --target predicts from the whole table
   const dumpMode: DumpMode | undefined = !isDefault || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
   for (const path of args.files) {
-    if (dumpMode) {
+    if (dumpMode && !readsBtf(path, args.source)) {
       const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand };
       const dump = await parallelDump(path, dumpMode, opts, args.jobs, out.progress);
       out.progressDone();
@@ -62,7 +65,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     const stopAfterUnit = args.expand ? undefined : firstDefinitionsFound(args);
     // only units that name a wanted type can define it; -E also needs the nested types' units
     const onlyNames = args.expand ? undefined : exactClassNames(args);
-    const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir });
+    const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir, btfAlignment: { cachelineSize: args.cachelineSize ?? 64, pahole: '1.24' } });
     if (!loaded) {
       exit = 2;
       continue;

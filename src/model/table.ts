@@ -41,6 +41,11 @@ export class TypeTable {
   readonly types: Type[] = [{ kind: 'void' }];
   /** Distinct struct/union/class/enum definitions (not declarations), in first-seen order. */
   readonly definitions: TypeId[] = [];
+  /**
+   * False when the source records no forced alignment (BTF): alignments are then pahole's guesses
+   * from offsets, and pahole prints no "Force padding:" lines.
+   */
+  alignmentInfo = true;
   private readonly byName = new Map<string, TypeId[]>();
 
   add(t: Type): TypeId {
