@@ -170,7 +170,7 @@ class BtfConverter {
         return t;
       }
       case BTF_KIND.FLOAT:
-        return { kind: 'base', name: name() ?? '', size: sizeOrType, encoding: ATE.float };
+        return { kind: 'base', name: name() ?? '', size: sizeOrType, encoding: ATE.float, btfFloat: true };
       case BTF_KIND.PTR:
         return { kind: 'pointer', pointerKind: 'pointer', target: this.ref(sizeOrType, b, o + 8), size: this.addressSize };
       case BTF_KIND.TYPEDEF:
