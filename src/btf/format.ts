@@ -145,7 +145,7 @@ export function parseBtf(bytes: Uint8Array, where: BtfWhere, base?: BtfBlob): Bt
   if (strEnd > bytes.length) fail(where, 16, `BTF string section [0x${strStart.toString(16)}, 0x${strEnd.toString(16)}) exceeds the blob (${bytes.length} bytes)`, 'EOF');
   if (typeOff % 4 !== 0) fail(where, 8, `BTF type section offset ${typeOff} is not 4-byte aligned`);
   if (typeStart < strEnd && strStart < typeEnd) fail(where, 8, 'BTF type and string sections overlap');
-  if (!base && strLen > 0 && bytes[strStart] !== 0) fail(where, strStart, 'BTF string section does not start with an empty string');
+  if (!base && strLen > 0 && bytes[strStart] !== 0) fail(where, strStart, 'BTF string section does not start with an empty string (split BTF? give its base with --btf-base)');
 
   // every record is at least 12 bytes: the id arrays can never outgrow the blob
   const max = Math.floor(typeLen / TYPE_HEADER);
