@@ -46,6 +46,8 @@ export interface BtfTypes {
   typeCount: number;
 }
 
+const FLOAT_NAMES = new Set(['float', 'double', 'long double', '_Float16', '_Float32', '_Float64', '_Float128', '__float128', '_Float32x', '_Float64x']);
+
 const MAX_DIAGNOSTICS = 1000;
 const MAX_CHAIN = 64;
 
@@ -165,7 +167,10 @@ class BtfConverter {
         const enc = v.getUint32(o + 12, le);
         const bits = enc & 0xff;
         const encoding = (enc >>> 24) & 0x0f;
-        const t: Type = { kind: 'base', name: name() ?? '', size: sizeOrType, encoding: intEncoding(encoding, sizeOrType) };
+        const n = name() ?? '';
+        // pahole -J before --btf_gen_floats (1.21, and 1.24 by default) encodes float, double and
+        // long double as INT: their names still say what they are
+        const t: Type = { kind: 'base', name: n, size: sizeOrType, encoding: FLOAT_NAMES.has(n) ? ATE.float : intEncoding(encoding, sizeOrType) };
         if (bits !== sizeOrType * 8 && bits > 0) t.bitSize = bits;
         return t;
       }

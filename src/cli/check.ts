@@ -26,7 +26,8 @@ export function runCheck(args: CheckArgs, out: Output): number {
   const files: CheckFile[] = [];
   const many = args.files.length > 1;
   for (const path of args.files) {
-    const loaded = loadSelected(path, args, out);
+    // BTF: its facts only, no alignment guessed (check infers the attributes itself)
+    const loaded = loadSelected(path, args, out, { btfAlignment: false });
     if (!loaded) {
       exit = 2;
       continue;

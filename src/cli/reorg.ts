@@ -36,7 +36,7 @@ export function runReorg(args: ReorgArgs, out: Output): number {
   for (const path of args.files) {
     const sel = { ...args, structs: true };
     // -C NAME: only the units that can define NAME, up to the first definitions
-    const loaded = loadSelected(path, sel, out, { memberDecl: args.patch !== undefined, onlyNames: exactClassNames(sel), stopAfterUnit: firstDefinitionsFound(sel) });
+    const loaded = loadSelected(path, sel, out, { btfAlignment: false, memberDecl: args.patch !== undefined, onlyNames: exactClassNames(sel), stopAfterUnit: firstDefinitionsFound(sel) });
     if (!loaded) {
       exit = 2;
       continue;
@@ -44,6 +44,11 @@ export function runReorg(args: ReorgArgs, out: Output): number {
     const { file, ids } = loaded;
     exit = Math.max(exit, loaded.exit);
     const { info } = file;
+    if (args.patch !== undefined && info.debugFormat === 'btf') {
+      out.error(`${path}: --patch needs DWARF (BTF records no source file and line): read a file with DWARF, or drop -F btf`);
+      exit = 2;
+      continue;
+    }
     const abi = abiForElf(info.machine, info.elfClass, info.littleEndian, info.flags);
     if (!abi) {
       out.error(`${path}: unknown ABI: no layout rules for ${info.machineName}`);

@@ -65,7 +65,8 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     const stopAfterUnit = args.expand ? undefined : firstDefinitionsFound(args);
     // only units that name a wanted type can define it; -E also needs the nested types' units
     const onlyNames = args.expand ? undefined : exactClassNames(args);
-    const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir, btfAlignment: { cachelineSize: args.cachelineSize ?? 64, pahole: '1.24' } });
+    // BTF: pahole's alignment guesses for printing; --target infers attributes itself, from the facts
+    const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir, btfAlignment: args.target !== undefined ? false : { cachelineSize: args.cachelineSize ?? 64, pahole: '1.24' } });
     if (!loaded) {
       exit = 2;
       continue;

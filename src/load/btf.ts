@@ -153,6 +153,7 @@ export function loadBtfFile(path: string, opts: BtfFileOptions = {}): LoadedFile
     flags: src.elf?.flags ?? 0,
     addressSize: btf.addressSize,
     dwarfVersions: [],
+    debugFormat: 'btf',
     filesRead: basePath !== undefined ? [path, basePath] : [path],
   };
   if (src.elf?.buildId) info.buildId = src.elf.buildId;

@@ -16,6 +16,8 @@ export interface FileInfo {
   dwarfVersions: number[];
   /** Hex build-id from .note.gnu.build-id, when present. */
   buildId?: string;
+  /** Where the types came from: BTF records no decl file/line, no forced alignment. Undefined: DWARF. */
+  debugFormat?: 'btf';
   /** Every file whose debug info was read (the file itself, separate debug files, .dwo …). */
   filesRead: string[];
   /** Files other than the one named that supplied debug info, and how each was found. */
