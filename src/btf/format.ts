@@ -3,6 +3,7 @@
  * Reads either byte order (the magic 0xeb9f tells which) and checks every offset and count
  * against the blob before anything is allocated or followed.
  */
+import { Buffer } from 'node:buffer';
 import { StructscopeError } from '../util/errors.js';
 
 export const BTF_MAGIC = 0xeb9f;
@@ -67,6 +68,9 @@ export interface BtfBlob {
   offsets: Uint32Array;
   /** Kind of each of this blob's types. */
   kinds: Uint8Array;
+  /** Decoded strings by offset (btfString). */
+  strings?: Map<number, string | undefined>;
+  buf?: Buffer;
   /** Set when reading stopped at a type whose kind (and so size) is unknown. */
   stoppedAt?: { offset: number; kind: number; id: number };
 }
@@ -199,30 +203,27 @@ export function blobOf(blob: BtfBlob, id: number): BtfBlob | undefined {
   return undefined;
 }
 
-const decoder = new TextDecoder('utf-8');
-
 /**
  * A string of the (possibly split) string section: undefined for offset 0, for an offset outside
  * every string section, or for a string with no terminating NUL before the section end.
+ * Memoised per blob and offset (names repeat: `next`, `lock`, `u32` …).
  */
 export function btfString(blob: BtfBlob, off: number): string | undefined {
   if (off === 0) return undefined;
   let b: BtfBlob | undefined = blob;
   while (b && off < b.firstStr) b = b.base;
   if (!b) return undefined;
+  const cache = (b.strings ??= new Map());
+  const known = cache.get(off);
+  if (known !== undefined || cache.has(off)) return known;
   const start = b.strStart + (off - b.firstStr);
-  if (start >= b.strEnd) return undefined;
-  const nul = b.bytes.indexOf(0, start);
-  if (nul < 0 || nul >= b.strEnd) return undefined;
-  if (nul === start) return undefined;
-  let ascii = true;
-  for (let i = start; i < nul; i++) if (b.bytes[i]! > 0x7f) { ascii = false; break; }
-  if (ascii) {
-    let s = '';
-    for (let i = start; i < nul; i++) s += String.fromCharCode(b.bytes[i]!);
-    return s;
+  let s: string | undefined;
+  if (start < b.strEnd) {
+    const nul = b.bytes.indexOf(0, start);
+    if (nul > start && nul < b.strEnd) s = (b.buf ??= Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength)).toString('utf8', start, nul);
   }
-  return decoder.decode(b.bytes.subarray(start, nul));
+  cache.set(off, s);
+  return s;
 }
 
 /** True when `off` is a valid string offset of the blob or its base (0 included). */

@@ -1,4 +1,6 @@
 import type { SourceOptions } from '../load/btf.js';
+import { explainViews } from '../diff/views.js';
+import { renderViews } from '../report/views.js';
 import { reportDiagnostics } from './load-selected.js';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { loadFile, type FileLoadOptions } from '../load/index.js';
@@ -60,7 +62,10 @@ export function runDiff(args: DiffArgs, out: Output): number {
   else {
     const byKey = (ts: TypeFacts[]) => new Map(ts.map((t) => [`${t.kind} ${t.name}`, t] as const).reverse());
     const layouts = args.verbose ? { old: byKey(oldF.types), new: byKey(newF.types) } : undefined;
-    out.write(renderDiffText(d, { regressions: regs, layouts }));
+    const btf = btfSide(args.source);
+    // the two views of one build: the causes instead of a changelog
+    if (btf !== undefined) out.write(renderViews(explainViews(d, btf), btf));
+    else out.write(renderDiffText(d, { regressions: regs, layouts }));
   }
   const failed = args.failOn.filter((k) => regs.has(k));
   if (failed.length) {
@@ -68,6 +73,13 @@ export function runDiff(args: DiffArgs, out: Output): number {
     exit = 1;
   }
   return exit;
+}
+
+/** With `-F btf,dwarf` (or `dwarf,btf`): the side read from BTF. */
+function btfSide(source: SourceOptions | undefined): 'old' | 'new' | undefined {
+  const f = source?.format;
+  if (f?.length !== 2 || f[0] === f[1]) return undefined;
+  return f[0] === 'btf' ? 'old' : 'new';
 }
 
 /**
