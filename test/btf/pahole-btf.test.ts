@@ -69,6 +69,15 @@ describe('pahole -F btf parity on fixtures', () => {
     expect(run('-F', 'btf,dwarf', bin('layout-plain-124.o')).stdout).not.toBe(dwarf);
   });
 
+  it('a file whose DWARF was stripped but whose .BTF was kept is read from BTF (pahole: dwarf, then btf)', () => {
+    const f = bin('layout-plain-btf-only.o');
+    expect(run(f).stdout).toBe(readFileSync(golden('layout-plain-124.o.pahole124.txt'), 'utf8'));
+    expect(spawnSync('pahole', [f], { encoding: 'utf8' }).stdout || readFileSync(golden('layout-plain-124.o.pahole124.txt'), 'utf8')).toBe(readFileSync(golden('layout-plain-124.o.pahole124.txt'), 'utf8'));
+    const d = run('-F', 'dwarf', f);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toContain('no DWARF debug info');
+  });
+
   it('a raw BTF file asked for as DWARF only is one error line, exit 2', () => {
     const r = run('-F', 'dwarf', bin('base.btf'));
     expect(r.code).toBe(2);
