@@ -35,6 +35,11 @@ export interface BtfLoadOptions {
   pahole?: '1.24' | '1.31';
   /** Pointer size when the blob's `long` does not tell (the ELF class of the file it came from). */
   addressSize?: number;
+  /**
+   * Only the structs and unions of these names, and the types they reach, are converted (`-C`);
+   * every other id holds a shared `unresolved` placeholder. The table is then partial.
+   */
+  onlyNames?: readonly string[];
 }
 
 export interface BtfTypes {
@@ -44,7 +49,12 @@ export interface BtfTypes {
   diagnostics: Diagnostic[];
   /** Number of BTF types read (base and split), id 0 excluded. */
   typeCount: number;
+  /** onlyNames was given: only some types were converted. */
+  partial: boolean;
 }
+
+/** What every id outside the -C closure holds (one shared object). */
+const NOT_READ: Type = Object.freeze({ kind: 'unresolved', reason: 'not read (outside the -C types)' });
 
 const FLOAT_NAMES = new Set(['float', 'double', 'long double', '_Float16', '_Float32', '_Float64', '_Float128', '__float128', '_Float32x', '_Float64x']);
 
@@ -79,8 +89,13 @@ class BtfConverter {
     for (let b: BtfBlob | undefined = this.blob; b; b = b.base) blobs.unshift(b);
     this.addressSize = this.pointerSize(blobs) ?? this.opts.addressSize ?? 8;
     this.table.alignmentInfo = false;
+    const wanted = this.opts.onlyNames ? this.reachable(blobs, this.opts.onlyNames) : undefined;
     for (const b of blobs) {
       for (let i = 0; i < b.offsets.length; i++) {
+        if (wanted && !wanted.has(b.firstId + i)) {
+          this.table.add(NOT_READ);
+          continue;
+        }
         const t = this.convert(b, i);
         const id = this.table.add(t);
         if ((isAggregate(t) && !t.declaration) || (t.kind === 'enum' && t.enumerators.length > 0)) this.table.addDefinition(id);
@@ -107,7 +122,56 @@ class BtfConverter {
         if (isAggregate(t) && !t.declaration) inferAlignment(this.table, id, t, rule, natural);
       });
     }
-    return { table: this.table, addressSize: this.addressSize, littleEndian: this.blob.littleEndian, diagnostics: this.diagnostics, typeCount: this.count - 1 };
+    return { table: this.table, addressSize: this.addressSize, littleEndian: this.blob.littleEndian, diagnostics: this.diagnostics, typeCount: this.count - 1, partial: wanted !== undefined };
+  }
+
+  /** The structs and unions named `names` and every type they refer to, transitively. */
+  private reachable(blobs: BtfBlob[], names: readonly string[]): Set<number> {
+    const wanted = names.map((n) => new TextEncoder().encode(n));
+    const seen = new Set<number>();
+    const stack: number[] = [];
+    for (const b of blobs) {
+      for (let i = 0; i < b.offsets.length; i++) {
+        const k = b.kinds[i]!;
+        if (k !== BTF_KIND.STRUCT && k !== BTF_KIND.UNION) continue;
+        const off = b.view.getUint32(b.offsets[i]!, b.littleEndian);
+        if (off !== 0 && wanted.some((w) => stringEquals(b, off, w))) stack.push(b.firstId + i);
+      }
+    }
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const b = blobOf(this.blob, id);
+      if (!b) continue;
+      const i = id - b.firstId;
+      const o = b.offsets[i]!;
+      const v = b.view;
+      const le = b.littleEndian;
+      const vlen = v.getUint32(o + 4, le) & 0xffff;
+      switch (b.kinds[i]) {
+        case BTF_KIND.PTR:
+        case BTF_KIND.TYPEDEF:
+        case BTF_KIND.VOLATILE:
+        case BTF_KIND.CONST:
+        case BTF_KIND.RESTRICT:
+        case BTF_KIND.TYPE_TAG:
+          stack.push(v.getUint32(o + 8, le));
+          break;
+        case BTF_KIND.ARRAY:
+          stack.push(v.getUint32(o + 12, le));
+          break;
+        case BTF_KIND.STRUCT:
+        case BTF_KIND.UNION:
+          for (let m = 0; m < vlen; m++) stack.push(v.getUint32(o + 12 + 12 * m + 4, le));
+          break;
+        case BTF_KIND.FUNC_PROTO:
+          stack.push(v.getUint32(o + 8, le));
+          for (let m = 0; m < vlen; m++) stack.push(v.getUint32(o + 12 + 8 * m + 4, le));
+          break;
+      }
+    }
+    return seen;
   }
 
   /** libbpf's determine_ptr_size(): the size of an integer named like `long`. */
@@ -264,6 +328,18 @@ class BtfConverter {
     for (const m of t.members) m.byteSize = this.table.sizeOf(this.table.strip(m.type));
   }
 
+}
+
+/** Whether the string at `off` is exactly `bytes`, compared in place (no decoding). */
+function stringEquals(blob: BtfBlob, off: number, bytes: Uint8Array): boolean {
+  let b: BtfBlob | undefined = blob;
+  while (b && off < b.firstStr) b = b.base;
+  if (!b) return false;
+  const start = b.strStart + (off - b.firstStr);
+  if (start + bytes.length >= b.strEnd) return false;
+  const data = b.bytes;
+  for (let i = 0; i < bytes.length; i++) if (data[start + i] !== bytes[i]) return false;
+  return data[start + bytes.length] === 0;
 }
 
 function intEncoding(enc: number, size: number): number {

@@ -39,6 +39,8 @@ export interface BtfFileOptions {
    * facts only (no alignment at all). Default: pahole 1.24's rule, 64-byte cachelines.
    */
   btfAlignment?: BtfAlignmentInference | false;
+  /** Only these struct/union names (and what they reach) are wanted: `-C` (the result is partial). */
+  onlyNames?: readonly string[];
 }
 
 /**
@@ -142,7 +144,7 @@ export function loadBtfFile(path: string, opts: BtfFileOptions = {}): LoadedFile
   const base = basePath !== undefined ? readBlob(basePath).blob : undefined;
   const src = readBlob(path, base);
   const infer = opts.btfAlignment ?? { cachelineSize: 64, pahole: '1.24' };
-  const btf = btfToModel(src.blob, { pahole: infer === false ? '1.31' : (infer.pahole ?? '1.24'), ...(infer !== false ? { inferAlignment: infer } : {}), ...(src.elf ? { addressSize: src.elf.elfClass / 8 } : {}) });
+  const btf = btfToModel(src.blob, { pahole: infer === false ? '1.31' : (infer.pahole ?? '1.24'), ...(infer !== false ? { inferAlignment: infer } : {}), ...(src.elf ? { addressSize: src.elf.elfClass / 8 } : {}), ...(opts.onlyNames ? { onlyNames: opts.onlyNames } : {}) });
   const host = !src.elf && path.startsWith('/sys/kernel/btf/') ? hostMachine() : undefined;
   const info: FileInfo = {
     path,
@@ -157,7 +159,7 @@ export function loadBtfFile(path: string, opts: BtfFileOptions = {}): LoadedFile
     filesRead: basePath !== undefined ? [path, basePath] : [path],
   };
   if (src.elf?.buildId) info.buildId = src.elf.buildId;
-  return { info, table: btf.table, diagnostics: btf.diagnostics.map((d) => ({ ...d })) };
+  return { info, table: btf.table, diagnostics: btf.diagnostics, partial: btf.partial };
 }
 
 /**

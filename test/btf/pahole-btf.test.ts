@@ -16,6 +16,7 @@ import { renderAll, renderSizes } from '../../src/report/pahole.js';
 import { run } from '../helpers/cli.js';
 import { fixturesDir } from '../helpers/fixtures.js';
 import { normalize124, normalize131 } from './pahole131.js';
+import { splitBlocks } from '../report/builder.js';
 
 const bin = (f: string) => join(fixturesDir, 'bin/btf', f);
 const golden = (f: string) => join(fixturesDir, 'expected/btf', f);
@@ -60,6 +61,17 @@ describe('pahole -F btf parity on fixtures', () => {
     expect(split.stdout).toBe(readFileSync(golden('module.btf.pahole124.txt'), 'utf8'));
     // pahole's spelling of the option too
     expect(run('--btf_base', bin('base.btf'), bin('module.btf'), '--sizes').stdout).toBe(readFileSync(golden('module.btf.sizes124.txt'), 'utf8'));
+  });
+
+  it('-C reads only the named types and what they reach: the same blocks as the whole file', () => {
+    const blocks = splitBlocks(readFileSync(golden('layout-plain-124.o.pahole124.txt'), 'utf8'));
+    const names = ['kitchen_sink', 'arrays', 'pack1_bits', 'typedefs', 'ops'];
+    const f = loadFile(bin('layout-plain-124.o'), { format: ['btf'], onlyNames: names });
+    expect(f.partial).toBe(true);
+    for (const name of names) {
+      const block = blocks.find((b) => b.startsWith(`struct ${name} {`))!;
+      expect(run('-F', 'btf', bin('layout-plain-124.o'), '-C', name).stdout, name).toBe(block + '\n');
+    }
   });
 
   it('the DWARF is read by default where a file has both (pahole: dwarf before btf)', () => {
