@@ -1,5 +1,6 @@
 import type { SourceOptions } from '../load/btf.js';
-import { explainViews } from '../diff/views.js';
+import { explainViews, matchDefinitions, severalDefinitions } from '../diff/views.js';
+import { isAggregate } from '../model/types.js';
 import { renderViews } from '../report/views.js';
 import { reportDiagnostics } from './load-selected.js';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
@@ -35,9 +36,11 @@ class InputError extends Error {}
 export function runDiff(args: DiffArgs, out: Output): number {
   const sides: LayoutFacts[] = [];
   const hit = new Set<string>();
+  /** Names DWARF defines inside functions or classes only (BTF has no scopes). */
+  const nested = new Set<string>();
   for (const path of [args.old, args.new]) {
     try {
-      const facts = readSide(path, args, out, sides.length === 0 && path === args.old ? 0 : 1);
+      const facts = readSide(path, args, out, sides.length === 0 && path === args.old ? 0 : 1, nested);
       const sel = selectFacts(facts.types, args);
       for (const h of sel.hit) hit.add(h);
       sides.push({ file: facts.file, types: sel.types });
@@ -55,6 +58,13 @@ export function runDiff(args: DiffArgs, out: Output): number {
     out.error(`no type matches ${missing.map((m) => `'${m.pattern}'`).join(', ')} in ${args.old} or ${args.new}`);
     exit = 1;
   }
+  const btf = btfSide(args.source);
+  const several = btf !== undefined ? severalDefinitions(oldF.types, newF.types) : new Set<string>();
+  if (btf !== undefined) {
+    const [o, n] = matchDefinitions(oldF.types, newF.types);
+    oldF.types = o;
+    newF.types = n;
+  }
   const d = diffLayouts(oldF, newF);
   const regs = regressions(d);
   if (args.format === 'json') out.write(JSON.stringify(diffJson(d, regs), null, 1) + '\n');
@@ -62,9 +72,8 @@ export function runDiff(args: DiffArgs, out: Output): number {
   else {
     const byKey = (ts: TypeFacts[]) => new Map(ts.map((t) => [`${t.kind} ${t.name}`, t] as const).reverse());
     const layouts = args.verbose ? { old: byKey(oldF.types), new: byKey(newF.types) } : undefined;
-    const btf = btfSide(args.source);
     // the two views of one build: the causes instead of a changelog
-    if (btf !== undefined) out.write(renderViews(explainViews(d, btf), btf));
+    if (btf !== undefined) out.write(renderViews(explainViews(d, btf, { nested, several }), btf));
     else out.write(renderDiffText(d, { regressions: regs, layouts }));
   }
   const failed = args.failOn.filter((k) => regs.has(k));
@@ -96,16 +105,22 @@ function sideSource(source: SourceOptions | undefined, side: 0 | 1): FileLoadOpt
 }
 
 /** An ELF file (loaded and analysed) or a `show --format json` report, as facts. */
-function readSide(path: string, args: DiffArgs, out: Output, side: 0 | 1): LayoutFacts {
+function readSide(path: string, args: DiffArgs, out: Output, side: 0 | 1, nested?: Set<string>): LayoutFacts {
   if (!looksLikeJson(path)) {
     let file;
+    // BTF against DWARF: every definition of a name on both sides, so that like can meet like
+    const views = btfSide(args.source) !== undefined;
     try {
-      file = loadFile(path, { onUnit: out.progress, stopAfterUnit: firstDefinitionsFound(args), onlyNames: exactClassNames(args), ...sideSource(args.source, side) });
+      file = loadFile(path, { onUnit: out.progress, ...(views ? {} : { stopAfterUnit: firstDefinitionsFound(args), onlyNames: exactClassNames(args) }), ...sideSource(args.source, side) });
     } finally {
       out.progressDone();
     }
     reportDiagnostics(out, path, file.diagnostics, args.verbose);
-    const { ids } = selectTypes(file.table, args);
+    if (nested) for (const id of file.table.definitions) {
+      const t = file.table.get(id);
+      if (isAggregate(t) && t.topLevel === false && t.name !== undefined) nested.add(`${t.kind} ${t.name}`);
+    }
+    const { ids } = selectTypes(file.table, views ? { ...args, allDefinitions: true } : args);
     return factsFromJsonFile(jsonFile(file, ids, { cachelineSize: args.cachelineSize }), 'elf', args.cachelineSize);
   }
   let doc: JsonDocument;

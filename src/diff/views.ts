@@ -5,8 +5,9 @@
  * and one definition per name. Pure.
  */
 import type { DiffResult, MemberDiff, TypeDiff } from './compare.js';
+import type { TypeFacts } from './facts.js';
 
-export type ViewReasonCode = 'flattened-array' | 'alignment' | 'bitfield-unit' | 'only-dwarf' | 'only-btf' | 'member-type' | 'members' | 'layout';
+export type ViewReasonCode = 'flattened-array' | 'alignment' | 'bitfield-unit' | 'only-dwarf' | 'only-btf' | 'nested' | 'several-definitions' | 'member-type' | 'members' | 'layout';
 
 export const VIEW_REASONS: Record<ViewReasonCode, string> = {
   'flattened-array': 'BTF has one dimension per array (pahole -J flattens int m[4][3] to int m[12])',
@@ -14,6 +15,8 @@ export const VIEW_REASONS: Record<ViewReasonCode, string> = {
   'bitfield-unit': 'BTF gives a bit-field only its bit offset: its storage unit is taken from the declared type',
   'only-dwarf': 'not in BTF (the encoder keeps one definition per name and leaves out types no kept type uses)',
   'only-btf': 'not among the DWARF types compared',
+  nested: 'DWARF defines it only inside a function or class (pahole prints top-level types only); BTF has no scopes',
+  'several-definitions': 'the name has several different definitions in the build, and none of one side matches the other\'s',
   'member-type': 'a member type is spelled differently (typedef or qualifier dropped or added by the encoder)',
   members: 'members added or removed (no known cause)',
   layout: 'member offsets or sizes differ (no known cause)',
@@ -52,7 +55,7 @@ function memberReason(m: MemberDiff): ViewReasonCode {
  * Explain each difference of `d`, whose `btf` side was read from BTF and the other from DWARF.
  * Types only one side has are listed too.
  */
-export function explainViews(d: DiffResult, btf: 'old' | 'new'): ViewDifference[] {
+export function explainViews(d: DiffResult, btf: 'old' | 'new', context: { nested?: ReadonlySet<string>; several?: ReadonlySet<string> } = {}): ViewDifference[] {
   const dwarf = btf === 'old' ? 'new' : 'old';
   return d.types.map((t: TypeDiff): ViewDifference => {
     const out: ViewDifference = { kind: t.kind, name: t.name, reasons: [], details: [] };
@@ -63,8 +66,10 @@ export function explainViews(d: DiffResult, btf: 'old' | 'new'): ViewDifference[
     if (t.change !== 'changed') {
       const onlyIn = (t.change === 'added') === (btf === 'new') ? 'btf' : 'dwarf';
       add(onlyIn === 'btf' ? 'only-btf' : 'only-dwarf');
+      if (onlyIn === 'btf' && context.nested?.has(`${t.kind} ${t.name}`)) add('nested');
       return out;
     }
+    if (context.several?.has(`${t.kind} ${t.name}`)) add('several-definitions');
     for (const m of t.members) {
       const r = memberReason(m);
       const b = m[btf];
@@ -87,4 +92,53 @@ export function reasonCounts(v: readonly ViewDifference[]): Map<ViewReasonCode, 
   const m = new Map<ViewReasonCode, number>();
   for (const x of v) for (const r of x.reasons) m.set(r, (m.get(r) ?? 0) + 1);
   return m;
+}
+
+const key = (t: TypeFacts) => `${t.kind} ${t.name}`;
+const shape = (t: TypeFacts) => JSON.stringify([t.size, t.members.map((m) => [m.name, m.offset, m.bitOffset ?? null, m.bitSize ?? null])]);
+
+/**
+ * Names defined more than once (the kernel has several `struct slot`s): put first, on each side,
+ * a definition the other side has with the same members at the same offsets, when there is one,
+ * so that the diff (which compares the first definition of each name) pairs like with like.
+ * Every other definition is dropped. Returns new lists.
+ */
+export function matchDefinitions(a: TypeFacts[], b: TypeFacts[]): [TypeFacts[], TypeFacts[]] {
+  const group = (ts: TypeFacts[]) => {
+    const m = new Map<string, TypeFacts[]>();
+    for (const t of ts) if (t.name !== '') (m.get(key(t)) ?? m.set(key(t), []).get(key(t))!).push(t);
+    return m;
+  };
+  const ga = group(a);
+  const gb = group(b);
+  const pick = (mine: TypeFacts[], theirs: TypeFacts[] | undefined): TypeFacts => {
+    if (!theirs || mine.length === 1 && theirs.length === 1) return mine[0]!;
+    const shapes = new Set(theirs.map(shape));
+    return mine.find((t) => shapes.has(shape(t))) ?? mine[0]!;
+  };
+  const firstOnly = (ts: TypeFacts[], mine: Map<string, TypeFacts[]>, theirs: Map<string, TypeFacts[]>) => {
+    const done = new Set<string>();
+    const out: TypeFacts[] = [];
+    for (const t of ts) {
+      if (t.name === '' || done.has(key(t))) continue;
+      done.add(key(t));
+      out.push(pick(mine.get(key(t))!, theirs.get(key(t))));
+    }
+    return out;
+  };
+  return [firstOnly(a, ga, gb), firstOnly(b, gb, ga)];
+}
+
+/** Names with more than one definition on either side (before matchDefinitions). */
+export function severalDefinitions(a: TypeFacts[], b: TypeFacts[]): Set<string> {
+  const out = new Set<string>();
+  for (const ts of [a, b]) {
+    const seen = new Set<string>();
+    for (const t of ts) {
+      if (t.name === '') continue;
+      if (seen.has(key(t))) out.add(key(t));
+      seen.add(key(t));
+    }
+  }
+  return out;
 }

@@ -53,3 +53,19 @@ describe('BTF against DWARF (diff -F btf,dwarf)', () => {
     expect(s.stdout).toContain('matrix: int[12] vs int[4][3]');
   });
 });
+
+describe('matchDefinitions', () => {
+  const def = (name: string, members: [string, number][]) =>
+    ({ kind: 'struct', name, size: 8, alignment: 4, cachelines: 1, holes: 0, sumHoles: 0, bitHoles: 0, sumBitHoles: 0, padding: 0, members: members.map(([n, o]) => ({ name: n, offset: o, size: 4, type: 'int', base: false })) }) as never;
+
+  it('pairs the definitions of a name both sides share, whatever their order', async () => {
+    const { matchDefinitions, severalDefinitions } = await import('../../src/diff/views.js');
+    const a1 = def('slot', [['a', 0]]);
+    const a2 = def('slot', [['number', 0], ['state', 4]]);
+    const b2 = def('slot', [['number', 0], ['state', 4]]);
+    const [x, y] = matchDefinitions([a1, a2], [b2]);
+    expect(x).toEqual([a2]);
+    expect(y).toEqual([b2]);
+    expect(severalDefinitions([a1, a2], [b2])).toEqual(new Set(['struct slot']));
+  });
+});
