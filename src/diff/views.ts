@@ -95,11 +95,12 @@ export function reasonCounts(v: readonly ViewDifference[]): Map<ViewReasonCode, 
 }
 
 const key = (t: TypeFacts) => `${t.kind} ${t.name}`;
-const shape = (t: TypeFacts) => JSON.stringify([t.size, t.members.map((m) => [m.name, m.offset, m.bitOffset ?? null, m.bitSize ?? null])]);
+/** What identifies one of several definitions of a name: its size and member names (offsets may differ by view). */
+const shape = (t: TypeFacts) => JSON.stringify([t.size, t.members.map((m) => m.name)]);
 
 /**
  * Names defined more than once (the kernel has several `struct slot`s): put first, on each side,
- * a definition the other side has with the same members at the same offsets, when there is one,
+ * a definition the other side has with the same size and member names, when there is one,
  * so that the diff (which compares the first definition of each name) pairs like with like.
  * Every other definition is dropped. Returns new lists.
  */
