@@ -113,17 +113,23 @@ export function matchDefinitions(a: TypeFacts[], b: TypeFacts[]): [TypeFacts[], 
   const ga = group(a);
   const gb = group(b);
   const pick = (mine: TypeFacts[], theirs: TypeFacts[] | undefined): TypeFacts => {
-    if (!theirs || mine.length === 1 && theirs.length === 1) return mine[0]!;
+    if (!theirs || (mine.length === 1 && theirs.length === 1)) return mine[0]!;
     const shapes = new Set(theirs.map(shape));
     return mine.find((t) => shapes.has(shape(t))) ?? mine[0]!;
   };
+  // side a picks first; side b then takes the twin of a's pick
+  const picked = new Map<string, string>();
   const firstOnly = (ts: TypeFacts[], mine: Map<string, TypeFacts[]>, theirs: Map<string, TypeFacts[]>) => {
     const done = new Set<string>();
     const out: TypeFacts[] = [];
     for (const t of ts) {
       if (t.name === '' || done.has(key(t))) continue;
       done.add(key(t));
-      out.push(pick(mine.get(key(t))!, theirs.get(key(t))));
+      const defs = mine.get(key(t))!;
+      const twin = picked.get(key(t));
+      const chosen = (twin !== undefined ? defs.find((d) => shape(d) === twin) : undefined) ?? pick(defs, theirs.get(key(t)));
+      if (twin === undefined) picked.set(key(t), shape(chosen));
+      out.push(chosen);
     }
     return out;
   };

@@ -68,4 +68,15 @@ describe('matchDefinitions', () => {
     expect(y).toEqual([b2]);
     expect(severalDefinitions([a1, a2], [b2])).toEqual(new Set(['struct slot']));
   });
+
+  it('two definitions on both sides, in opposite orders: the same twin is first on each side', async () => {
+    const { matchDefinitions } = await import('../../src/diff/views.js');
+    const x1 = def('slot', [['a', 0]]);
+    const x2 = def('slot', [['number', 0], ['state', 4]]);
+    const y1 = def('slot', [['a', 0]]);
+    const y2 = def('slot', [['number', 0], ['state', 4]]);
+    const [x, y] = matchDefinitions([x1, x2], [y2, y1]);
+    expect(x).toEqual([x1]);
+    expect(y).toEqual([y1]);
+  });
 });
