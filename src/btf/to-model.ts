@@ -53,6 +53,14 @@ export interface BtfTypes {
   partial: boolean;
 }
 
+const PLACEHOLDER = {
+  typeTag: Object.freeze({ kind: 'unresolved', reason: 'BTF type tag' }),
+  func: Object.freeze({ kind: 'unresolved', reason: 'BTF function' }),
+  variable: Object.freeze({ kind: 'unresolved', reason: 'BTF variable' }),
+  datasec: Object.freeze({ kind: 'unresolved', reason: 'BTF data section' }),
+  declTag: Object.freeze({ kind: 'unresolved', reason: 'BTF decl tag' }),
+} satisfies Record<string, Type>;
+
 /** What every id outside the -C closure holds (one shared object). */
 const NOT_READ: Type = Object.freeze({ kind: 'unresolved', reason: 'not read (outside the -C types)' });
 
@@ -225,13 +233,12 @@ class BtfConverter {
     const kind = b.kinds[i]!;
     const vlen = info & 0xffff;
     const kflag = info >>> 31 === 1;
-    const name = (): string | undefined => this.name(b, nameOff, o);
     switch (kind) {
       case BTF_KIND.INT: {
         const enc = v.getUint32(o + 12, le);
         const bits = enc & 0xff;
         const encoding = (enc >>> 24) & 0x0f;
-        const n = name() ?? '';
+        const n = this.name(b, nameOff, o) ?? '';
         // pahole -J before --btf_gen_floats (1.21, and 1.24 by default) encodes float, double and
         // long double as INT: their names still say what they are
         const t: Type = { kind: 'base', name: n, size: sizeOrType, encoding: FLOAT_NAMES.has(n) ? ATE.float : intEncoding(encoding, sizeOrType) };
@@ -239,11 +246,11 @@ class BtfConverter {
         return t;
       }
       case BTF_KIND.FLOAT:
-        return { kind: 'base', name: name() ?? '', size: sizeOrType, encoding: ATE.float, btfFloat: true };
+        return { kind: 'base', name: this.name(b, nameOff, o) ?? '', size: sizeOrType, encoding: ATE.float, btfFloat: true };
       case BTF_KIND.PTR:
         return { kind: 'pointer', pointerKind: 'pointer', target: this.ref(sizeOrType, b, o + 8), size: this.addressSize };
       case BTF_KIND.TYPEDEF:
-        return { kind: 'typedef', name: name() ?? '', target: this.ref(sizeOrType, b, o + 8) };
+        return { kind: 'typedef', name: this.name(b, nameOff, o) ?? '', target: this.ref(sizeOrType, b, o + 8) };
       case BTF_KIND.VOLATILE:
         return { kind: 'qualifier', qualifier: 'volatile', target: this.ref(sizeOrType, b, o + 8) };
       case BTF_KIND.CONST:
@@ -268,13 +275,13 @@ class BtfConverter {
           members.push(member);
         }
         const t: AggregateType = { kind: kind === BTF_KIND.STRUCT ? 'struct' : 'union', size: sizeOrType, declaration: false, members, origin: { die: b.where.fileOffset + o } };
-        const n = name();
+        const n = this.name(b, nameOff, o);
         if (n !== undefined) t.name = n;
         return t;
       }
       case BTF_KIND.FWD: {
         const t: AggregateType = { kind: kflag ? 'union' : 'struct', size: 0, declaration: true, members: [], origin: { die: b.where.fileOffset + o } };
-        const n = name();
+        const n = this.name(b, nameOff, o);
         if (n !== undefined) t.name = n;
         return t;
       }
@@ -293,7 +300,7 @@ class BtfConverter {
           enumerators.push({ name: ename, value });
         }
         const t: Type = { kind: 'enum', size: sizeOrType || 4, declaration: false, enumerators, origin: { die: b.where.fileOffset + o } };
-        const n = name();
+        const n = this.name(b, nameOff, o);
         if (n !== undefined) t.name = n;
         if (kflag && this.opts.pahole === '1.31') this.signedEnums.push(t);
         return t;
@@ -308,16 +315,18 @@ class BtfConverter {
         }
         return { kind: 'function', returnType: this.ref(sizeOrType, b, o + 8), params, variadic, prototyped: true };
       }
+      // nothing refers to these as a type (type tags are skipped by every reference): one shared
+      // placeholder each keeps the ids one to one without an object, or a name, per function
       case BTF_KIND.TYPE_TAG:
-        return { kind: 'unresolved', reason: `BTF type tag ${name() ?? ''}` };
+        return PLACEHOLDER.typeTag;
       case BTF_KIND.FUNC:
-        return { kind: 'unresolved', reason: `BTF function ${name() ?? ''}` };
+        return PLACEHOLDER.func;
       case BTF_KIND.VAR:
-        return { kind: 'unresolved', reason: `BTF variable ${name() ?? ''}` };
+        return PLACEHOLDER.variable;
       case BTF_KIND.DATASEC:
-        return { kind: 'unresolved', reason: `BTF data section ${name() ?? ''}` };
+        return PLACEHOLDER.datasec;
       case BTF_KIND.DECL_TAG:
-        return { kind: 'unresolved', reason: `BTF decl tag ${name() ?? ''}` };
+        return PLACEHOLDER.declTag;
       default:
         return { kind: 'unresolved', reason: `BTF kind ${kind}` };
     }
