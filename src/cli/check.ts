@@ -1,3 +1,4 @@
+import type { SourceOptions } from '../load/btf.js';
 import type { AggregateType } from '../model/types.js';
 import { abiForElf, inferAll, type InferResult } from '../layout/abi/index.js';
 import { checkDocument, checkExitCode, checkFile, checkType, renderCheckText, type CheckFile } from '../report/check.js';
@@ -8,6 +9,8 @@ import { escapeLineBreaksInNames } from '../model/printable-names.js';
 
 export interface CheckArgs extends Selection {
   files: string[];
+  /** -F and --btf-base. */
+  source?: SourceOptions;
   format: 'text' | 'json';
   skipMissing: boolean;
   verbose: boolean;
@@ -24,7 +27,8 @@ export function runCheck(args: CheckArgs, out: Output): number {
   const files: CheckFile[] = [];
   const many = args.files.length > 1;
   for (const path of args.files) {
-    const loaded = loadSelected(path, args, out);
+    // BTF: its facts only, no alignment guessed (check infers the attributes itself)
+    const loaded = loadSelected(path, args, out, { btfAlignment: false });
     if (!loaded) {
       exit = 2;
       continue;

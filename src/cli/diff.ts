@@ -1,10 +1,11 @@
+import type { SourceOptions } from '../load/btf.js';
+import { explainViews, matchDefinitions, severalDefinitions } from '../diff/views.js';
+import { isAggregate } from '../model/types.js';
+import { renderViews } from '../report/views.js';
 import { reportDiagnostics } from './load-selected.js';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { reportProblem } from './report-schema.js';
-
-/** Largest report read (a whole vmlinux's report is about 200 MB). */
-const MAX_REPORT_BYTES = 1 << 30;
-import { loadFile } from '../load/index.js';
+import { loadFile, type FileLoadOptions } from '../load/index.js';
 import { jsonFile, type JsonDocument } from '../report/json.js';
 import { exactClassNames, firstDefinitionsFound, parseClassPatterns, selectTypes, type Selection } from '../report/select.js';
 import { factsFromJsonFile, type LayoutFacts, type TypeFacts } from '../diff/facts.js';
@@ -16,9 +17,14 @@ import { isStructscopeError } from '../util/errors.js';
 import type { Output } from './output.js';
 import { escapeLineBreaksInFacts } from '../model/printable-names.js';
 
+/** Largest report read (a whole vmlinux's report is about 200 MB). */
+const MAX_REPORT_BYTES = 1 << 30;
+
 export interface DiffArgs extends Selection {
   old: string;
   new: string;
+  /** -F and --btf-base. */
+  source?: SourceOptions;
   format: 'text' | 'json' | 'table';
   failOn: FailOnKind[];
   cachelineSize: number;
@@ -35,9 +41,11 @@ class InputError extends Error {}
 export function runDiff(args: DiffArgs, out: Output): number {
   const sides: LayoutFacts[] = [];
   const hit = new Set<string>();
+  /** Names DWARF defines inside functions or classes only (BTF has no scopes). */
+  const nested = new Set<string>();
   for (const path of [args.old, args.new]) {
     try {
-      const facts = readSide(path, args, out);
+      const facts = readSide(path, args, out, sides.length === 0 && path === args.old ? 0 : 1, nested);
       const sel = selectFacts(facts.types, args);
       for (const h of sel.hit) hit.add(h);
       sides.push({ file: facts.file, types: sel.types });
@@ -56,6 +64,13 @@ export function runDiff(args: DiffArgs, out: Output): number {
     out.error(`no type matches ${missing.map((m) => `'${m.pattern}'`).join(', ')} in ${args.old} or ${args.new}`);
     exit = 1;
   }
+  const btf = btfSide(args.source);
+  const several = btf !== undefined ? severalDefinitions(oldF.types, newF.types) : new Set<string>();
+  if (btf !== undefined) {
+    const [o, n] = matchDefinitions(oldF.types, newF.types);
+    oldF.types = o;
+    newF.types = n;
+  }
   const d = diffLayouts(oldF, newF);
   const regs = regressions(d);
   if (args.format === 'json') out.write(JSON.stringify(diffJson(d, regs), null, 1) + '\n');
@@ -63,7 +78,9 @@ export function runDiff(args: DiffArgs, out: Output): number {
   else {
     const byKey = (ts: TypeFacts[]) => new Map(ts.map((t) => [`${t.kind} ${t.name}`, t] as const).reverse());
     const layouts = args.verbose ? { old: byKey(oldF.types), new: byKey(newF.types) } : undefined;
-    out.write(renderDiffText(d, { regressions: regs, layouts }));
+    // the two views of one build: the causes instead of a changelog
+    if (btf !== undefined) out.write(renderViews(explainViews(d, btf, { nested, several }), btf));
+    else out.write(renderDiffText(d, { regressions: regs, layouts }));
   }
   const failed = args.failOn.filter((k) => regs.has(k));
   if (failed.length) {
@@ -73,17 +90,43 @@ export function runDiff(args: DiffArgs, out: Output): number {
   return exit;
 }
 
+/** With `-F btf,dwarf` (or `dwarf,btf`): the side read from BTF. */
+function btfSide(source: SourceOptions | undefined): 'old' | 'new' | undefined {
+  const f = source?.format;
+  if (f?.length !== 2 || f[0] === f[1]) return undefined;
+  return f[0] === 'btf' ? 'old' : 'new';
+}
+
+/**
+ * -F for one side: `-F btf,dwarf` reads OLD from BTF and NEW from DWARF (the two views of one
+ * build); one format applies to both. BTF's facts only: no alignment guessed from offsets.
+ */
+function sideSource(source: SourceOptions | undefined, side: 0 | 1): FileLoadOptions {
+  const format = source?.format;
+  const opts: FileLoadOptions = { btfAlignment: false };
+  if (source?.btfBase !== undefined) opts.btfBase = source.btfBase;
+  if (format?.length === 2 && format[0] !== format[1]) opts.format = [format[side]!];
+  else if (format) opts.format = format;
+  return opts;
+}
+
 /** An ELF file (loaded and analysed) or a `show --format json` report, as facts. */
-function readSide(path: string, args: DiffArgs, out: Output): LayoutFacts {
+function readSide(path: string, args: DiffArgs, out: Output, side: 0 | 1, nested?: Set<string>): LayoutFacts {
   if (!looksLikeJson(path)) {
     let file;
+    // BTF against DWARF: every definition of a name on both sides, so that like can meet like
+    const views = btfSide(args.source) !== undefined;
     try {
-      file = loadFile(path, { onUnit: out.progress, stopAfterUnit: firstDefinitionsFound(args), onlyNames: exactClassNames(args) });
+      file = loadFile(path, { onUnit: out.progress, ...(views ? {} : { stopAfterUnit: firstDefinitionsFound(args), onlyNames: exactClassNames(args) }), ...sideSource(args.source, side) });
     } finally {
       out.progressDone();
     }
     reportDiagnostics(out, path, file.diagnostics, args.verbose);
-    const { ids } = selectTypes(file.table, args);
+    if (nested) for (const id of file.table.definitions) {
+      const t = file.table.get(id);
+      if (isAggregate(t) && t.topLevel === false && t.name !== undefined) nested.add(`${t.kind} ${t.name}`);
+    }
+    const { ids } = selectTypes(file.table, views ? { ...args, allDefinitions: true } : args);
     return factsFromJsonFile(jsonFile(file, ids, { cachelineSize: args.cachelineSize }), 'elf', args.cachelineSize);
   }
   let doc: JsonDocument;

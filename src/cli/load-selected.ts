@@ -1,3 +1,4 @@
+import type { SourceOptions } from '../load/btf.js';
 import { spawn } from 'node:child_process';
 import { closeSync, constants, lstatSync, openSync, rmSync } from 'node:fs';
 import { makeDirectory } from '../load/index-cache.js';
@@ -23,13 +24,13 @@ export interface SelectedFile {
  */
 export function loadSelected(
   path: string,
-  sel: Selection & { skipMissing: boolean; verbose: boolean; debugDir?: string[] },
+  sel: Selection & { skipMissing: boolean; verbose: boolean; debugDir?: string[]; source?: SourceOptions },
   out: Output,
   opts: FileLoadOptions = {},
 ): SelectedFile | undefined {
   let file: LoadedFile;
   try {
-    file = loadFile(path, { ...opts, onUnit: out.progress, ...(sel.debugDir ? { debugDirs: sel.debugDir } : {}) });
+    file = loadFile(path, { ...opts, ...sel.source, onUnit: out.progress, ...(sel.debugDir ? { debugDirs: sel.debugDir } : {}) });
   } catch (e) {
     if (!isStructscopeError(e)) throw e;
     out.error(e.message);

@@ -10,13 +10,14 @@ import { ABIS } from '../layout/abi/targets.js';
 import { DEFAULT_LIMITS, LIMIT_ENV, parseSize } from '../util/limits.js';
 import { regexProblem } from '../util/regex-check.js';
 import { splitPatterns } from '../report/select.js';
+import { RUNNING_KERNEL_BTF, type DebugFormat } from '../load/btf.js';
 
 const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
 
 /** The options show and check share: which files, which types, how to report problems. */
-function withSelection<T>(y: Argv<T>) {
-  return y
-    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'ELF files: vmlinux, .ko, .o, executables, .debug files' })
+function withSelection<T>(y: Argv<T>, filesRequired = true) {
+  return withSource(y)
+    .positional('files', { type: 'string', array: true, demandOption: filesRequired, describe: filesRequired ? 'ELF files: vmlinux, .ko, .o, executables, .debug files; raw BTF files' : `ELF files: vmlinux, .ko, .o, executables, .debug files; raw BTF files (default: ${RUNNING_KERNEL_BTF})` })
     .option('class', { alias: 'C', type: 'string', describe: 'only these types: NAME[,NAME...] or /REGEX/ (repeatable)' })
     .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
     .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
@@ -72,6 +73,25 @@ function applyLimits(size: unknown, ratio: unknown): void {
   }
 }
 
+/** BTF input: which debug info to read (pahole's -F, --btf_base). */
+function withSource<T>(y: Argv<T>) {
+  return y
+    .option('format_path', { alias: 'F', type: 'string', describe: 'read this debug info: dwarf, btf, or both in order (dwarf,btf: the default, as pahole)' })
+    .option('btf-base', { alias: 'btf_base', type: 'string', describe: 'the base BTF (vmlinux) of a split BTF file; found by itself under /sys/kernel/btf/' })
+    .check((a) => {
+      for (const f of String(a.format_path ?? 'dwarf').split(',')) if (f !== 'dwarf' && f !== 'btf') throw new Error(`-F ${f}: not dwarf or btf`);
+      return true;
+    });
+}
+
+/** The loading options of -F and --btf-base. */
+function sourceOf(a: { format_path?: unknown; 'btf-base'?: unknown }): { format?: DebugFormat[]; btfBase?: string } {
+  const s: { format?: DebugFormat[]; btfBase?: string } = {};
+  if (a.format_path !== undefined) s.format = String(a.format_path).split(',') as DebugFormat[];
+  if (a['btf-base'] !== undefined) s.btfBase = String(a['btf-base']);
+  return s;
+}
+
 /** One worker per core, up to 4 (more buys little: the merge and the output are serial). */
 function defaultJobs(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
@@ -91,10 +111,10 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('structscope')
     .usage('$0 [show] FILE... [options]\n\nShow how the compiler laid out the structs, unions and classes of ELF files with DWARF debug info, exactly as pahole prints them.')
     .command(
-      ['show <files..>', '$0 <files..>'],
+      ['show [files..]', '$0 [files..]'],
       'print struct layouts (the default command)',
       (y) =>
-        withSelection(y)
+        withSelection(y, false)
           .option('sizes', { type: 'boolean', default: false, describe: 'print name, size and number of holes per type (pahole --sizes)' })
           .option('packable', { alias: 'P', type: 'boolean', default: false, describe: 'types that reordering can shrink: name, size, packed size, savings (pahole --packable)' })
           .option('holes', { type: 'number', describe: 'only types with at least N holes' })
@@ -118,7 +138,8 @@ export async function main(argv: string[]): Promise<number> {
         const { runShow } = await import('./show.js');
         code = await runShow(
           {
-            files: a.files as string[],
+            files: (a.files as string[] | undefined)?.length ? (a.files as string[]) : [RUNNING_KERNEL_BTF],
+            source: sourceOf(a),
             classes: repeated(a.class),
             sizes: a.sizes,
             packable: a.packable,
@@ -161,6 +182,7 @@ export async function main(argv: string[]): Promise<number> {
         code = runCheck(
           {
             files: a.files as string[],
+            source: sourceOf(a),
             classes: repeated(a.class),
             structs: a.structs,
             unions: a.unions,
@@ -179,7 +201,7 @@ export async function main(argv: string[]): Promise<number> {
       'diff <old> <new>',
       'compare the layouts of two builds (ELF files or saved show --format json reports); --fail-on gates CI',
       (y) =>
-        y
+        withSource(y)
           .positional('old', { type: 'string', demandOption: true, describe: 'the old build: ELF file or show --format json report' })
           .positional('new', { type: 'string', demandOption: true, describe: 'the new build: ELF file or show --format json report' })
           .option('class', { alias: 'C', type: 'string', describe: 'only these types: NAME[,NAME...] or /REGEX/ (repeatable)' })
@@ -205,6 +227,7 @@ export async function main(argv: string[]): Promise<number> {
           {
             old: a.old as string,
             new: a.new as string,
+            source: sourceOf(a),
             classes: repeated(a.class),
             structs: a.structs,
             unions: a.unions,
@@ -242,6 +265,7 @@ export async function main(argv: string[]): Promise<number> {
         code = runReorg(
           {
             files: a.files as string[],
+            source: sourceOf(a),
             classes: repeated(a.class),
             structs: a.structs,
             unions: a.unions,

@@ -1,3 +1,4 @@
+import type { SourceOptions } from '../load/btf.js';
 import type { AggregateType } from '../model/types.js';
 import { abiForElf } from '../layout/abi/index.js';
 import { Reorganizer, type ReorgResult } from '../layout/reorg/index.js';
@@ -12,6 +13,8 @@ import { escapeLineBreaksInNames } from '../model/printable-names.js';
 
 export interface ReorgArgs extends Selection {
   files: string[];
+  /** -F and --btf-base. */
+  source?: SourceOptions;
   format: 'text' | 'json';
   cachelineSize: number;
   pin: string[];
@@ -34,7 +37,7 @@ export function runReorg(args: ReorgArgs, out: Output): number {
   for (const path of args.files) {
     const sel = { ...args, structs: true };
     // -C NAME: only the units that can define NAME, up to the first definitions
-    const loaded = loadSelected(path, sel, out, { memberDecl: args.patch !== undefined, onlyNames: exactClassNames(sel), stopAfterUnit: firstDefinitionsFound(sel) });
+    const loaded = loadSelected(path, sel, out, { btfAlignment: false, memberDecl: args.patch !== undefined, onlyNames: exactClassNames(sel), stopAfterUnit: firstDefinitionsFound(sel) });
     if (!loaded) {
       exit = 2;
       continue;
@@ -43,6 +46,11 @@ export function runReorg(args: ReorgArgs, out: Output): number {
     const { file, ids } = loaded;
     exit = Math.max(exit, loaded.exit);
     const { info } = file;
+    if (args.patch !== undefined && info.debugFormat === 'btf') {
+      out.error(`${path}: --patch needs DWARF (BTF records no source file and line): read a file with DWARF, or drop -F btf`);
+      exit = 2;
+      continue;
+    }
     const abi = abiForElf(info.machine, info.elfClass, info.littleEndian, info.flags);
     if (!abi) {
       out.error(`${path}: unknown ABI: no layout rules for ${info.machineName}`);

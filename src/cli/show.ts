@@ -1,3 +1,4 @@
+import { readsBtf, type SourceOptions } from '../load/btf.js';
 import type { AggregateType } from '../model/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
 import { jsonDocument, jsonFile, type JsonFile } from '../report/json.js';
@@ -15,6 +16,8 @@ import { escapeLineBreaksInNames } from '../model/printable-names.js';
 
 export interface ShowArgs extends Selection {
   files: string[];
+  /** -F and --btf-base. */
+  source?: SourceOptions;
   sizes: boolean;
   packable: boolean;
   holes?: number;
@@ -45,7 +48,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   // whole-file dumps may be split between workers; --target predicts from the whole table
   const dumpMode: DumpMode | undefined = !isDefault || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
   for (const path of args.files) {
-    if (dumpMode) {
+    if (dumpMode && !readsBtf(path, args.source)) {
       const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand };
       const dump = await parallelDump(path, dumpMode, opts, args.jobs, out.progress);
       out.progressDone();
@@ -63,7 +66,8 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     const stopAfterUnit = args.expand ? undefined : firstDefinitionsFound(args);
     // only units that name a wanted type can define it; -E also needs the nested types' units
     const onlyNames = args.expand ? undefined : exactClassNames(args);
-    const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir });
+    // BTF: pahole's alignment guesses for printing; --target infers attributes itself, from the facts
+    const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir, btfAlignment: args.target !== undefined ? false : { cachelineSize: args.cachelineSize ?? 64, pahole: '1.24' } });
     if (!loaded) {
       exit = 2;
       continue;

@@ -406,7 +406,7 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
   if (t.name !== undefined) layout.name = t.name;
   if (t.alignment) layout.alignment = t.alignment;
   if (vtable.length) layout.vtable = vtable;
-  if (h.padding !== 0 && !t.alignment && last) {
+  if (h.padding !== 0 && !t.alignment && last && table.alignmentInfo) {
     const size = paholeSize(table, last.member.type, state.addressSize);
     if (size > 0 && (size & (size - 1)) === 0 && h.padding > state.addressSize) {
       const count = Math.min(Math.ceil(h.padding / size), ctx.expansions.paddingLines);

@@ -11,11 +11,14 @@ import { candidateUnitsInFile, candidateUnitsInSections } from './name-search.js
 import { readDwarfSections } from './sections.js';
 import { buildTypeIndex, unitsForNames } from './type-index.js';
 import { unitExtents } from './unit-extents.js';
+import { formatOrder, isRawBtfFile, loadBtfFile, type BtfFileOptions, type DebugFormat } from './btf.js';
 
 export type { LoadOptions };
 
 /** Options of loadFile: conversion options, where to look for separate debug files, the type index. */
-export interface FileLoadOptions extends LoadOptions, ExternalOptions {
+export interface FileLoadOptions extends LoadOptions, ExternalOptions, BtfFileOptions {
+  /** Sources to try in order (pahole -F): default DWARF then BTF; BTF alone with a BTF base. */
+  format?: readonly DebugFormat[];
   /**
    * Only these type names are wanted (`-C`): units that cannot define any of them are not read
    * (a type index, else a byte search: name-search.ts). The result is then partial.
@@ -48,8 +51,29 @@ const HEADER_BYTES = 64;
  */
 const NOT_TARGETABLE = ['.debug_addr', '.gnu_debugaltlink', '.debug_sup'];
 
-/** Open an ELF file, read its debug sections (decompressed, relocated) and convert its types. */
+/**
+ * Load a file's types from the first source of the -F order it has: DWARF (an ELF file's debug
+ * sections, or its separate debug files) or BTF (a raw BTF file, or an ELF file's .BTF section).
+ */
 export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
+  const order = formatOrder(path, opts.format, opts.btfBase);
+  const raw = isRawBtfFile(path);
+  if (raw && !order.includes('btf')) throw new StructscopeError('NO_DEBUG_INFO', 'a raw BTF file has no DWARF (read it with -F btf)', { file: path });
+  if (raw) return loadBtfFile(path, opts);
+  let first: StructscopeError | undefined;
+  for (const format of order) {
+    try {
+      return format === 'btf' ? loadBtfFile(path, opts) : loadDwarfFile(path, opts);
+    } catch (e) {
+      if (!(e instanceof StructscopeError) || e.code !== 'NO_DEBUG_INFO') throw e;
+      first ??= e; // neither source: the first one's reason (pahole -F's first format)
+    }
+  }
+  throw first!;
+}
+
+/** Open an ELF file, read its debug sections (decompressed, relocated) and convert its types. */
+function loadDwarfFile(path: string, opts: FileLoadOptions): LoadedFile {
   let elf: ElfFile | undefined;
   try {
     elf = openElf(path, { allowPipe: true });

@@ -16,6 +16,8 @@ export interface FileInfo {
   dwarfVersions: number[];
   /** Hex build-id from .note.gnu.build-id, when present. */
   buildId?: string;
+  /** Where the types came from: BTF records no decl file/line, no forced alignment. Undefined: DWARF. */
+  debugFormat?: 'btf';
   /** Every file whose debug info was read (the file itself, separate debug files, .dwo …). */
   filesRead: string[];
   /** Files other than the one named that supplied debug info, and how each was found. */
@@ -41,6 +43,11 @@ export class TypeTable {
   readonly types: Type[] = [{ kind: 'void' }];
   /** Distinct struct/union/class/enum definitions (not declarations), in first-seen order. */
   readonly definitions: TypeId[] = [];
+  /**
+   * False when the source records no forced alignment (BTF): alignments are then pahole's guesses
+   * from offsets, and pahole prints no "Force padding:" lines.
+   */
+  alignmentInfo = true;
   private readonly byName = new Map<string, TypeId[]>();
 
   add(t: Type): TypeId {

@@ -39,6 +39,8 @@ export interface BaseType {
   encoding: number;
   /** DW_AT_bit_size when a base type is narrower than its byte size (rare). */
   bitSize?: number;
+  /** A BTF_KIND_FLOAT: pahole spells it `single NAME` (its BTF loader marks every float single precision). */
+  btfFloat?: boolean;
 }
 
 export type PointerKind = 'pointer' | 'reference' | 'rvalue_reference' | 'ptr_to_member';

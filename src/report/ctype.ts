@@ -41,7 +41,7 @@ export function typeName(ctx: SpellContext, id: TypeId, depth = 0): string {
       return 'void';
     case 'base':
       if (t.encoding === 0 && isUnspecified(t)) return 'void ';
-      return t.name;
+      return t.btfFloat ? `single ${t.name}` : t.name; // pahole's base_type__name() for BT_FP_SINGLE
     case 'pointer':
       switch (t.pointerKind) {
         case 'pointer':

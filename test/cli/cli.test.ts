@@ -156,7 +156,8 @@ describe('structscope show (the built CLI)', () => {
     const noDebug = run('/bin/true'); // Debian ships its binaries stripped
     expect(noDebug.code).toBe(2);
     expect(noDebug.stderr).toMatch(/no DWARF debug info/);
-    for (const args of [['--bogus', KO], [], [KO, '--structs', '--unions'], [KO, '-C', '/[/']]) {
+    // no FILE at all reads /sys/kernel/btf/vmlinux, as pahole does (test/btf/pahole-btf.test.ts)
+    for (const args of [['--bogus', KO], ['check'], [KO, '--structs', '--unions'], [KO, '-C', '/[/']]) {
       const r = run(...args);
       expect(r.code).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -89,6 +89,7 @@ export function predictTable(
   }
 
   const out = new TypeTable();
+  out.alignmentInfo = table.alignmentInfo;
   for (let id = 1; id < table.types.length; id++) {
     const t = table.types[id]!;
     out.add(replaced.get(id) ?? retarget(table, id, t, target));
