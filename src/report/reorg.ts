@@ -87,7 +87,7 @@ export function renderReorgText(table: TypeTable, r: ReorgResult, o: ReorgTextOp
   const name = r.agg?.name ?? '(anonymous)';
   if (!r.ok) return `/* ${r.agg?.kind ?? 'struct'} ${name}: not reorganized: ${r.reason} */\n`;
   let out = '';
-  if (!r.moves.length) out += `/* ${r.agg.kind} ${name}: no order is smaller; nothing to move */\n`;
+  if (!r.moves.length) out += `/* ${r.agg.kind} ${name}: no order${r.budget ? ` within ${r.budget.maxMoves} moves` : ''} is smaller; nothing to move */\n`;
   out += intentNotes(r);
   for (const m of r.moves) out += `${describeMove(r.agg, m)}\n`;
   if (r.moves.length) out += '\n';
