@@ -116,7 +116,8 @@ export function findGroups(members: readonly GroupInput[], cachelineSize: number
       begin: p.begin.offset,
       end: p.end.offset,
       size,
-      members: inside.map((m) => ({ index: m.index, name: m.name ?? '', offset: m.offset, size: m.size })),
+      // anonymous members (kernel structs put unions inside groups) as `check` and `reorg` label them
+      members: inside.map((m) => ({ index: m.index, name: m.name ?? `<anonymous #${m.index}>`, offset: m.offset, size: m.size })),
       cachelines: last - first + 1,
       firstLine: first,
       minCachelines: Math.ceil(Math.max(0, size) / cachelineSize),
