@@ -163,7 +163,7 @@ export function reorgJsonType(r: ReorgResult, cachelineSize: number): ReorgJsonT
 function intentNotes(r: ReorgOk): string {
   let out = '';
   if (r.barriers.length && r.moves.length) out += `/* kept in place (cacheline group markers, cacheline-aligned members): ${r.barriers.map((i) => memberLabel(r.agg, i)).join(', ')} */\n`;
-  if (r.hot) out += `/* hot members: ${r.hot.members.length} in ${r.hot.after} cacheline${r.hot.after === 1 ? '' : 's'} (before: ${r.hot.before}, fewest possible: ${r.hot.fewest}) */\n`;
+  if (r.hot) out += `/* hot members: ${r.hot.members.length} in ${r.hot.after} cacheline${r.hot.after === 1 ? '' : 's'} (before: ${r.hot.before}; their sizes need ${r.hot.fewest}) */\n`;
   if (r.budget) {
     const more = r.newLayout.size - r.budget.size;
     out += `/* --max-moves ${r.budget.maxMoves}: ${r.budget.moves} moves would save ${more} more byte${more === 1 ? '' : 's'} (size ${r.budget.size}) */\n`;
