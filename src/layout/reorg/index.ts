@@ -12,7 +12,7 @@ import type { AggregatePlan, MemberPlan } from '../abi/engine.js';
 import { abstractLayout, lowerBound, makeBlocks, type Block } from './blocks.js';
 import { applyMoves, greedyMoves, holeFillMoves, movesTo, reduceMoves, type BlockMove } from './moves.js';
 import { packMinimal, packSegments } from './pack.js';
-import { groupMarker } from '../groups.js';
+import { findGroups, groupMarker } from '../groups.js';
 
 export { keptBlocks, movesTo } from './moves.js';
 export type { Block } from './blocks.js';
@@ -219,11 +219,23 @@ export class Reorganizer {
     // then the same sizes with fewer moves, where moved blocks can go back
     const smallest = Math.min(...candidates.map(sizeOf));
     for (const order of candidates.filter((c) => sizeOf(c) === smallest)) candidates.push(reduceMoves(blocks, order, search));
-    type Choice = { order: number[]; layout: EngineLayout; moves: BlockMove[]; spread: number };
+    // groups: the cachelines groups span beyond what their sizes need (a tie-break after the size)
+    const grouped = t.members.some((m) => groupMarker(m.name));
+    const groupExcess = (order: readonly number[], layout: EngineLayout): number => {
+      if (!grouped) return 0;
+      const at = new Map(layout.members.map((e) => [e.index, e]));
+      const report = findGroups(
+        order.map((i) => ({ index: i, name: t.members[i]!.name, offset: Math.floor(at.get(i)!.bitOffset / 8), size: at.get(i)!.byteSize })),
+        opts.cachelineSize,
+      );
+      return report?.groups.reduce((sum, g) => sum + g.cachelines - g.minCachelines, 0) ?? 0;
+    };
+    type Choice = { order: number[]; layout: EngineLayout; moves: BlockMove[]; spread: number; excess: number };
     const better = (c: Choice, than: Choice | undefined) =>
       !than ||
       c.layout.size < than.layout.size ||
-      (c.layout.size === than.layout.size && (c.moves.length < than.moves.length || (c.moves.length === than.moves.length && c.spread < than.spread)));
+      (c.layout.size === than.layout.size &&
+        (c.excess < than.excess || (c.excess === than.excess && (c.moves.length < than.moves.length || (c.moves.length === than.moves.length && c.spread < than.spread)))));
     // the best within the --max-moves budget, and the best without one (to say what more moves would save)
     let best: Choice | undefined;
     let unbounded: Choice | undefined;
@@ -235,7 +247,7 @@ export class Reorganizer {
       const layout = this.layoutOrder(plan, attrs, toMembers(order));
       if (layout.unpredictable !== undefined) return;
       if (constrained && !keepsConstraints(layout, oldLayout, pinned, opts)) return;
-      const c: Choice = { order, layout, moves: movesTo(order), spread: cachelineSpread(oldLayout, layout, opts.cachelineSize) };
+      const c: Choice = { order, layout, moves: movesTo(order), spread: cachelineSpread(oldLayout, layout, opts.cachelineSize), excess: groupExcess(toMembers(order), layout) };
       if (better(c, unbounded)) unbounded = c;
       if ((opts.maxMoves === undefined || c.moves.length <= opts.maxMoves) && better(c, best)) best = c;
     };
@@ -244,7 +256,7 @@ export class Reorganizer {
     if (opts.maxMoves !== undefined && best && unbounded && unbounded.layout.size < best.layout.size) {
       for (const order of greedy) if (movesTo(order).length > opts.maxMoves) consider(reduceMoves(blocks, order, search));
     }
-    if (!best || best.layout.size > oldLayout.size) best = { order: blocks.map((b) => b.id), layout: oldLayout, moves: [], spread: 0 };
+    if (!best || best.layout.size > oldLayout.size) best = { order: blocks.map((b) => b.id), layout: oldLayout, moves: [], spread: 0, excess: 0 };
 
     const anyBitfield = blocks.some((b) => b.bitfield);
     const minimal: MinimalProof =
