@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderAllBlocks, renderSizes } from '../../src/report/pahole.js';
 import { splitBlocks } from './builder.js';
+import { withoutGroups } from '../helpers/groups.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = path.join(repoRoot, 'fixtures');
@@ -49,9 +50,6 @@ function goldenFor(e: Entry, kind: 'pahole' | 'sizes'): string | undefined {
   }
   return undefined;
 }
-
-/** structscope's cacheline-group comment block (structs with kernel group markers only; test/cli/groups.test.ts checks it): pahole has none. */
-const withoutGroups = (text: string): string => text.replace(/\n\t\/\* cacheline groups: [^\n]*\*\/\n(?:\t\/\*[^\n]*\*\/\n)*/g, '');
 
 const entries: Entry[] = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as Entry[]) : [];
 
