@@ -1,7 +1,8 @@
 import type { SourceOptions } from '../load/btf.js';
 import type { AggregateType } from '../model/types.js';
 import { abiForElf, inferAll, type InferResult } from '../layout/abi/index.js';
-import { checkDocument, checkExitCode, checkFile, checkType, renderCheckText, type CheckFile } from '../report/check.js';
+import { checkDocument, checkExitCode, checkFile, checkType, renderCheckText, withGroups, type CheckFile } from '../report/check.js';
+import { aggregateGroups } from '../layout/groups.js';
 import type { Selection } from '../report/select.js';
 import { loadSelected } from './load-selected.js';
 import type { Output } from './output.js';
@@ -56,7 +57,7 @@ export function runCheck(args: CheckArgs, out: Output): number {
         differences: [],
         unpredictable: 'not a complete aggregate',
       };
-      return checkType(t.name ?? '(anonymous)', t.kind, r);
+      return withGroups(checkType(t.name ?? '(anonymous)', t.kind, r), aggregateGroups(t, abi.cachelineSize));
     });
     const checked = checkFile(path, abi.name, types);
     files.push(checked);

@@ -253,9 +253,14 @@ export async function main(argv: string[]): Promise<number> {
           .option('keep-cachelines', { type: 'boolean', default: false, describe: 'keep every member in its current cacheline' })
           .option('steps', { type: 'boolean', default: false, describe: 'show the layout after each move' })
           .option('patch', { type: 'string', describe: 'print a unified diff of the sources under SRC_DIR (patch -p1 in SRC_DIR applies it)' })
+          // issue 16: a bounded patch, and members read together
+          .option('max-moves', { type: 'number', describe: 'at most N moved members per struct (default 8; with --hot, no limit unless given)' })
+          .option('hot', { type: 'string', describe: 'members read together (NAME[,NAME...]; repeatable): packed first, into the fewest cachelines' })
+          .option('hot-file', { type: 'string', describe: 'the hot members, one name per line' })
           .epilog('Exit codes: 0 success; 1 usage error, a -C name matched nothing, or no patch could be made; 2 a file could not be read or its machine has no ABI rules.')
           .check((a) => {
             if (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1) throw new Error('--cacheline-size takes a positive whole number');
+            if (a['max-moves'] !== undefined && (!Number.isInteger(a['max-moves']) || a['max-moves'] < 0)) throw new Error('--max-moves takes a whole number, 0 or more');
             checkSelection(a);
             return true;
           }),
@@ -274,6 +279,9 @@ export async function main(argv: string[]): Promise<number> {
             cachelineSize: a['cacheline-size'],
             pin: (repeated(a.pin) ?? []).flatMap((p) => p.split(',')).filter(Boolean),
             keepCachelines: a['keep-cachelines'],
+            maxMoves: a['max-moves'],
+            hot: (repeated(a.hot) ?? []).flatMap((p) => p.split(',')).filter(Boolean),
+            hotFile: a['hot-file'],
             steps: a.steps,
             patch: a.patch,
             skipMissing: a['skip-missing'],

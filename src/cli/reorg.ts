@@ -1,4 +1,5 @@
 import type { SourceOptions } from '../load/btf.js';
+import { readFileSync } from 'node:fs';
 import type { AggregateType } from '../model/types.js';
 import { abiForElf } from '../layout/abi/index.js';
 import { Reorganizer, type ReorgResult } from '../layout/reorg/index.js';
@@ -11,6 +12,9 @@ import { exactClassNames, firstDefinitionsFound } from '../report/select.js';
 import type { Output } from './output.js';
 import { escapeLineBreaksInNames } from '../model/printable-names.js';
 
+/** reorg's default --max-moves: a patch someone would review. */
+export const DEFAULT_MAX_MOVES = 8;
+
 export interface ReorgArgs extends Selection {
   files: string[];
   /** -F and --btf-base. */
@@ -19,6 +23,11 @@ export interface ReorgArgs extends Selection {
   cachelineSize: number;
   pin: string[];
   keepCachelines: boolean;
+  /** --max-moves; undefined: 8, or no limit with --hot. */
+  maxMoves?: number;
+  hot: string[];
+  /** --hot-file: one member name per line. */
+  hotFile?: string;
   steps: boolean;
   patch?: string;
   skipMissing: boolean;
@@ -32,6 +41,16 @@ export interface ReorgArgs extends Selection {
  */
 export function runReorg(args: ReorgArgs, out: Output): number {
   let exit = 0;
+  const hot = [...args.hot];
+  if (args.hotFile !== undefined) {
+    try {
+      hot.push(...readFileSync(args.hotFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+    } catch (e) {
+      out.error(`${args.hotFile}: cannot read the --hot-file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      return 1;
+    }
+  }
+  const maxMoves = args.maxMoves ?? (hot.length ? undefined : DEFAULT_MAX_MOVES);
   const jsonFiles: { path: string; abi: string; types: ReorgJsonType[] }[] = [];
   const many = args.files.length > 1;
   for (const path of args.files) {
@@ -58,7 +77,10 @@ export function runReorg(args: ReorgArgs, out: Output): number {
       continue;
     }
     const reorganizer = new Reorganizer(file.table, abi, { dwarfVersions: info.dwarfVersions });
-    const results: ReorgResult[] = ids.map((id) => reorganizer.reorganize(id, { cachelineSize: args.cachelineSize, pin: args.pin, keepCachelines: args.keepCachelines }));
+    const results: ReorgResult[] = ids.map((id) => reorganizer.reorganize(id, { cachelineSize: args.cachelineSize, pin: args.pin, keepCachelines: args.keepCachelines, maxMoves, hot }));
+    for (const name of hot) {
+      if (!ids.some((id) => (file.table.get(id) as AggregateType).members.some((m) => m.name === name))) out.warn(`${path}: --hot ${name}: no selected struct has a member of that name`);
+    }
     for (const name of args.pin) {
       if (!ids.some((id) => (file.table.get(id) as AggregateType).members.some((m) => m.name === name))) out.warn(`${path}: --pin ${name}: no selected struct has a member of that name`);
     }

@@ -121,7 +121,8 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       const rows: OverviewRow[] = predictable.map((id) => {
         const t = file.table.get(id) as AggregateType;
         const packed = paholePackable(file.table, id, file.info.addressSize);
-        return { name: t.name ?? '', kind: t.kind, summary: layoutOf(id).summary, savings: packed ? packed.size - packed.newSize : 0 };
+        const layout = layoutOf(id);
+        return { name: t.name ?? '', kind: t.kind, summary: layout.summary, savings: packed ? packed.size - packed.newSize : 0, groups: layout.groups };
       });
       out.write(renderOverview(rows, args.sort) + '\n');
       continue;

@@ -6,6 +6,7 @@
  * union__fprintf, class_member__fprintf, type__fprintf) because several results (cacheline markers,
  * inferred packed) depend on it.
  */
+import { findGroups, groupMarker } from './groups.js';
 import type { TypeTable } from '../model/table.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type TypeId } from '../model/types.js';
 import {
@@ -113,7 +114,10 @@ export function analyzeLayout(table: TypeTable, id: TypeId, opts: AnalyzeOptions
   const addressSize = opts.addressSize ?? opts.state?.addressSize ?? guessAddressSize(table);
   const state = opts.state ?? new PaholeState(table, addressSize);
   const ctx: Ctx = { state, table, cl: opts.cachelineSize, cacheline: { line: 0 }, base: 0, rel: false, emitStats: true, depth: 0, expansions: { left: MAX_INLINE_EXPANSIONS, paddingLines: MAX_FORCE_PADDING_LINES }, expand: opts.expand ?? false };
-  return analyzeAggregate(ctx, id);
+  const layout = analyzeAggregate(ctx, id);
+  const groups = layout.kind === 'union' || !layout.members.some((m) => groupMarker(m.name)) ? undefined : findGroups(layout.members.filter((m) => m.role === 'member').map((m) => ({ index: m.index, name: m.name, offset: m.relOffset, size: m.size, alignment: m.alignment })), opts.cachelineSize);
+  if (groups) layout.groups = groups;
+  return layout;
 }
 
 function analyzeAggregate(ctx: Ctx, id: TypeId): Layout {

@@ -7,6 +7,7 @@
  * value is a pahole artefact say so.
  */
 import type { AggregateKind, Method, TypeId } from '../model/types.js';
+import type { GroupReport } from './groups.js';
 
 export type HoleKind = 'byte' | 'bit' | 'tail';
 
@@ -155,6 +156,8 @@ export interface Layout {
    * a power of two, in a struct without DW_AT_alignment): `count` lines of `TYPE :unitBits;`.
    */
   forcePadding?: { type: TypeId; unitBits: number; count: number };
+  /** Kernel cacheline groups (`__cacheline_group_begin/end` markers), top-level structs only. */
+  groups?: GroupReport;
 }
 
 export interface LayoutOptions {

@@ -4,6 +4,7 @@
  * (member by member), or unpredictable. Pure: data in, text or JSON documents out.
  */
 import type { InferResult, InferStatus, MemberDifference } from '../layout/abi/index.js';
+import { explainMarkerAlignment, spreadGroups, type GroupReport } from '../layout/groups.js';
 
 export const CHECK_SCHEMA_VERSION = 1;
 
@@ -25,6 +26,8 @@ export interface CheckType {
   differences: CheckDifference[];
   /** Why the engine cannot lay the type out (unpredictable only). */
   reason?: string;
+  /** Kernel cacheline groups that span more cachelines than their size needs (notes, not failures). */
+  groups?: string[];
 }
 
 export interface CheckTotals {
@@ -59,6 +62,20 @@ export function checkType(name: string, kind: CheckType['kind'], result: InferRe
     differences: result.status === 'unexplained' ? result.differences.map(difference) : [],
   };
   if (result.status === 'unpredictable') out.reason = result.unpredictable ?? 'cannot be laid out';
+  return out;
+}
+
+/**
+ * Cacheline groups in a check result: alignment on a group marker is the macro's purpose and is
+ * named so, and a group spanning more cachelines than its size needs is a note under the type.
+ */
+export function withGroups(t: CheckType, report: GroupReport | undefined): CheckType {
+  if (!report) return t;
+  const out: CheckType = { ...t, attributes: t.attributes.map(explainMarkerAlignment) };
+  const spread = spreadGroups(report).map(
+    (g) => `cacheline group ${g.name} spans ${g.cachelines} cachelines (offset ${g.begin}, size ${g.size}), its size needs ${g.minCachelines}`,
+  );
+  if (spread.length) out.groups = spread;
   return out;
 }
 
@@ -105,6 +122,7 @@ export function renderCheckText(file: CheckFile): string {
         for (const d of t.differences) lines.push(`    ${renderDifference(d)}`);
         break;
     }
+    for (const g of t.groups ?? []) lines.push(`    ${g}`);
   }
   const n = file.totals;
   lines.push(

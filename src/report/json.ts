@@ -9,6 +9,7 @@ import type { Layout, LayoutSummary, MemberLayout } from '../layout/types.js';
 import { abiForElf } from '../layout/abi/index.js';
 import { inferAttributes } from '../layout/abi/infer.js';
 import { typeName } from './ctype.js';
+import { groupsJson } from './groups.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -45,6 +46,8 @@ export interface JsonType {
   padding: number;
   bitPadding: number;
   summary: LayoutSummary;
+  /** Kernel cacheline groups (only for structs with `__cacheline_group_*` markers). */
+  groups?: object[];
 }
 
 export interface JsonFile {
@@ -117,6 +120,7 @@ function jsonType(file: LoadedFile, layout: Layout, alignment: number | null): J
     padding: layout.padding,
     bitPadding: layout.bitPadding,
     summary: layout.summary,
+    ...(layout.groups ? { groups: groupsJson(layout.groups) } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Member,
 import { analyzeLayout } from '../layout/analyze.js';
 import { guessAddressSize, PaholeState } from '../layout/pahole-rules.js';
 import type { CachelineMarker, Layout, LayoutItem, MemberLayout } from '../layout/types.js';
+import { groupsComment } from './groups.js';
 import { functionTypeString, ljust, methodString, typeName, type SpellContext } from './ctype.js';
 
 export interface PaholeOptions {
@@ -545,6 +546,7 @@ function renderClassBody(layout: Layout, conf: Conf): string {
         `\n${ind}/* BRAIN FART ALERT! ${s.size} bytes != ${s.sumMembers} (member bytes) + ${s.sumBitfieldMembers} (member bits) ` +
         `+ ${s.sumHoles} (byte holes) + ${s.sumBitHoles} (bit holes), diff = ${s.accountingDiff} bits */\n`;
     }
+    out += groupsComment(layout.groups, ind);
   }
   out += tabs(indent) + '}';
   if (layout.packed) out += ' __attribute__((__packed__))';

@@ -28,6 +28,8 @@ const isComment = (s: string): boolean => /^\s*(\/\/|\/\*|\*)/.test(s) || /\*\/\
 /** Code of a line without comments and string/char literals (enough for brace and `;` counting). */
 const code = (s: string): string => s.replace(/\/\*.*?\*\//g, '').replace(/\/\/.*$/, '').replace(/"(\\.|[^"])*"|'(\\.|[^'])*'/g, '""');
 const count = (s: string, ch: string): number => s.split(ch).length - 1;
+/** The kernel's randstruct markers (compiler_types.h): `__randomize_layout`, the attribute, and task_struct's field markers. */
+const RANDOMIZED = /\b__randomize_layout\b|\brandomize_layout\b|\brandomized_struct_fields_start\b/;
 
 interface Chunk {
   /** First and last line (0-based, inclusive) of comment + declaration. */
@@ -60,6 +62,9 @@ export function reorderSource(lines: readonly string[], agg: AggregateType, orde
   }
   if (close < 0) return `${name}: no closing brace`;
   if (!/^\s*}/.test(lines[close]!)) return `${name}: members on the line of the closing brace`;
+  if (lines.slice(agg.decl.line - 1, close + 1).some((l) => RANDOMIZED.test(code(l)))) {
+    return `${name}: marked __randomize_layout: with CONFIG_RANDSTRUCT the randstruct plugin chooses its member order; not reorganized`;
+  }
 
   const byLine = new Map<number, number[]>();
   for (let i = 0; i < agg.members.length; i++) {

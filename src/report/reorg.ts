@@ -3,6 +3,7 @@
  * reordered struct is built as a model type (members in the new order at the engine's offsets)
  * in an overlay of the file's table, so the text is exactly pahole-style. Pure.
  */
+import { memberLabel } from '../layout/abi/attributes.js';
 import type { TypeTable } from '../model/table.js';
 import type { AggregateType, ClassChild, Member, Type, TypeId } from '../model/types.js';
 import type { EngineLayout } from '../layout/abi/index.js';
@@ -86,7 +87,8 @@ export function renderReorgText(table: TypeTable, r: ReorgResult, o: ReorgTextOp
   const name = r.agg?.name ?? '(anonymous)';
   if (!r.ok) return `/* ${r.agg?.kind ?? 'struct'} ${name}: not reorganized: ${r.reason} */\n`;
   let out = '';
-  if (!r.moves.length) out += `/* ${r.agg.kind} ${name}: no order is smaller; nothing to move */\n`;
+  if (!r.moves.length) out += `/* ${r.agg.kind} ${name}: no order${r.budget ? ` within ${r.budget.maxMoves} moves` : ''} is smaller; nothing to move */\n`;
+  out += intentNotes(r);
   for (const m of r.moves) out += `${describeMove(r.agg, m)}\n`;
   if (r.moves.length) out += '\n';
   if (o.steps && layoutOf) {
@@ -123,6 +125,9 @@ export interface ReorgJsonType {
   newCachelines?: number;
   moves?: string[];
   members?: ReorgJsonMember[];
+  kept?: string[];
+  budget?: { maxMoves: number; size: number; moves: number; moreSaved: number };
+  hot?: { members: (string | null)[]; cachelinesBefore: number; cachelinesAfter: number; fewest: number };
 }
 
 export function reorgJsonType(r: ReorgResult, cachelineSize: number): ReorgJsonType {
@@ -146,7 +151,24 @@ export function reorgJsonType(r: ReorgResult, cachelineSize: number): ReorgJsonT
       if (e.bitSize !== undefined) m.bitSize = e.bitSize;
       return m;
     }),
+    ...(r.barriers.length ? { kept: r.barriers.map((i) => memberLabel(r.agg, i)) } : {}),
+    ...(r.budget ? { budget: { ...r.budget, moreSaved: r.newLayout.size - r.budget.size } } : {}),
+    ...(r.hot
+      ? { hot: { members: r.hot.members.map((i) => r.agg.members[i]!.name ?? null), cachelinesBefore: r.hot.before, cachelinesAfter: r.hot.after, fewest: r.hot.fewest } }
+      : {}),
   };
+}
+
+/** Comment lines on what bounded or shaped a proposal: kept members, the budget, the hot members. */
+function intentNotes(r: ReorgOk): string {
+  let out = '';
+  if (r.barriers.length && r.moves.length) out += `/* kept in place (cacheline group markers, cacheline-aligned members): ${r.barriers.map((i) => memberLabel(r.agg, i)).join(', ')} */\n`;
+  if (r.hot) out += `/* hot members: ${r.hot.members.length} in ${r.hot.after} cacheline${r.hot.after === 1 ? '' : 's'} (before: ${r.hot.before}; their sizes need ${r.hot.fewest}) */\n`;
+  if (r.budget) {
+    const more = r.newLayout.size - r.budget.size;
+    out += `/* --max-moves ${r.budget.maxMoves}: ${r.budget.moves} moves would save ${more} more byte${more === 1 ? '' : 's'} (size ${r.budget.size}) */\n`;
+  }
+  return out;
 }
 
 export function reorgDocument(files: { path: string; abi: string; types: ReorgJsonType[] }[]) {

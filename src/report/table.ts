@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { LayoutSummary } from '../layout/types.js';
+import { spreadGroups, type GroupReport } from '../layout/groups.js';
 
 /** One row of `--format table`. */
 export interface OverviewRow {
@@ -8,6 +9,8 @@ export interface OverviewRow {
   summary: LayoutSummary;
   /** Bytes pahole's reorganize would save (--packable), 0 when none. */
   savings: number;
+  /** Kernel cacheline groups, when the struct has markers (adds a `groups` column). */
+  groups?: GroupReport;
 }
 
 import { SORT_FIELDS, type SortField } from './sort-fields.js';
@@ -22,13 +25,16 @@ export function renderOverview(rows: OverviewRow[], sort?: SortField): string {
     const key = (r: OverviewRow) => (sort === 'savings' ? r.savings : r.summary[sort]);
     sorted.sort((a, b) => key(b) - key(a) || a.name.localeCompare(b.name));
   }
+  // the groups column only when some type has cacheline groups: `3 (1 spread)`, spread = spans more lines than needed
+  const withGroups = sorted.some((r) => r.groups);
+  const groupsCell = (r: OverviewRow) => (r.groups ? `${r.groups.groups.length}${spreadGroups(r.groups).length ? ` (${spreadGroups(r.groups).length} spread)` : ''}` : '');
   const table = new Table({
-    head: ['type', 'size', 'members', 'holes', 'sum holes', 'padding', 'cachelines', 'savings'],
+    head: ['type', 'size', 'members', 'holes', 'sum holes', 'padding', 'cachelines', 'savings', ...(withGroups ? ['groups'] : [])],
     style: { head: [], border: [] },
   });
   for (const r of sorted) {
     const s = r.summary;
-    table.push([`${r.kind} ${r.name}`, s.size, s.members, s.holes, s.sumHoles, s.padding, s.cachelines, r.savings]);
+    table.push([`${r.kind} ${r.name}`, s.size, s.members, s.holes, s.sumHoles, s.padding, s.cachelines, r.savings, ...(withGroups ? [groupsCell(r)] : [])]);
   }
   return table.toString();
 }

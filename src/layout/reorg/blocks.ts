@@ -17,6 +17,12 @@ export interface Block {
   last: boolean;
   /** --pin: never moves (and keeps its offset). */
   pinned: boolean;
+  /**
+   * A barrier (cacheline group marker, or a member aligned to a whole cacheline): never moves, and
+   * no block crosses it. Blocks stay in their segment: segments never decrease along an order.
+   */
+  fixed: boolean;
+  segment: number;
   /** Bit-field runs: each field's width and its declared type's size and alignment, bytes. */
   fields?: { width: number; typeSize: number; typeAlign: number }[];
 }
@@ -32,9 +38,15 @@ export interface BlockInput {
   typeAlign?: number;
 }
 
-/** Group members (in placement order) into blocks. */
-export function makeBlocks(members: readonly BlockInput[], pinned: ReadonlySet<number> = new Set()): Block[] {
+/** Group members (in placement order) into blocks; `barriers` (member indices) split them into segments. */
+export function makeBlocks(members: readonly BlockInput[], pinned: ReadonlySet<number> = new Set(), barriers: ReadonlySet<number> = new Set()): Block[] {
   const blocks: Block[] = [];
+  let segment = 0;
+  // a barrier has a segment of its own, between the blocks before and after it
+  const place = (b: Omit<Block, 'segment'>): void => {
+    if (b.fixed) segment += 2;
+    blocks.push({ ...b, segment: b.fixed ? segment - 1 : segment });
+  };
   for (let i = 0; i < members.length; i++) {
     const m = members[i]!;
     if (m.bitSize !== undefined) {
@@ -44,7 +56,7 @@ export function makeBlocks(members: readonly BlockInput[], pinned: ReadonlySet<n
       const first = Math.min(...run.map((r) => r.bitOffset));
       const end = Math.max(...run.map((r) => r.bitOffset + r.bitSize!));
       const align = Math.max(1, ...run.map((r) => r.alignment));
-      blocks.push({
+      place({
         id: blocks.length,
         members: run.map((r) => r.index),
         // bytes the run needs when it starts on its own storage unit
@@ -53,19 +65,21 @@ export function makeBlocks(members: readonly BlockInput[], pinned: ReadonlySet<n
         bitfield: true,
         last: false,
         pinned: run.some((r) => pinned.has(r.index)),
+        fixed: run.some((r) => barriers.has(r.index)),
         fields: run.map((r) => ({ width: r.bitSize!, typeSize: r.byteSize, typeAlign: r.typeAlign ?? r.byteSize })),
       });
       i = j;
       continue;
     }
-    blocks.push({
+    place({
       id: blocks.length,
       members: [m.index],
       size: m.byteSize,
       align: Math.max(1, m.alignment),
       bitfield: false,
-      last: i === members.length - 1 && m.byteSize === 0,
+      last: i === members.length - 1 && m.byteSize === 0 && !barriers.has(m.index),
       pinned: pinned.has(m.index),
+      fixed: barriers.has(m.index),
     });
   }
   return blocks;
@@ -127,4 +141,15 @@ export function lowerBound(blocks: readonly Block[], structAlign: number, bitfie
     else sum += b.size;
   }
   return roundUp(sum + Math.ceil(bits / 8), structAlign);
+}
+
+/** Every block in its segment: segments never decrease along the order. */
+export function segmentsHold(blocks: readonly Block[], order: readonly number[]): boolean {
+  for (let i = 1; i < order.length; i++) if (blocks[order[i - 1]!]!.segment > blocks[order[i]!]!.segment) return false;
+  return true;
+}
+
+/** Whether `b` may go between `before` and `after` (block ids, undefined at the ends) without leaving its segment. */
+export function fitsBetween(blocks: readonly Block[], b: Block, before: number | undefined, after: number | undefined): boolean {
+  return (before === undefined || blocks[before]!.segment <= b.segment) && (after === undefined || blocks[after]!.segment >= b.segment);
 }

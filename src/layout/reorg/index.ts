@@ -11,7 +11,8 @@ import { memberLabel } from '../abi/attributes.js';
 import type { AggregatePlan, MemberPlan } from '../abi/engine.js';
 import { abstractLayout, lowerBound, makeBlocks, type Block } from './blocks.js';
 import { applyMoves, greedyMoves, holeFillMoves, movesTo, reduceMoves, type BlockMove } from './moves.js';
-import { packMinimal } from './pack.js';
+import { packMinimal, packSegments } from './pack.js';
+import { findGroups, groupMarker } from '../groups.js';
 
 export { keptBlocks, movesTo } from './moves.js';
 export type { Block } from './blocks.js';
@@ -21,6 +22,31 @@ export interface ReorgOptions {
   /** Member names that keep their place. */
   pin?: readonly string[];
   keepCachelines?: boolean;
+  /** The most moved members a proposal may have (undefined: no limit). */
+  maxMoves?: number;
+  /** Members read together: packed into as few cachelines as possible at the front (of their group). */
+  hot?: readonly string[];
+  /**
+   * Keep the author's intent (default true): cacheline group markers and members aligned to a whole
+   * cacheline never move, and no member crosses them (members stay in their group).
+   */
+  keepIntent?: boolean;
+}
+
+/** What a larger --max-moves budget would reach. */
+export interface ReorgBudget {
+  maxMoves: number;
+  /** The size the search reaches without a budget, and the moves it takes. */
+  size: number;
+  moves: number;
+}
+
+/** --hot: cachelines the hot members touch before and after, and the fewest their sizes allow. */
+export interface HotLines {
+  members: number[];
+  before: number;
+  after: number;
+  fewest: number;
 }
 
 export interface ReorgMove {
@@ -51,6 +77,11 @@ export interface ReorgOk {
   steps: number[][];
   lowerBound: number;
   minimal: MinimalProof;
+  /** Set when a larger --max-moves budget would give a smaller size. */
+  budget?: ReorgBudget;
+  hot?: HotLines;
+  /** Members that never moved because they are group markers or start a cacheline on purpose. */
+  barriers: number[];
 }
 
 export interface ReorgRefused {
@@ -105,20 +136,79 @@ export class Reorganizer {
       if (i >= 0) pinned.add(i);
     }
     const placed = new Map(oldLayout.members.map((m) => [m.index, m]));
+    // the author's intent: group markers, and members aligned to a whole cacheline, stay where they are
+    const barriers = new Set<number>();
+    if (opts.keepIntent !== false) {
+      for (const e of oldLayout.members) if (groupMarker(t.members[e.index]?.name) || e.alignment >= opts.cachelineSize) barriers.add(e.index);
+    }
     const blocks = makeBlocks(
       plan.members.map((mp) => {
         const e = placed.get(mp.index)!;
         return { index: mp.index, bitOffset: e.bitOffset, bitSize: e.bitSize, byteSize: e.byteSize, alignment: e.alignment, typeAlign: mp.field.align };
       }),
       pinned,
+      barriers,
     );
+    const hotNames = new Set(opts.hot ?? []);
+    const hotMembers = t.members.flatMap((m, i) => (m.name !== undefined && hotNames.has(m.name) ? [i] : []));
+    const hotBlocks = new Set(blocks.filter((b) => b.members.some((i) => hotMembers.includes(i))).map((b) => b.id));
     const structAlign = oldLayout.alignment;
     const bits = (b: Block) => b.members.reduce((s, i) => s + (placed.get(i)!.bitSize ?? 0), 0);
     const bound = lowerBound(blocks, structAlign, bits);
     const toMembers = (order: readonly number[]) => order.flatMap((b) => blocks[b]!.members);
 
     const constrained = pinned.size > 0 || opts.keepCachelines === true;
-    const packed = constrained ? undefined : packMinimal(blocks, structAlign, bound);
+    const segmented = blocks.some((b) => b.fixed);
+    const lastOf = (b: number) => blocks[b]!.members[blocks[b]!.members.length - 1]!;
+    const sizeOf = (order: number[]) => abstractLayout(blocks, order, structAlign).size;
+    const moveList = (moves: BlockMove[]): ReorgMove[] =>
+      moves.map((m) => (m.after === undefined ? { members: blocks[m.block]!.members } : { members: blocks[m.block]!.members, after: lastOf(m.after) }));
+
+    if (hotBlocks.size) {
+      // --hot: the hot members first (in their segment), packed together; then the fewest moves
+      // that shrink the rest, searched from there with the hot blocks held in place
+      const start = packSegments(blocks, hotBlocks, true);
+      const renumbered = start.map((b, k) => ({ ...blocks[b]!, id: k, pinned: blocks[b]!.pinned || hotBlocks.has(b) }));
+      const local = { structAlign, cachelineSize: opts.cachelineSize, target: bound, keepCachelines: false };
+      const found = [...greedyMoves(renumbered, local), ...holeFillMoves(renumbered, local).slice(1)].map((o) => o.map((k) => start[k]!));
+      let choice: { order: number[]; layout: EngineLayout; moves: BlockMove[]; lines: number } | undefined;
+      for (const order of [...found, packSegments(blocks, hotBlocks)]) {
+        const layout = this.layoutOrder(plan, attrs, toMembers(order));
+        if (layout.unpredictable !== undefined) continue;
+        const moves = movesTo(order);
+        if (opts.maxMoves !== undefined && moves.length > opts.maxMoves) continue;
+        const lines = linesTouched(layout, hotMembers, opts.cachelineSize);
+        if (choice && (lines > choice.lines || (lines === choice.lines && (layout.size > choice.layout.size || (layout.size === choice.layout.size && moves.length >= choice.moves.length))))) continue;
+        choice = { order, layout, moves, lines };
+      }
+      if (!choice) {
+        const need = movesTo(start).length;
+        return { ok: false, id, agg: t, reason: `packing the hot members takes at least ${need} moves, more than --max-moves ${opts.maxMoves}` };
+      }
+      const hotBytes = hotMembers.reduce((sum, i) => sum + (placed.get(i)!.byteSize ?? 0), 0);
+      return {
+        ok: true,
+        id,
+        agg: t,
+        oldLayout,
+        newLayout: choice.layout,
+        order: toMembers(choice.order),
+        moves: moveList(choice.moves),
+        steps: applyMoves(blocks.length, choice.moves).map(toMembers),
+        lowerBound: bound,
+        minimal: choice.layout.size === bound ? 'lower-bound' : 'unproven',
+        hot: {
+          members: hotMembers,
+          before: linesTouched(oldLayout, hotMembers, opts.cachelineSize),
+          after: choice.lines,
+          fewest: Math.ceil(hotBytes / opts.cachelineSize),
+        },
+        barriers: [...barriers],
+      };
+    }
+
+    const packed = constrained ? undefined : segmented ? { order: packSegments(blocks), size: 0, exact: false } : packMinimal(blocks, structAlign, bound);
+    if (packed && segmented) packed.size = sizeOf(packed.order);
     const target = Math.max(bound, packed?.size ?? bound);
     const search = { structAlign, cachelineSize: opts.cachelineSize, target, keepCachelines: opts.keepCachelines === true };
     const greedy = [...greedyMoves(blocks, search), ...holeFillMoves(blocks, search).slice(1)];
@@ -127,30 +217,54 @@ export class Reorganizer {
     const candidates: number[][] = [...greedy];
     if (packed) candidates.push(packed.order);
     // then the same sizes with fewer moves, where moved blocks can go back
-    const sizeOf = (order: number[]) => abstractLayout(blocks, order, structAlign).size;
     const smallest = Math.min(...candidates.map(sizeOf));
     for (const order of candidates.filter((c) => sizeOf(c) === smallest)) candidates.push(reduceMoves(blocks, order, search));
-    let best: { order: number[]; layout: EngineLayout; moves: BlockMove[]; spread: number } | undefined;
+    // groups: the cachelines groups span beyond what their sizes need (a tie-break after the size)
+    const grouped = t.members.some((m) => groupMarker(m.name));
+    const groupExcess = (order: readonly number[], layout: EngineLayout): number => {
+      if (!grouped) return 0;
+      const at = new Map(layout.members.map((e) => [e.index, e]));
+      const report = findGroups(
+        order.map((i) => ({ index: i, name: t.members[i]!.name, offset: Math.floor(at.get(i)!.bitOffset / 8), size: at.get(i)!.byteSize })),
+        opts.cachelineSize,
+      );
+      return report?.groups.reduce((sum, g) => sum + g.cachelines - g.minCachelines, 0) ?? 0;
+    };
+    type Choice = { order: number[]; layout: EngineLayout; moves: BlockMove[]; spread: number; excess: number };
+    const better = (c: Choice, than: Choice | undefined) =>
+      !than ||
+      c.layout.size < than.layout.size ||
+      (c.layout.size === than.layout.size &&
+        (c.excess < than.excess || (c.excess === than.excess && (c.moves.length < than.moves.length || (c.moves.length === than.moves.length && c.spread < than.spread)))));
+    // the best within the --max-moves budget, and the best without one (to say what more moves would save)
+    let best: Choice | undefined;
+    let unbounded: Choice | undefined;
     const seen = new Set<string>();
-    for (const order of candidates) {
+    const consider = (order: number[]) => {
       const key = order.join(',');
-      if (seen.has(key)) continue;
+      if (seen.has(key)) return;
       seen.add(key);
       const layout = this.layoutOrder(plan, attrs, toMembers(order));
-      if (layout.unpredictable !== undefined) continue;
-      if (constrained && !keepsConstraints(layout, oldLayout, pinned, opts)) continue;
-      const moves = movesTo(order);
-      if (best && (layout.size > best.layout.size || (layout.size === best.layout.size && moves.length > best.moves.length))) continue;
-      const spread = cachelineSpread(oldLayout, layout, opts.cachelineSize);
-      if (best && layout.size === best.layout.size && moves.length === best.moves.length && spread >= best.spread) continue;
-      best = { order, layout, moves, spread };
+      if (layout.unpredictable !== undefined) return;
+      if (constrained && !keepsConstraints(layout, oldLayout, pinned, opts)) return;
+      const c: Choice = { order, layout, moves: movesTo(order), spread: cachelineSpread(oldLayout, layout, opts.cachelineSize), excess: groupExcess(toMembers(order), layout) };
+      if (better(c, unbounded)) unbounded = c;
+      if ((opts.maxMoves === undefined || c.moves.length <= opts.maxMoves) && better(c, best)) best = c;
+    };
+    for (const order of candidates) consider(order);
+    // within the budget: the greedy states that need too many moves, with moved blocks put back
+    if (opts.maxMoves !== undefined && best && unbounded && unbounded.layout.size < best.layout.size) {
+      for (const order of greedy) if (movesTo(order).length > opts.maxMoves) consider(reduceMoves(blocks, order, search));
     }
-    if (!best || best.layout.size > oldLayout.size) best = { order: blocks.map((b) => b.id), layout: oldLayout, moves: [], spread: 0 };
+    if (!best || best.layout.size > oldLayout.size) best = { order: blocks.map((b) => b.id), layout: oldLayout, moves: [], spread: 0, excess: 0 };
 
     const anyBitfield = blocks.some((b) => b.bitfield);
     const minimal: MinimalProof =
       best.layout.size === bound ? 'lower-bound' : packed?.exact && !anyBitfield && !gaps && best.layout.size === packed.size ? 'exhaustive' : 'unproven';
-    const lastOf = (b: number) => blocks[b]!.members[blocks[b]!.members.length - 1]!;
+    const budget: ReorgBudget | undefined =
+      opts.maxMoves !== undefined && unbounded && unbounded.layout.size < best.layout.size
+        ? { maxMoves: opts.maxMoves, size: unbounded.layout.size, moves: unbounded.moves.length }
+        : undefined;
     return {
       ok: true,
       id,
@@ -158,10 +272,12 @@ export class Reorganizer {
       oldLayout,
       newLayout: best.layout,
       order: toMembers(best.order),
-      moves: best.moves.map((m) => (m.after === undefined ? { members: blocks[m.block]!.members } : { members: blocks[m.block]!.members, after: lastOf(m.after) })),
+      moves: moveList(best.moves),
       steps: applyMoves(blocks.length, best.moves).map(toMembers),
       lowerBound: bound,
       minimal,
+      ...(budget ? { budget } : {}),
+      barriers: [...barriers],
     };
   }
 }
@@ -182,6 +298,19 @@ function cachelineSpread(old: EngineLayout, l: EngineLayout, line: number): numb
   let total = 0;
   for (const s of groups.values()) total += s.size;
   return total;
+}
+
+/** Cachelines touched by the given members (model indices) in a layout. */
+export function linesTouched(l: EngineLayout, members: readonly number[], line: number): number {
+  const want = new Set(members);
+  const lines = new Set<number>();
+  for (const m of l.members) {
+    if (!want.has(m.index)) continue;
+    const start = Math.floor(m.bitOffset / 8);
+    const end = m.bitSize !== undefined ? Math.ceil((m.bitOffset + m.bitSize) / 8) : start + m.byteSize;
+    for (let k = Math.floor(start / line); k <= Math.floor((Math.max(end, start + 1) - 1) / line); k++) lines.add(k);
+  }
+  return lines.size;
 }
 
 function keepsConstraints(l: EngineLayout, old: EngineLayout, pinned: ReadonlySet<number>, opts: ReorgOptions): boolean {

@@ -4,7 +4,7 @@
  * new predecessor). The greedy search starts from the original order and makes, one at a time,
  * the single move that shrinks the abstract layout most, so that a small size needs few moves.
  */
-import { abstractLayout, advance, roundUp, type AbstractLayout, type Block } from './blocks.js';
+import { abstractLayout, advance, fitsBetween, roundUp, segmentsHold, type AbstractLayout, type Block } from './blocks.js';
 
 /** Block ids of a longest increasing subsequence of `order` (the blocks that do not move). */
 export function keptBlocks(order: readonly number[]): Set<number> {
@@ -116,7 +116,7 @@ export function greedyMoves(blocks: readonly Block[], o: GreedyOptions): number[
     const worst = (): State | undefined => (next.length >= beamWidth ? next[next.length - 1] : undefined);
     for (const cur of beam) {
       for (const b of blocks) {
-        if (b.pinned || b.last) continue;
+        if (b.pinned || b.last || b.fixed) continue;
         const without = cur.order.filter((x) => x !== b.id);
         const from = cur.order.indexOf(b.id);
         const limit = blocks[without[without.length - 1]!]?.last ? without.length - 1 : without.length;
@@ -129,6 +129,7 @@ export function greedyMoves(blocks: readonly Block[], o: GreedyOptions): number[
         }
         for (let p = 0; p <= limit; p++) {
           if (p === from) continue; // same order
+          if (!fitsBetween(blocks, b, without[p - 1], without[p])) continue;
           let bit = advance(prefix[p]!, b);
           for (let k = p; k < without.length; k++) bit = advance(bit, blocks[without[k]!]!);
           const off = Math.ceil(bit / 8);
@@ -181,8 +182,9 @@ export function holeFillMoves(blocks: readonly Block[], o: GreedyOptions): numbe
       let best: { order: number[]; l: AbstractLayout; size: number; pos: number } | undefined;
       for (let j = k + 2; j < cur.length; j++) {
         const c = blocks[cur[j]!]!;
-        if (c.pinned || c.last || roundUp(end, c.align) + c.size > next) continue;
+        if (c.pinned || c.last || c.fixed || roundUp(end, c.align) + c.size > next) continue;
         const cand = [...cur.slice(0, k + 1), c.id, ...cur.slice(k + 1).filter((x) => x !== c.id)];
+        if (!segmentsHold(blocks, cand)) continue;
         const l = abstractLayout(blocks, cand, o.structAlign);
         if (l.size > curL.size || (l.size === curL.size && l.dataEnd > curL.dataEnd)) continue;
         if (!constraintsHold(blocks, original, l, o)) continue;
@@ -213,7 +215,7 @@ export function reduceMoves(blocks: readonly Block[], order: readonly number[], 
     let improved = false;
     const kept = keptBlocks(cur);
     for (const b of blocks) {
-      if (kept.has(b.id) || b.last) continue;
+      if (kept.has(b.id) || b.last || b.fixed) continue;
       const without = cur.filter((x) => x !== b.id);
       // between the nearest kept blocks before and after it in the original order
       let lo = 0;
@@ -225,6 +227,7 @@ export function reduceMoves(blocks: readonly Block[], order: readonly number[], 
       });
       if (blocks[without[without.length - 1]!]?.last) hi = Math.min(hi, without.length - 1);
       for (let p = lo; p <= hi; p++) {
+        if (!fitsBetween(blocks, b, without[p - 1], without[p])) continue;
         const cand = [...without.slice(0, p), b.id, ...without.slice(p)];
         const l = abstractLayout(blocks, cand, o.structAlign);
         if (l.size > size || !constraintsHold(blocks, original, l, o)) continue;

@@ -5,7 +5,7 @@
  * remaining padding. Falls back to largest-alignment-first with hole filling when the state
  * space is too large.
  */
-import { abstractLayout, roundUp, type Block } from './blocks.js';
+import { abstractLayout, advance, roundUp, type Block } from './blocks.js';
 
 export interface PackResult {
   /** Block ids in placement order (the trailing block, if any, last). */
@@ -34,11 +34,14 @@ function sizeOf(blocks: readonly Block[], order: readonly number[], structAlign:
   return abstractLayout(blocks, order, structAlign).size;
 }
 
-/** Largest alignment first; before placing a block, fill the gap its alignment leaves with smaller blocks. */
-export function greedyPack(blocks: readonly Block[]): number[] {
+/**
+ * Largest alignment first; before placing a block, fill the gap its alignment leaves with smaller
+ * blocks. `start`: the byte offset the first block follows.
+ */
+export function greedyPack(blocks: readonly Block[], start = 0): number[] {
   const left = [...blocks].sort((a, b) => b.align - a.align || b.size - a.size || a.id - b.id);
   const order: number[] = [];
-  let off = 0;
+  let off = start;
   while (left.length) {
     const b = left.shift()!;
     const start = roundUp(off, b.align);
@@ -124,6 +127,38 @@ function exactPack(blocks: readonly Block[], structAlign: number): number[] | un
     order.push(b.id);
     r = (roundUp(r, b.align) + b.size) % M;
     counts[hit.pick]!--;
+  }
+  return order;
+}
+
+/**
+ * Each segment packed on its own, in order, barriers in place (blocks never leave their segment);
+ * with `hot`, the hot blocks of a segment come first, packed together, then the others. From an
+ * aligned start, largest-alignment-first leaves no padding between blocks whose sizes are multiples
+ * of their alignment, so the hot blocks end as early as their sizes allow: the fewest cachelines.
+ */
+// coldInPlace: the other blocks keep their original order (a start for the move search)
+export function packSegments(blocks: readonly Block[], hot?: ReadonlySet<number>, coldInPlace = false): number[] {
+  const segments = new Map<number, Block[]>();
+  for (const b of blocks) {
+    const list = segments.get(b.segment);
+    if (list) list.push(b);
+    else segments.set(b.segment, [b]);
+  }
+  const order: number[] = [];
+  let bit = 0;
+  const append = (ids: readonly number[]) => {
+    for (const id of ids) {
+      order.push(id);
+      bit = advance(bit, blocks[id]!);
+    }
+  };
+  for (const seg of [...segments.keys()].sort((a, b) => a - b)) {
+    const list = segments.get(seg)!;
+    const movable = list.filter((b) => !b.last);
+    const parts = hot ? [movable.filter((b) => hot.has(b.id)), movable.filter((b) => !hot.has(b.id))] : [movable];
+    parts.forEach((part, k) => append(coldInPlace && k === parts.length - 1 ? part.map((b) => b.id) : greedyPack(part, Math.ceil(bit / 8))));
+    append(list.filter((b) => b.last).map((b) => b.id));
   }
   return order;
 }

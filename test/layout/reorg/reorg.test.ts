@@ -10,6 +10,7 @@ import { fixturePath, fixturesDir } from '../../helpers/fixtures.js';
 
 const REORG = ['reorg-x86_64.o', 'reorg-aarch64.o', 'reorg-arm.o', 'reorg-s390x.o'];
 
+/** The size search itself: without the intent barriers (test/cli/groups.test.ts covers those). */
 function reorganizeAll(base: string, opts: { pin?: string[]; keepCachelines?: boolean } = {}) {
   const file = loadFile(fixturePath(base));
   const { info } = file;
@@ -18,7 +19,7 @@ function reorganizeAll(base: string, opts: { pin?: string[]; keepCachelines?: bo
   const results = new Map<string, ReorgResult>();
   for (const id of selectTypes(file.table, { structs: true }).ids) {
     const t = file.table.get(id) as AggregateType;
-    if (t.name !== undefined && !results.has(t.name)) results.set(t.name, reorganizer.reorganize(id, { cachelineSize: 64, ...opts }));
+    if (t.name !== undefined && !results.has(t.name)) results.set(t.name, reorganizer.reorganize(id, { cachelineSize: 64, keepIntent: false, ...opts }));
   }
   return { file, reorganizer, results };
 }
