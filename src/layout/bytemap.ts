@@ -1,0 +1,119 @@
+/**
+ * The byte map of a struct: its bytes cut into segments that tile [0, size) exactly once — a
+ * member, a run of bit-fields sharing a storage unit, a hole or the tail padding — for the
+ * pictures (terminal map, HTML report). Pure, from member extents only, so a computed Layout, a
+ * show JSON report and the facts of a diff all give the same map.
+ */
+import type { Layout } from './types.js';
+
+/** Where a member lies: bytes, and bits for bit-fields (allocation-order bit offset in the aggregate). */
+export interface MemberExtent {
+  name?: string | null;
+  offset: number;
+  size: number;
+  bitOffset?: number;
+  bitSize?: number;
+}
+
+export interface MapShape {
+  kind: string;
+  size: number;
+  members: readonly MemberExtent[];
+}
+
+export type SegmentKind = 'member' | 'bitfields' | 'union' | 'hole' | 'padding';
+
+export interface Segment {
+  kind: SegmentKind;
+  /** Byte range [start, end); zero-length for members without bytes (flexible arrays, width-0 bit-fields). */
+  start: number;
+  end: number;
+  /** Indices into the shape's members (one for 'member', the bit-fields for 'bitfields', all for 'union'). */
+  members: number[];
+}
+
+export interface ByteMap {
+  size: number;
+  cachelineSize: number;
+  segments: Segment[];
+}
+
+const isBitfield = (m: MemberExtent) => m.bitSize !== undefined && m.bitOffset !== undefined;
+
+/** The bytes a member really uses: its bit range for bit-fields, [offset, offset + size) otherwise. */
+export function usedBytes(m: MemberExtent): [number, number] {
+  if (!isBitfield(m)) return [m.offset, m.offset + Math.max(0, m.size)];
+  if (m.bitSize === 0) return [Math.floor(m.bitOffset! / 8), Math.floor(m.bitOffset! / 8)];
+  return [Math.floor(m.bitOffset! / 8), Math.ceil((m.bitOffset! + m.bitSize!) / 8)];
+}
+
+/** Cut a struct's (or union's) bytes into members, bit-field runs, holes and padding. */
+export function byteMap(shape: MapShape, cachelineSize: number): ByteMap {
+  const size = Math.max(0, shape.size);
+  const raw: Segment[] = [];
+  if (shape.kind === 'union') {
+    const end = Math.min(size, Math.max(0, ...shape.members.map((m) => usedBytes(m)[1])));
+    raw.push({ kind: 'union', start: 0, end, members: shape.members.map((_, i) => i) });
+  } else {
+    // bit-fields sharing a storage unit (same unit offset and size) and touching bytes form one run
+    let run: Segment | undefined;
+    let runUnit = '';
+    shape.members.forEach((m, i) => {
+      const [s, e] = usedBytes(m);
+      if (isBitfield(m)) {
+        const unit = `${m.offset}/${m.size}`;
+        if (run && runUnit === unit && s <= run.end) {
+          run.end = Math.max(run.end, e);
+          run.members.push(i);
+          return;
+        }
+        run = { kind: 'bitfields', start: s, end: e, members: [i] };
+        runUnit = unit;
+        raw.push(run);
+        return;
+      }
+      run = undefined;
+      raw.push({ kind: 'member', start: s, end: e, members: [i] });
+    });
+  }
+  // in offset order; overlaps (hostile or unusual debug info) are clipped so every byte has one owner
+  raw.sort((a, b) => a.start - b.start);
+  const segments: Segment[] = [];
+  let at = 0;
+  for (const seg of raw) {
+    const start = Math.min(size, Math.max(seg.start, at));
+    const end = Math.min(size, Math.max(seg.end, start));
+    if (start > at) segments.push({ kind: 'hole', start: at, end: start, members: [] });
+    segments.push({ ...seg, start, end });
+    at = end;
+  }
+  if (at < size) segments.push({ kind: 'padding', start: at, end: size, members: [] });
+  return { size, cachelineSize, segments };
+}
+
+/** The shape of a computed Layout: its data members and base classes (static members have no bytes). */
+export interface LayoutMemberExtent extends MemberExtent {
+  /** Index into Layout.members. */
+  layoutIndex: number;
+}
+
+export function layoutShape(layout: Layout): { kind: string; size: number; members: LayoutMemberExtent[] } {
+  const members: LayoutMemberExtent[] = [];
+  layout.members.forEach((m, k) => {
+    if (m.role === 'static') return;
+    const e: LayoutMemberExtent = { offset: m.relOffset, size: m.size, layoutIndex: k };
+    if (m.name !== undefined) e.name = m.name;
+    if (m.bitfield) {
+      e.bitOffset = m.bitOffset;
+      e.bitSize = m.bitfield.width;
+    }
+    members.push(e);
+  });
+  return { kind: layout.kind, size: layout.size, members };
+}
+
+/** The cachelines [first, last] a byte range touches (an empty range: the line it starts in). */
+export function cachelinesOf(start: number, end: number, cachelineSize: number): [number, number] {
+  const first = Math.floor(start / cachelineSize);
+  return [first, end > start ? Math.floor((end - 1) / cachelineSize) : first];
+}
