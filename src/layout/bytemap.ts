@@ -51,6 +51,7 @@ export function usedBytes(m: MemberExtent): [number, number] {
 export function byteMap(shape: MapShape, cachelineSize: number): ByteMap {
   const size = Math.max(0, shape.size);
   const raw: Segment[] = [];
+  let unitEndOf = new Map<Segment, number>();
   if (shape.kind === 'union') {
     const end = Math.min(size, Math.max(0, ...shape.members.map((m) => usedBytes(m)[1])));
     raw.push({ kind: 'union', start: 0, end, members: shape.members.map((_, i) => i) });
@@ -58,26 +59,39 @@ export function byteMap(shape: MapShape, cachelineSize: number): ByteMap {
     // bit-fields sharing a storage unit (same unit offset and size) and touching bytes form one run
     let run: Segment | undefined;
     let runUnit = '';
+    const unitEnds = new Map<Segment, number>();
     shape.members.forEach((m, i) => {
       const [s, e] = usedBytes(m);
       if (isBitfield(m)) {
         const unit = `${m.offset}/${m.size}`;
-        if (run && runUnit === unit && s <= run.end) {
+        // a bit-field joins the run when its bytes lie inside the run's storage unit, or it shares the unit
+        if (run && (s < unitEnds.get(run)! || (runUnit === unit && s <= run.end))) {
           run.end = Math.max(run.end, e);
           run.members.push(i);
+          unitEnds.set(run, Math.max(unitEnds.get(run)!, m.offset + m.size));
           return;
         }
         run = { kind: 'bitfields', start: s, end: e, members: [i] };
         runUnit = unit;
+        unitEnds.set(run, m.offset + m.size);
         raw.push(run);
         return;
       }
       run = undefined;
       raw.push({ kind: 'member', start: s, end: e, members: [i] });
     });
+    unitEndOf = unitEnds;
   }
   // in offset order; overlaps (hostile or unusual debug info) are clipped so every byte has one owner
   raw.sort((a, b) => a.start - b.start);
+  // a run of bit-fields covers its storage unit up to whatever comes next: unused bits of a unit are
+  // bit holes (inside the unit), not byte holes, as pahole counts them
+  raw.forEach((seg, k) => {
+    const unitEnd = unitEndOf.get(seg);
+    if (unitEnd === undefined) return;
+    const next = raw.slice(k + 1).find((x) => x.end > x.start || x.kind !== 'member')?.start ?? size;
+    seg.end = Math.max(seg.end, Math.min(unitEnd, next, size));
+  });
   const segments: Segment[] = [];
   let at = 0;
   for (const seg of raw) {

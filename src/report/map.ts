@@ -8,7 +8,7 @@
  *   name----   a member (its name when it fits, else a key listed below the row)
  *   name::::   bit-fields sharing a storage unit (the bit-fields are listed below the row)
  *   name||||   a union's members (all at offset 0)
- *   ....       a hole            ____ tail padding
+ *   ....       a hole            ~~~~ tail padding
  *   + a cell shared by several segments (narrow terminals)
  *   >  at the right border: the member continues past the cacheline boundary (and at the left
  *      border of the next row)
@@ -44,7 +44,7 @@ export interface MapScale {
   cellsPerByte: number;
 }
 
-const FILL: Record<SegmentKind, string> = { member: '-', bitfields: ':', union: '|', hole: '.', padding: '_' };
+const FILL: Record<SegmentKind, string> = { member: '-', bitfields: ':', union: '|', hole: '.', padding: '~' };
 const MIXED = '+';
 const KEYS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const RESET = '\x1b[0m';
@@ -105,8 +105,9 @@ function rowCells(map: ByteMap, rowStart: number, rowEnd: number, scale: MapScal
   return cells;
 }
 
+/** A member's name as a label: printable, and never one of the hole, padding or shared-cell characters. */
 function memberLabel(m: MapMember): string {
-  return m.name ? printable(m.name) : '(anonymous)';
+  return m.name ? printable(m.name).replace(/[.~+]/g, '?') : '(anonymous)';
 }
 
 function segmentLabel(s: Segment, members: readonly MapMember[]): string {
@@ -118,15 +119,13 @@ function segmentLabel(s: Segment, members: readonly MapMember[]): string {
 /** What the key list says about a segment: names, and the bits of bit-fields inside their unit. */
 function segmentDetail(s: Segment, members: readonly MapMember[]): string {
   if (s.kind === 'bitfields') {
-    const first = members[s.members[0]!]!;
     const used = s.members.reduce((n, i) => n + (members[i]!.bitSize ?? 0), 0);
-    const unitBits = first.size * 8;
+    const unitBits = (s.end - s.start) * 8;
     const fields = s.members.map((i) => {
       const m = members[i]!;
-      const bit = (m.bitOffset ?? 0) - first.offset * 8;
-      return `${memberLabel(m)}:${m.bitSize} @bit ${bit}`;
+      return `${memberLabel(m)}:${m.bitSize} @bit ${(m.bitOffset ?? 0) - s.start * 8}`;
     });
-    return `${fields.join(', ')} (in a ${first.size}-byte unit at ${first.offset}${unitBits > used ? `, ${unitBits - used} bits unused` : ''})`;
+    return `${fields.join(', ')} (in the ${s.end - s.start}-byte unit at ${s.start}${unitBits > used ? `, ${unitBits - used} bits unused` : ''})`;
   }
   if (s.kind === 'union') return `union of ${s.members.map((i) => memberLabel(members[i]!)).join(', ')}`;
   return segmentLabel(s, members);
@@ -227,9 +226,8 @@ export function renderMap(s: MapStruct, o: MapOptions): string {
     lines.push(...wrap(entries, indent, o.width));
   }
   if (map.size === 0) {
-    lines.push(`${'0'.padStart(labelWidth)} ||`);
     const empty = map.segments.filter((x) => x.members.length);
-    if (empty.length) lines.push(...wrap(empty.map((x) => `0 bytes: ${segmentLabel(x, s.members)}`), indent, o.width));
+    lines.push(...wrap([`no bytes${empty.length ? `; members: ${empty.map((x) => segmentLabel(x, s.members)).join(', ')}` : ''}`], indent, o.width));
   }
   return lines.join('\n') + '\n';
 }
@@ -243,7 +241,7 @@ export function renderMapLegend(o: MapOptions): string {
       `${paint(SGR.bitfields, 'k:::')} bit-fields in their storage unit`,
       `${paint(SGR.union, 'a|b|')} union members`,
       `${paint(SGR.hole, '....')} hole`,
-      `${paint(SGR.padding, '____')} padding`,
+      `${paint(SGR.padding, '~~~~')} padding`,
       `${paint(SGR.mixed, MIXED)} cell shared by several`,
       `${paint(SGR.straddle, '>')} crosses the cacheline boundary`,
     ].join('  ') + '\n'
