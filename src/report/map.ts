@@ -131,11 +131,13 @@ function segmentDetail(s: Segment, members: readonly MapMember[]): string {
   return segmentLabel(s, members);
 }
 
+const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+
 function wrap(entries: string[], indent: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const e of entries) {
-    if (line && indent.length + line.length + 2 + e.length > width) {
+    if (line && indent.length + visible(line) + 2 + visible(e) > width) {
       lines.push(indent + line);
       line = '';
     }
@@ -236,7 +238,7 @@ export function renderMap(s: MapStruct, o: MapOptions): string {
 export function renderMapLegend(o: MapOptions): string {
   const paint = (code: string, text: string) => (o.color ? code + text + RESET : text);
   return (
-    [
+    wrap([
       `legend: ${paint(SGR.member[0]!, 'name----')} member (a key when the name does not fit)`,
       `${paint(SGR.bitfields, 'k:::')} bit-fields in their storage unit`,
       `${paint(SGR.union, 'a|b|')} union members`,
@@ -244,6 +246,6 @@ export function renderMapLegend(o: MapOptions): string {
       `${paint(SGR.padding, '~~~~')} padding`,
       `${paint(SGR.mixed, MIXED)} cell shared by several`,
       `${paint(SGR.straddle, '>')} crosses the cacheline boundary`,
-    ].join('  ') + '\n'
+    ], '', o.width).join('\n') + '\n'
   );
 }
