@@ -64,16 +64,19 @@ export function byteMap(shape: MapShape, cachelineSize: number): ByteMap {
       const [s, e] = usedBytes(m);
       if (isBitfield(m)) {
         const unit = `${m.offset}/${m.size}`;
+        // the unit the bits end in: the recorded one, or (bits spilling past it, as pahole records
+        // units combined with previous fields) the next unit-sized boundary
+        const unitEnd = e > m.offset + m.size && m.size > 0 ? Math.ceil(e / m.size) * m.size : m.offset + m.size;
         // a bit-field joins the run when its bytes lie inside the run's storage unit, or it shares the unit
         if (run && (s < unitEnds.get(run)! || (runUnit === unit && s <= run.end))) {
           run.end = Math.max(run.end, e);
           run.members.push(i);
-          unitEnds.set(run, Math.max(unitEnds.get(run)!, m.offset + m.size));
+          unitEnds.set(run, Math.max(unitEnds.get(run)!, unitEnd));
           return;
         }
         run = { kind: 'bitfields', start: s, end: e, members: [i] };
         runUnit = unit;
-        unitEnds.set(run, m.offset + m.size);
+        unitEnds.set(run, unitEnd);
         raw.push(run);
         return;
       }
