@@ -175,7 +175,7 @@ h2{font-size:16px;margin:4px 0 8px;font-family:ui-monospace,monospace}
 .unit>.member.bit{height:100%;overflow:hidden;border-right:1px dotted #555;padding:0 1px;background:var(--bits);font-size:10px}
 .unit>.bithole{height:100%;background:repeating-linear-gradient(45deg,#fff,#fff 2px,var(--hole) 2px,var(--hole) 4px)}
 .union{display:flex;flex-direction:column;padding:0;background:var(--union)}
-.union>.member.alt-u{height:auto;flex:1;font-size:9px;line-height:1;border-bottom:1px solid #fff;overflow:hidden;white-space:nowrap}
+.union>.alt-u{flex:0 0 auto;font-size:9px;border-bottom:1px solid #fff;overflow:hidden;white-space:nowrap;background:#95d5b2;box-sizing:border-box;border-right:1px solid #2d6a4f}
 .hole>.piece{background:repeating-linear-gradient(45deg,#fff,#fff 3px,var(--hole) 3px,var(--hole) 6px);color:#700}
 .padding>.piece{background:repeating-linear-gradient(-45deg,#fff,#fff 3px,var(--pad) 3px,var(--pad) 6px);color:#630}
 .member.zero>.piece{width:4px;padding:0;background:#000;justify-self:start}
@@ -280,7 +280,20 @@ function drawGrid(l){
     var ups = end > start ? pieces(start, end) : [[start, start + 1]];
     var divs = ups.map(function(p){ var d = el('div', 'piece ' + (kind === 'union' ? 'union' : 'unit')); place(d, p[0], p[1]); unit.appendChild(d); return d; });
     if (kind === 'union') {
-      idx.forEach(function(i){ var m = l.members[i], e = el('div', 'member alt-u', memberName(m)); setMemberData(e, m, i, l); e.style.width = (100 * Math.min(1, Math.max(m.size, 0) / Math.max(1, ups[0][1] - ups[0][0]))) + '%'; divs[0].appendChild(e); });
+      /* one lane per member: in every row it reaches, a bar as long as the bytes it covers there */
+      var lane = Math.max(8, Math.min(14, Math.floor(120 / Math.max(1, idx.length))));
+      divs.forEach(function(d){ d.style.height = Math.max(26, lane * idx.length) + 'px'; });
+      idx.forEach(function(i){
+        var m = l.members[i];
+        ups.forEach(function(p, k){
+          var cover = Math.min(m.offset + Math.max(m.size, 0), p[1]) - Math.max(m.offset, p[0]);
+          /* uncovered rows keep an empty bar so the lanes stay aligned */
+          var e = el('div', k === 0 ? 'member alt-u' : 'ulane alt-u', k === 0 ? memberName(m) : '');
+          if (e.classList.contains('member')) setMemberData(e, m, i, l); else e.dataset.tip = describe(m, l.cl);
+          e.style.width = (100 * Math.max(0, cover) / (p[1] - p[0])) + '%'; e.style.height = lane + 'px'; e.style.lineHeight = lane + 'px';
+          divs[k].appendChild(e);
+        });
+      });
     } else {
       var bitAt = start * 8;
       var pieceOf = function(bit){ for (var k = 0; k < ups.length; k++) if (bit < ups[k][1] * 8) return k; return ups.length - 1; };
