@@ -58,9 +58,10 @@ export function paholeBlocks(text: string): PaholeBlock[] {
     if (hole) cur.holes.push({ size: Number(hole[1]), afterMember: cur.members.length - 1 });
     const m = MEMBER.exec(line);
     if (m && !line.includes('/* size:')) {
-      const decl = line.slice(0, m.index).trim();
+      const decl = line.slice(0, m.index).trim().replace(/\s*__attribute__\(\(.*\)\)/, '');
       const width = /:(\d+);$/.exec(decl);
-      const name = /^}\s*;$/.test(decl) ? null : (/([A-Za-z_$][\w$]*)(?:\[[^\]]*\])*(?::\d+)?;$/.exec(decl)?.[1] ?? null);
+      const fnPtr = /\(\*\s*([A-Za-z_$][\w$]*)\)(?:\[[^\]]*\])*\s*\(/.exec(decl);
+      const name = /^}\s*;$/.test(decl) ? null : fnPtr ? fnPtr[1]! : (/([A-Za-z_$][\w$]*)(?:\[[^\]]*\])*(?::\d+)?;$/.exec(decl)?.[1] ?? null);
       const member: PaholeMember = { name, offset: Number(m[1]), size: Number(m[3]), cacheline };
       if (m[2] !== undefined) {
         member.bitPos = Number(m[2]);

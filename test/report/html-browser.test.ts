@@ -111,6 +111,31 @@ describe.skipIf(skip !== undefined)('HTML report in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('bit-fields sit inside their storage unit and union members in lanes, at pahole\'s offsets', async () => {
+    const { page, errors } = await open('bits', ['show', fixturePath('virtio_net.ko'), '-C', 'dev_pm_info,fpregs_state']);
+    const blocks = paholeBlocks(readExpected('virtio_net.ko', 'pahole.txt')!);
+    for (const [k, name] of [[0, 'dev_pm_info'], [1, 'fpregs_state']] as const) {
+      await page.evaluate((i) => (location.hash = `#s${i}`), k);
+      await page.waitForFunction((n) => document.querySelector('#view h2')?.textContent?.includes(n), name);
+      const p = blocks.find((b) => b.name === name)!;
+      const dom = await page.$$eval('#struct .member', (els) =>
+        els.map((e) => {
+          const d = (e as HTMLElement).dataset;
+          return { name: d.name, offset: Number(d.offset), size: Number(d.size), bits: d.bitSize === undefined ? undefined : Number(d.bitSize), parent: e.parentElement!.className };
+        }),
+      );
+      expect(dom.map((m) => [m.name, m.offset, m.size, m.bits])).toEqual(p.members.map((m) => [m.name, m.offset, m.size, m.bitWidth]));
+      for (const m of dom) {
+        if (m.bits !== undefined) expect(m.parent, `${m.name}`).toBe('piece unit');
+        if (p.kind === 'union') expect(m.parent).toBe('piece union');
+      }
+      const holes = await page.$$eval('#struct .hole', (els) => els.map((e) => [Number((e as HTMLElement).dataset.offset), Number((e as HTMLElement).dataset.size)]));
+      expect(holes).toEqual(p.holes.map((h) => [p.members[h.afterMember]!.offset + p.members[h.afterMember]!.size, h.size]));
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('diff: exactly the members diff --format json reports are highlighted, old beside new', async () => {
     const args = ['diff', fixturePath('diff-v1.o'), fixturePath('diff-v2.o')];
     const json = JSON.parse(run(...args, '--format', 'json').stdout) as DiffJsonDocument;
