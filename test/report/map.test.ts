@@ -201,6 +201,12 @@ describe('show --format map against pahole 1.24', () => {
     }
   });
 
+  it('--width below 20 is a usage error on one line (exit 1)', () => {
+    const r = spawnSync(process.execPath, [CLI, 'show', fixturePath('virtio_net.ko'), '-C', 'virtnet_info', '--format', 'map', '--width', '5'], { encoding: 'utf8', env: CLI_ENV });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['structscope: --width takes a whole number of at least 20 (try --help)']);
+  });
+
   it('bit-fields are listed inside their storage unit', () => {
     const text = map('layout-plain.o', ['-C', 'bits', '--width', '80']);
     const p = paholeBlocks(readExpected('layout-plain.o', 'pahole.txt')!).find((b) => b.name === 'bits')!;
