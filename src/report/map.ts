@@ -133,15 +133,39 @@ function segmentDetail(s: Segment, members: readonly MapMember[]): string {
 
 const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
 
+/** A long key entry as several lines, cut after `, `. */
+function breakLong(entry: string, width: number): string[] {
+  if (visible(entry) <= width || width < 20) return [entry];
+  const parts: string[] = [];
+  let cur = '';
+  for (const piece of entry.split(/(?<=, )/)) {
+    if (cur && visible(cur) + visible(piece) > width - 2) {
+      parts.push(cur.trimEnd());
+      cur = '';
+    }
+    cur += piece;
+  }
+  if (cur) parts.push(cur);
+  return parts;
+}
+
+/** Entries side by side, wrapped to the width; an entry too long for a line breaks after its commas. */
 function wrap(entries: string[], indent: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const e of entries) {
-    if (line && indent.length + visible(line) + 2 + visible(e) > width) {
+  for (const entry of entries) {
+    const e = breakLong(entry, width - indent.length);
+    if (e.length > 1) {
+      if (line) lines.push(indent + line);
+      line = '';
+      lines.push(...e.map((part, k) => indent + (k ? '  ' : '') + part));
+      continue;
+    }
+    if (line && indent.length + visible(line) + 2 + visible(e[0]!) > width) {
       lines.push(indent + line);
       line = '';
     }
-    line = line ? `${line}  ${e}` : e;
+    line = line ? `${line}  ${e[0]}` : e[0]!;
   }
   if (line) lines.push(indent + line);
   return lines;
@@ -174,6 +198,16 @@ export function renderMap(s: MapStruct, o: MapOptions): string {
   lines.push(indent + paint(SGR.dim, ruler.trimEnd()));
 
   let memberRun = 0;
+  let repeat: { body: string; rows: number; from: number } | undefined;
+  const flushRepeat = () => {
+    if (!repeat?.rows) return;
+    const bytes = `bytes ${repeat.from}..${repeat.from + repeat.rows * cl - 1}`;
+    if (repeat.rows === 1) {
+      const [row, ...keys] = repeat.body.split('\n');
+      lines.push(`${String(repeat.from).padStart(labelWidth)} ${row}`, ...keys);
+    } else lines.push(`${indent}... ${repeat.rows} more rows like the one above (${bytes})`);
+    repeat.rows = 0;
+  };
   for (let line = 0; line < lineCount; line++) {
     const rowStart = line * cl;
     const rowEnd = Math.min(map.size, rowStart + cl);
@@ -219,14 +253,22 @@ export function renderMap(s: MapStruct, o: MapOptions): string {
     }
     const left = continuedIn ? paint(SGR.straddle, '>') : '|';
     const right = continuesOut ? paint(SGR.straddle, '>') : '|';
-    lines.push(`${String(rowStart).padStart(labelWidth)} ${left}${text}${right}`);
     const entries = [...keyed];
     if (hidden.size) entries.push(`${MIXED} ${[...hidden].map((i) => segmentLabel(map.segments[i]!, s.members)).join(', ')}`);
     // zero-length members (flexible arrays) have no cells: name them where they sit
     const empty = map.segments.filter((x) => x.start === x.end && x.members.length && x.start >= rowStart && (x.start < rowEnd || (x.start === map.size && line === lineCount - 1)));
     for (const x of empty) entries.push(`0 bytes at ${x.start}: ${segmentLabel(x, s.members)}`);
-    lines.push(...wrap(entries, indent, o.width));
+    const body = [`${left}${text}${right}`, ...wrap(entries, indent, o.width)];
+    // a run of identical full rows (a large array, a big nested struct) is printed once, then counted
+    if (rowEnd - rowStart === cl && repeat && body.join('\n') === repeat.body) {
+      repeat.rows++;
+      continue;
+    }
+    flushRepeat();
+    lines.push(`${String(rowStart).padStart(labelWidth)} ${body[0]}`, ...body.slice(1));
+    repeat = rowEnd - rowStart === cl ? { body: body.join('\n'), rows: 0, from: rowEnd } : undefined;
   }
+  flushRepeat();
   if (map.size === 0) {
     const empty = map.segments.filter((x) => x.members.length);
     lines.push(...wrap([`no bytes${empty.length ? `; members: ${empty.map((x) => segmentLabel(x, s.members)).join(', ')}` : ''}`], indent, o.width));

@@ -42,15 +42,28 @@ function parseMap(text: string): MapBlock[] {
       blocks.push(cur);
       continue;
     }
-    if (!cur || line === '' || line.startsWith('legend:')) continue;
+    if (!cur || line === '') continue;
+    const same = /^\s*\.\.\. (\d+) more rows like the one above \(bytes (\d+)\.\.(\d+)\)$/.exec(line);
+    if (same) {
+      // identical full rows printed once: every byte of them is the row above's
+      const prev = cur.rows[cur.rows.length - 1]!;
+      for (let k = 0; k < Number(same[1]); k++) cur.rows.push({ ...prev, offset: Number(same[2]) + k * (Number(same[3]) + 1 - Number(same[2])) / Number(same[1]) });
+      continue;
+    }
     const row = ROW.exec(line);
     if (row) {
       cur.rows.push({ offset: Number(row[1]), left: row[2]!, cells: row[3]!, right: row[4]!, keys: new Map() });
       continue;
     }
     const last = cur.rows[cur.rows.length - 1];
-    if (!last) continue; // the ruler
+    if (!last || !/^\s/.test(line)) continue; // the ruler, the legend
     for (const entry of line.trim().split(/ {2,}/)) {
+      if (!/^(\S=|0 bytes|\+ )/.test(entry) && last.keys.size) {
+        // a long entry continued on the next line
+        const k = [...last.keys.keys()].pop()!;
+        last.keys.set(k, `${last.keys.get(k)} ${entry}`);
+        continue;
+      }
       const k = /^(\S)=(.*)$/.exec(entry);
       if (k) last.keys.set(k[1]!, k[2]!);
     }
@@ -199,6 +212,17 @@ describe('show --format map against pahole 1.24', () => {
         expect(r.cells.length + String(r.offset).length + 3).toBeLessThanOrEqual(width);
       }
     }
+  });
+
+  it('rows entirely inside one large member are printed once and counted (task_struct.cpus_mask)', () => {
+    const p = paholeBlocks(readExpected('virtio_net.ko', 'pahole.txt')!).find((b) => b.name === 'task_struct')!;
+    const m = p.members.find((x) => x.name === 'cpus_mask')!;
+    const first = Math.ceil(m.offset / 64) + 1; // the first row inside it is drawn, the next ones counted
+    const last = Math.floor((m.offset + m.size) / 64) - 1;
+    expect(last - first + 1).toBeGreaterThanOrEqual(2);
+    const text = map('virtio_net.ko', ['-C', 'task_struct', '--width', '80']);
+    expect(text).toContain(`... ${last - first + 1} more rows like the one above (bytes ${first * 64}..${(last + 1) * 64 - 1})`);
+    expect(text).toContain(`${(first - 1) * 64} >cpus_mask---`);
   });
 
   it('--width below 20 is a usage error on one line (exit 1)', () => {
