@@ -84,15 +84,20 @@ interface Cell {
 function rowCells(map: ByteMap, rowStart: number, rowEnd: number, scale: MapScale): Cell[] {
   const cells: Cell[] = [];
   const segs = map.segments;
+  // segments tile the struct in order: binary-search the first one ending after `from`
   const owner = (from: number, to: number): number => {
-    let found = -2;
-    for (let i = 0; i < segs.length; i++) {
-      const s = segs[i]!;
-      if (s.end <= from || s.start >= to || s.end === s.start) continue;
-      if (found !== -2) return -1;
-      found = i;
+    let lo = 0;
+    let hi = segs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (segs[mid]!.end <= from) lo = mid + 1;
+      else hi = mid;
     }
-    return found === -2 ? -1 : found;
+    while (lo < segs.length && segs[lo]!.end === segs[lo]!.start) lo++; // zero-length members own no byte
+    if (lo >= segs.length || segs[lo]!.start >= to) return -1;
+    let next = lo + 1;
+    while (next < segs.length && segs[next]!.end === segs[next]!.start) next++;
+    return next < segs.length && segs[next]!.start < to ? -1 : lo;
   };
   if (scale.bytesPerCell === 1) {
     for (let b = rowStart; b < rowEnd; b++) {
@@ -197,7 +202,11 @@ export function renderMap(s: MapStruct, o: MapOptions): string {
   }
   lines.push(indent + paint(SGR.dim, ruler.trimEnd()));
 
-  let memberRun = 0;
+  // members alternate between two colours, a member keeping its colour on every row it reaches
+  const colourOf = new Map<number, string>();
+  map.segments.forEach((x, i) => {
+    if (x.kind === 'member') colourOf.set(i, SGR.member[colourOf.size % 2]!);
+  });
   let repeat: { body: string; rows: number; from: number } | undefined;
   const flushRepeat = () => {
     if (!repeat?.rows) return;
@@ -242,7 +251,7 @@ export function renderMap(s: MapStruct, o: MapOptions): string {
         keyed.push(`${key}=${segmentDetail(sg, s.members)}`);
         label = key;
       }
-      const code = sg.kind === 'member' ? SGR.member[memberRun++ % 2]! : SGR[sg.kind];
+      const code = sg.kind === 'member' ? colourOf.get(seg)! : SGR[sg.kind];
       text += paint(code, (label + fill.repeat(n)).slice(0, n));
     }
     // members whose bytes only appear in shared cells

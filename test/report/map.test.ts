@@ -196,6 +196,9 @@ describe('show --format map against pahole 1.24', () => {
     expect(coloured).toMatch(/\x1b\[97;41m\.+\x1b\[0m/);
     expect(coloured).toContain('\x1b[1;31m>\x1b[0m');
     expect(map('virtio_net.ko', ['-C', 'virtnet_info'], { FORCE_COLOR: '1', NO_COLOR: '1' })).not.toContain('\x1b');
+    // collapsed rows too: a member keeps its colour on every row
+    const big = ['-C', 'task_struct,dev_pm_info', '--width', '80'];
+    expect(map('virtio_net.ko', big, { FORCE_COLOR: '1' }).replace(/\x1b\[[0-9;]*m/g, '')).toBe(map('virtio_net.ko', big));
   });
 
   it('fits narrower and wider terminals: the row width follows --width, bytes per cell a power of two', () => {
