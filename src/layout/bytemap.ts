@@ -51,15 +51,15 @@ export function usedBytes(m: MemberExtent): [number, number] {
 export function byteMap(shape: MapShape, cachelineSize: number): ByteMap {
   const size = Math.max(0, shape.size);
   const raw: Segment[] = [];
-  let unitEndOf = new Map<Segment, number>();
+  /** Per bit-field run: where its storage unit ends. */
+  const unitEnds = new Map<Segment, number>();
   if (shape.kind === 'union') {
-    const end = Math.min(size, Math.max(0, ...shape.members.map((m) => usedBytes(m)[1])));
+    const end = Math.min(size, shape.members.reduce((n, m) => Math.max(n, usedBytes(m)[1]), 0));
     raw.push({ kind: 'union', start: 0, end, members: shape.members.map((_, i) => i) });
   } else {
-    // bit-fields sharing a storage unit (same unit offset and size) and touching bytes form one run
+    // bit-fields sharing a storage unit form one run
     let run: Segment | undefined;
     let runUnit = '';
-    const unitEnds = new Map<Segment, number>();
     shape.members.forEach((m, i) => {
       const [s, e] = usedBytes(m);
       if (isBitfield(m)) {
@@ -83,18 +83,18 @@ export function byteMap(shape: MapShape, cachelineSize: number): ByteMap {
       run = undefined;
       raw.push({ kind: 'member', start: s, end: e, members: [i] });
     });
-    unitEndOf = unitEnds;
   }
   // in offset order; overlaps (hostile or unusual debug info) are clipped so every byte has one owner
   raw.sort((a, b) => a.start - b.start);
   // a run of bit-fields covers its storage unit up to whatever comes next: unused bits of a unit are
   // bit holes (inside the unit), not byte holes, as pahole counts them
-  raw.forEach((seg, k) => {
-    const unitEnd = unitEndOf.get(seg);
-    if (unitEnd === undefined) return;
-    const next = raw.slice(k + 1).find((x) => x.end > x.start || x.kind !== 'member')?.start ?? size;
-    seg.end = Math.max(seg.end, Math.min(unitEnd, next, size));
-  });
+  let next = size; // start of the next segment that owns bytes
+  for (let k = raw.length - 1; k >= 0; k--) {
+    const seg = raw[k]!;
+    const unitEnd = unitEnds.get(seg);
+    if (unitEnd !== undefined) seg.end = Math.max(seg.end, Math.min(unitEnd, next, size));
+    if (seg.end > seg.start) next = seg.start;
+  }
   const segments: Segment[] = [];
   let at = 0;
   for (const seg of raw) {

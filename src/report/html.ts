@@ -203,9 +203,10 @@ var MAX_LIST = 3000;
 function el(tag, cls, text){ var e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined && text !== null) e.textContent = String(text); return e; }
 function primary(s){ return s.right || s.left; }
 function label(s){ return s.kind + ' ' + (s.name || '(anonymous)'); }
+function fileLabel(s){ return s.file ? '  (' + s.file.split('/').pop() + ')' : ''; }
 function counter(s, k){ var p = primary(s); return p ? (p.counters[k] || 0) : 0; }
 var order = S.map(function(_, i){ return i; });
-var lower = S.map(function(s){ return (s.name || '').toLowerCase(); });
+var lower = S.map(function(s){ return ((s.name || '') + fileLabel(s)).toLowerCase(); });
 function refreshIndex(){
   var q = searchEl.value.trim().toLowerCase(), key = sortEl.value;
   var ids = order.filter(function(i){ return !q || lower[i].indexOf(q) >= 0; });
@@ -216,7 +217,7 @@ function refreshIndex(){
   ids.slice(0, MAX_LIST).forEach(function(i){
     var s = S[i], li = el('li', s.status ? String(s.status).split(' ')[0] : '');
     li.dataset.i = i;
-    li.appendChild(el('span', 'n', label(s)));
+    li.appendChild(el('span', 'n', label(s) + fileLabel(s)));
     var f = key === 'file' || key === 'name' || key === 'size' ? counter(s, 'size') + ' B' : counter(s, key) + ' ' + key;
     li.appendChild(el('span', 'f', s.status && DATA.mode === 'diff' ? s.status + ', ' + f : f));
     if ('#s' + i === location.hash) li.classList.add('open');
