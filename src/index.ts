@@ -15,3 +15,7 @@ export { Reorganizer, describeMove, type ReorgOptions, type ReorgResult, type Re
 export { renderReorgText, reorgJsonType, reorgDocument, REORG_SCHEMA_VERSION } from './report/reorg.js';
 export { buildPatch, reorderSource, type PatchRequest } from './report/patch.js';
 export { sourceUnder } from './load/named-files.js';
+// pictures: byte maps of a layout, the terminal map and the HTML report
+export { byteMap, layoutShape, type ByteMap, type Segment, type MapShape } from './layout/bytemap.js';
+export { renderMap, renderMapLegend, type MapStruct, type MapOptions } from './report/map.js';
+export { renderHtml, type HtmlReport, type HtmlStruct, type HtmlLayout } from './report/html.js';

@@ -19,13 +19,15 @@ import { escapeLineBreaksInFacts } from '../model/printable-names.js';
 
 /** Largest report read (a whole vmlinux's report is about 200 MB). */
 const MAX_REPORT_BYTES = 1 << 30;
+import { diffHtmlStructs } from './pictures.js';
+import { renderHtml } from '../report/html.js';
 
 export interface DiffArgs extends Selection {
   old: string;
   new: string;
   /** -F and --btf-base. */
   source?: SourceOptions;
-  format: 'text' | 'json' | 'table';
+  format: 'text' | 'json' | 'table' | 'html';
   failOn: FailOnKind[];
   cachelineSize: number;
   skipMissing: boolean;
@@ -75,6 +77,10 @@ export function runDiff(args: DiffArgs, out: Output): number {
   const regs = regressions(d);
   if (args.format === 'json') out.write(JSON.stringify(diffJson(d, regs), null, 1) + '\n');
   else if (args.format === 'table') out.write(renderDiffTable(d) + '\n');
+  else if (args.format === 'html') {
+    const structs = diffHtmlStructs(d, oldF, newF);
+    out.write(renderHtml({ mode: 'diff', title: `structscope diff: ${args.old} -> ${args.new}`, subtitle: `${d.oldTypes} old, ${d.newTypes} new types: ${structs.length} added, removed or changed, ${d.unchanged} unchanged`, structs }));
+  }
   else {
     const byKey = (ts: TypeFacts[]) => new Map(ts.map((t) => [`${t.kind} ${t.name}`, t] as const).reverse());
     const layouts = args.verbose ? { old: byKey(oldF.types), new: byKey(newF.types) } : undefined;

@@ -102,6 +102,14 @@ function failOnKinds(v: unknown): string[] {
   return (repeated(v) ?? []).flatMap((x) => String(x).split(',')).filter((x) => x !== '');
 }
 
+/** Colour for --format map: on a terminal unless NO_COLOR is set; FORCE_COLOR (not 0) forces it. */
+function useColor(): boolean {
+  if (process.env.NO_COLOR) return false;
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  return process.stdout.isTTY === true;
+}
+
 /** Parse arguments and run; returns the exit code. The only module that touches process. */
 export async function main(argv: string[]): Promise<number> {
   const out = processOutput();
@@ -122,7 +130,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
           .option('cacheline-size', { type: 'number', describe: 'cacheline size in bytes (default 64, or the target\'s with --target)' })
           .option('target', { choices: Object.keys(ABIS), describe: 'predict the layouts for this ABI from the file\'s types' })
-          .option('format', { choices: ['text', 'json', 'table'] as const, default: 'text' as const, describe: 'output format' })
+          .option('format', { choices: ['text', 'json', 'table', 'map', 'html'] as const, default: 'text' as const, describe: 'output format (map: cacheline map for the terminal; html: a self-contained report page)' })
+          .option('width', { type: 'number', describe: '--format map: columns to fit (default: the terminal\'s, or 80)' })
           .option('sort', { choices: SORT_FIELDS, describe: 'sort --format table by this field' })
           .option('all-definitions', { type: 'boolean', default: false, describe: 'print every distinct definition of a name, not only the first' })
           .option('jobs', { alias: 'j', type: 'number', default: defaultJobs(), describe: 'worker threads for whole-file dumps of large files (1: none)' })
@@ -130,6 +139,7 @@ export async function main(argv: string[]): Promise<number> {
             if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a positive whole number');
             if (a['cacheline-size'] !== undefined && (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1)) throw new Error('--cacheline-size takes a positive whole number');
             if (a.holes !== undefined && (!Number.isInteger(a.holes) || a.holes < 0)) throw new Error('--holes takes a whole number');
+            if (a.width !== undefined && (!Number.isInteger(a.width) || a.width < 20)) throw new Error('--width takes a whole number of at least 20');
             checkSelection(a);
             return true;
           }),
@@ -152,6 +162,8 @@ export async function main(argv: string[]): Promise<number> {
             cachelineSize: a['cacheline-size'],
             target: a.target,
             format: a.format,
+            width: a.width ?? (process.stdout.isTTY ? process.stdout.columns : undefined) ?? 80,
+            color: useColor(),
             sort: a.sort as SortField | undefined,
             allDefinitions: a['all-definitions'],
             skipMissing: a['skip-missing'],
@@ -210,7 +222,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('exclude', { alias: 'x', type: 'string', describe: 'leave out types whose name starts with PREFIX (repeatable)' })
           .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
           .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'print the layouts before and after, and every problem found in the debug info' })
-          .option('format', { choices: ['text', 'json', 'table'] as const, default: 'text' as const, describe: 'output format' })
+          .option('format', { choices: ['text', 'json', 'table', 'html'] as const, default: 'text' as const, describe: 'output format (html: old and new side by side, a self-contained page)' })
           .option('fail-on', { type: 'string', describe: `exit 1 when one of these regressions is present: ${FAIL_ON_KINDS.join(',')}` })
           .option('cacheline-size', { type: 'number', default: 64, describe: 'cacheline size in bytes (a JSON report keeps its own)' })
           .epilog('Exit codes: 0 no --fail-on regression; 1 a --fail-on regression, a usage error, or a -C name matched in neither input (unless --skip-missing); 2 an input could not be read.')
@@ -247,7 +259,7 @@ export async function main(argv: string[]): Promise<number> {
       'propose a smaller member order per struct (validated by the layout engine), or the source patch that applies it',
       (y) =>
         withSelection(y)
-          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
+          .option('format', { choices: ['text', 'json', 'html'] as const, default: 'text' as const, describe: 'output format (html: current and proposed layouts side by side)' })
           .option('cacheline-size', { type: 'number', default: 64, describe: 'cacheline size in bytes' })
           .option('pin', { type: 'string', describe: 'keep these members in place (NAME[,NAME...]; repeatable)' })
           .option('keep-cachelines', { type: 'boolean', default: false, describe: 'keep every member in its current cacheline' })

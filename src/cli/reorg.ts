@@ -15,11 +15,14 @@ import { escapeLineBreaksInNames } from '../model/printable-names.js';
 /** reorg's default --max-moves: a patch someone would review. */
 export const DEFAULT_MAX_MOVES = 8;
 
+import { reorgHtmlStructs } from './pictures.js';
+import { renderHtml, type HtmlStruct } from '../report/html.js';
+
 export interface ReorgArgs extends Selection {
   files: string[];
   /** -F and --btf-base. */
   source?: SourceOptions;
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'html';
   cachelineSize: number;
   pin: string[];
   keepCachelines: boolean;
@@ -53,6 +56,7 @@ export function runReorg(args: ReorgArgs, out: Output): number {
   const maxMoves = args.maxMoves ?? (hot.length ? undefined : DEFAULT_MAX_MOVES);
   const jsonFiles: { path: string; abi: string; types: ReorgJsonType[] }[] = [];
   const many = args.files.length > 1;
+  const htmlStructs: HtmlStruct[] = [];
   for (const path of args.files) {
     const sel = { ...args, structs: true };
     // -C NAME: only the units that can define NAME, up to the first definitions
@@ -109,6 +113,10 @@ export function runReorg(args: ReorgArgs, out: Output): number {
       out.write(patch.diff);
       continue;
     }
+    if (args.format === 'html') {
+      htmlStructs.push(...reorgHtmlStructs({ table: file.table, cachelineSize: args.cachelineSize, addressSize: info.addressSize }, results, many ? path : undefined));
+      continue;
+    }
     if (args.format === 'json') {
       jsonFiles.push({ path, abi: abi.name, types: results.map((r) => reorgJsonType(r, args.cachelineSize)) });
       continue;
@@ -124,5 +132,8 @@ export function runReorg(args: ReorgArgs, out: Output): number {
     });
   }
   if (args.format === 'json' && args.patch === undefined) out.write(JSON.stringify(reorgDocument(jsonFiles), null, 1) + '\n');
+  if (args.format === 'html' && args.patch === undefined) {
+    out.write(renderHtml({ mode: 'reorg', title: `structscope reorg: ${args.files.join(', ')}`, subtitle: 'current layouts beside the proposed ones (laid out by the ABI engine); moved members outlined', structs: htmlStructs }));
+  }
   return exit;
 }
