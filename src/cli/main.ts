@@ -83,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
           .option('cacheline-size', { type: 'number', describe: 'cacheline size in bytes (default 64, or the target\'s with --target)' })
           .option('target', { choices: Object.keys(ABIS), describe: 'predict the layouts for this ABI from the file\'s types' })
+          .option('strict', { type: 'boolean', default: false, describe: 'with --target: also flag types an attribute leaving no trace in DWARF would change' })
           .option('format', { choices: ['text', 'json', 'table'] as const, default: 'text' as const, describe: 'output format' })
           .option('sort', { choices: SORT_FIELDS, describe: 'sort --format table by this field' })
           .option('all-definitions', { type: 'boolean', default: false, describe: 'print every distinct definition of a name, not only the first' })
@@ -111,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
             hex: a.hex,
             cachelineSize: a['cacheline-size'],
             target: a.target,
+            strict: a.strict,
             format: a.format,
             sort: a.sort as SortField | undefined,
             allDefinitions: a['all-definitions'],

@@ -56,13 +56,23 @@ export class AnnotationPredictor {
   annotate(id: TypeId, layout: EngineLayout): TargetAnnotations | { unpredictable: string } {
     const agg = this.table.get(id) as AggregateType;
     const attrs = this.attributesOf(id);
+    if (agg.kind === 'union' && this.target.name.startsWith('s390')) {
+      // gcc-12 writes DW_AT_bit_offset for union bit-fields; for __int128 ones of at most 64 bits
+      // the s390x value is inconsistent (probe: :29 -> 104, :57 -> 72, :1 -> a bogus byte
+      // offset; ppc64, also big-endian, writes 0), and pahole prints it as is.
+      const odd = layout.members.find((em) => em.bitSize !== undefined && em.byteSize === 16 && em.bitSize <= 64);
+      if (odd) {
+        const m = agg.members[odd.index]!;
+        return { unpredictable: `${m.name ?? `<anonymous #${odd.index}>`}: gcc's DWARF bit offset for an __int128 bit-field of at most 64 bits in a union on ${this.target.name} is inconsistent` };
+      }
+    }
     const members = new Map<number, number | undefined>();
     for (const em of layout.members) {
       const m = agg.members[em.index]!;
       if (m.alignment === undefined || m.isBase) continue;
       if (m.alignment === 1) {
-        // packed (or an aligned-1 typedef): 1 everywhere
-        members.set(em.index, 1);
+        // packed, with its user alignment from the member's attribute or its type (if the type keeps it here)
+        members.set(em.index, attrs.memberAligned?.has(em.index) || this.typeUserAligned(m.type) ? 1 : undefined);
         continue;
       }
       if (attrs.memberAligned?.has(em.index)) {
@@ -81,7 +91,17 @@ export class AnnotationPredictor {
       if (!attrs.aligned && layout.alignment < agg.alignment) {
         return { unpredictable: `gcc records only the resulting alignment (${agg.alignment}) on ${this.source.name}: an aligned(N) with N <= ${agg.alignment} on the ${agg.kind} would decide its alignment on ${this.target.name} (${layout.alignment} without one)` };
       }
-      aggregate = this.modeDropsUserAlign(id, layout) ? undefined : agg.alignment === 1 ? 1 : layout.alignment;
+      if (this.modeDropsUserAlign(id, layout)) aggregate = undefined;
+      else if (agg.alignment === 1) aggregate = 1;
+      else {
+        // TYPE_USER_ALIGN: its own aligned(N), or a member with a recorded alignment.
+        const recordedHere = [...members.values()].some((a) => a !== undefined);
+        const recordedThere = agg.members.some((m) => m.alignment !== undefined && !m.isBase);
+        if (attrs.aligned || recordedHere || !recordedThere) aggregate = layout.alignment;
+        else {
+          return { unpredictable: `gcc records ${agg.alignment} on ${this.source.name} because of a member that carries none on ${this.target.name}; whether the ${agg.kind} also has its own aligned(N) (which would keep pahole's __aligned__ annotation) is not in DWARF` };
+        }
+      }
     }
     return { aggregate, members };
   }

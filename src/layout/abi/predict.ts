@@ -11,6 +11,7 @@ import { TypeTable } from '../../model/table.js';
 import { isAggregate, type AggregateType, type Member, type Type, type TypeId } from '../../model/types.js';
 import { classifyBase, classifyType } from './classify.js';
 import { AnnotationPredictor, producerOf } from './annotations.js';
+import { hiddenAttributeReason } from './hidden.js';
 import { LayoutEngine } from './engine.js';
 import { AttributeInference, type InferOptions } from './infer.js';
 import type { Abi } from './targets.js';
@@ -30,7 +31,12 @@ export function predictTable(
   table: TypeTable,
   source: Abi,
   target: Abi,
-  options: InferOptions & { /** Reuse an inference on `source` (several targets from one file). */ inference?: AttributeInference } = {},
+  options: InferOptions & {
+    /** Reuse an inference on `source` (several targets from one file). */
+    inference?: AttributeInference;
+    /** Also flag types an attribute that leaves no trace in the source's DWARF would change (hidden.ts). */
+    strict?: boolean;
+  } = {},
 ): Prediction {
   const inference = options.inference ?? new AttributeInference(table, source, options);
   const aggregates = table.definitions.filter((id) => isAggregate(table.get(id)));
@@ -69,8 +75,9 @@ export function predictTable(
   const alignment = new Map<TypeId, number>();
   const replaced = new Map<TypeId, Type>();
   // gcc records final alignments (retargeted here); clang the requested ones (kept).
+  const producer = producerOf(table);
   const annotations =
-    producerOf(table) === 'gcc' ? new AnnotationPredictor(table, engine, source, target, (id) => inference.infer(id).attributes) : undefined;
+    producer === 'gcc' ? new AnnotationPredictor(table, engine, source, target, (id) => inference.infer(id).attributes) : undefined;
   for (const id of aggregates) {
     const agg = table.get(id) as AggregateType;
     const why = reasonOnSource(id);
@@ -81,6 +88,11 @@ export function predictTable(
     const l = engine.layout(id);
     if (l.unpredictable !== undefined) {
       unpredictable.set(id, l.unpredictable);
+      continue;
+    }
+    const hidden = options.strict ? hiddenAttributeReason(table, id, inference.infer(id).attributes, inference.engine, engine, producer) : undefined;
+    if (hidden !== undefined) {
+      unpredictable.set(id, hidden);
       continue;
     }
     const notes = annotations?.annotate(id, l);
