@@ -15,8 +15,9 @@ export interface CrossTarget {
   flags: string[];
 }
 
-/** gcc 12 compilers per target; CI installs the first five. */
+/** gcc 12 compilers per target (x86_64 itself: the prediction for the file's own ABI); CI installs the first five. */
 export const CROSS_TARGETS: CrossTarget[] = [
+  { arch: 'x86_64', cc: 'gcc', flags: [] },
   { arch: 'i386', cc: 'i686-linux-gnu-gcc-12', flags: [] },
   { arch: 'aarch64', cc: 'aarch64-linux-gnu-gcc-12', flags: [] },
   { arch: 'arm', cc: 'arm-linux-gnueabihf-gcc-12', flags: [] },
@@ -28,7 +29,7 @@ export const CROSS_TARGETS: CrossTarget[] = [
   { arch: 'ppc64', cc: 'powerpc64-linux-gnu-gcc-12', flags: [] },
 ];
 
-export const CI_TARGETS = ['i386', 'aarch64', 'arm', 's390x'];
+export const CI_TARGETS = ['x86_64', 'i386', 'aarch64', 'arm', 's390x'];
 
 export function hasCompiler(t: CrossTarget): boolean {
   return spawnSync(t.cc, ['--version'], { encoding: 'utf8' }).status === 0;
