@@ -403,6 +403,11 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
     const size = paholeSize(table, last.member.type, state.addressSize);
     if (size > 0 && (size & (size - 1)) === 0 && h.padding > state.addressSize) {
       layout.forcePadding = { type: last.member.type, unitBits: size * 8, count: Math.ceil(h.padding / size) };
+      // pahole repeats the last member's type; an anonymous one with its body (`union { … } :64;`).
+      const inl = ctx.depth < MAX_INLINE_DEPTH ? findInlineAggregate(ctx.table, last.member.type, ctx.expand) : undefined;
+      if (inl) {
+        layout.forcePadding.inline = analyzeAggregate({ ...ctx, depth: ctx.depth + 1, base: 0, rel: ctx.rel || inl.via === 'pointer', emitStats: false }, inl.id);
+      }
     }
   }
   return layout;
