@@ -130,6 +130,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
           .option('cacheline-size', { type: 'number', describe: 'cacheline size in bytes (default 64, or the target\'s with --target)' })
           .option('target', { choices: Object.keys(ABIS), describe: 'predict the layouts for this ABI from the file\'s types' })
+          .option('strict', { type: 'boolean', default: false, describe: 'with --target: also flag types an attribute leaving no trace in DWARF would change' })
           .option('format', { choices: ['text', 'json', 'table', 'map', 'html'] as const, default: 'text' as const, describe: 'output format (map: cacheline map for the terminal; html: a self-contained report page)' })
           .option('width', { type: 'number', describe: '--format map: columns to fit (default: the terminal\'s, or 80)' })
           .option('sort', { choices: SORT_FIELDS, describe: 'sort --format table by this field' })
@@ -161,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
             hex: a.hex,
             cachelineSize: a['cacheline-size'],
             target: a.target,
+            strict: a.strict,
             format: a.format,
             width: a.width ?? (process.stdout.isTTY ? process.stdout.columns : undefined) ?? 80,
             color: useColor(),

@@ -9,7 +9,7 @@ export { unpredictableNotice } from '../report/predict.js';
  * renders (pointer size of the target). Undefined, after one error line, when the file's own ABI
  * is unknown (the attributes DWARF omits cannot be inferred then).
  */
-export function predictFile(file: LoadedFile, targetName: string, out: Output): { file: LoadedFile; prediction: Prediction } | undefined {
+export function predictFile(file: LoadedFile, targetName: string, out: Output, strict = false): { file: LoadedFile; prediction: Prediction } | undefined {
   const { info } = file;
   const target = abiByName(targetName);
   if (!target) {
@@ -21,6 +21,6 @@ export function predictFile(file: LoadedFile, targetName: string, out: Output): 
     out.error(`${info.path}: unknown ABI: no layout rules for ${info.machineName} (${info.elfClass}-bit ${info.littleEndian ? 'little' : 'big'}-endian), cannot predict`);
     return undefined;
   }
-  const prediction = predictTable(file.table, source, target, { dwarfVersions: info.dwarfVersions });
+  const prediction = predictTable(file.table, source, target, { dwarfVersions: info.dwarfVersions, strict });
   return { file: { ...file, info: { ...info, addressSize: target.ptrSize }, table: prediction.table }, prediction };
 }

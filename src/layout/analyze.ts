@@ -415,7 +415,14 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
     if (size > 0 && (size & (size - 1)) === 0 && h.padding > state.addressSize) {
       const count = Math.min(Math.ceil(h.padding / size), ctx.expansions.paddingLines);
       ctx.expansions.paddingLines -= count;
-      if (count > 0) layout.forcePadding = { type: last.member.type, unitBits: size * 8, count };
+      if (count > 0) {
+        layout.forcePadding = { type: last.member.type, unitBits: size * 8, count };
+        // pahole repeats the last member's type; an anonymous one with its body (`union { … } :64;`).
+        const inl = ctx.depth < MAX_INLINE_DEPTH ? findInlineAggregate(ctx.table, last.member.type, ctx.expand) : undefined;
+        if (inl) {
+          layout.forcePadding.inline = analyzeAggregate({ ...ctx, depth: ctx.depth + 1, base: 0, rel: ctx.rel || inl.via === 'pointer', emitStats: false }, inl.id);
+        }
+      }
     }
   }
   return layout;

@@ -155,7 +155,13 @@ export interface Layout {
    * pahole's "Force padding:" lines (tail padding wider than a pointer after a member whose size is
    * a power of two, in a struct without DW_AT_alignment): `count` lines of `TYPE :unitBits;`.
    */
-  forcePadding?: { type: TypeId; unitBits: number; count: number };
+  forcePadding?: {
+    type: TypeId;
+    unitBits: number;
+    count: number;
+    /** An anonymous struct/union type: its body, printed for every unit (offsets from 0). */
+    inline?: Layout;
+  };
   /** Kernel cacheline groups (`__cacheline_group_begin/end` markers), top-level structs only. */
   groups?: GroupReport;
 }

@@ -507,7 +507,7 @@ function renderClassBody(layout: Layout, conf: Conf): string {
   if (layout.forcePadding) {
     const fp = layout.forcePadding;
     out += `\n${ind}/* Force padding: */\n`;
-    for (let i = 0; i < fp.count; i++) out += ind + typeDecl(fp.type, '', cconf, undefined) + `:${fp.unitBits};\n`;
+    for (let i = 0; i < fp.count; i++) out += ind + typeDecl(fp.type, '', cconf, fp.inline) + `:${fp.unitBits};\n`;
   }
 
   if (layout.vtable && layout.vtable.length) {

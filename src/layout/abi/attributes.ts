@@ -4,11 +4,11 @@
  * bit-fields, and aligned(N) only from DWARF 5 producers (ABI.md §3.1), so they travel separately.
  */
 import type { AggregateType, TypeId } from '../../model/types.js';
-import { INTEGER_KINDS, type IntegerKind } from './classify.js';
+import { INTEGER_KINDS, type GapKind, type IntegerKind } from './classify.js';
 
 /** One way to declare an unnamed bit-field: `type : width`. */
 export interface UnnamedOption {
-  type: IntegerKind;
+  type: GapKind;
   /** Width in bits; 0 for a zero-width bit-field. */
   width: number;
 }
@@ -85,10 +85,14 @@ export function memberLabel(agg: AggregateType, index: number): string {
   return m.isBase ? `base #${index}` : `<anonymous #${index}>`;
 }
 
-function describeUnnamed(u: UnnamedBitfield): string {
+function describeUnnamed(all: UnnamedBitfield): string {
+  // __int128 candidates are kept for prediction, not named (a declaration nobody writes).
+  const u: { options: readonly UnnamedOption[] } = { options: all.options.filter((o) => o.type !== 'int128') };
+  if (!u.options.length) u.options = all.options;
   const first = u.options[0]!;
   const same = u.options.filter((o) => o.width === first.width).map((o) => o.type);
   const types = INTEGER_KINDS.filter((k) => same.includes(k)).map((k) => C_NAMES[k]);
+  if (!types.length) types.push('__int128');
   const type = types.length === 1 ? types[0]! : `{${types.join('|')}}`;
   const more = u.options.length > same.length ? ' (or other widths)' : '';
   return `unnamed bit-field ${type} :${first.width}${more}`;

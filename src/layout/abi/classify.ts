@@ -11,6 +11,12 @@ import type { ScalarKind } from './targets.js';
 /** The integer kinds a bit-field can be declared with (for unnamed bit-fields DWARF omits). */
 export type IntegerKind = 'char' | 'short' | 'int' | 'long' | 'llong';
 export const INTEGER_KINDS: readonly IntegerKind[] = ['char', 'short', 'int', 'long', 'llong'];
+/**
+ * Declared types an unnamed bit-field may have: DWARF omits them, and `__int128 :N` raises the
+ * alignment to 16 where unnamed bit-fields count (aarch64), so it is a candidate where it exists.
+ */
+export type GapKind = IntegerKind | 'int128';
+export const GAP_KINDS: readonly GapKind[] = [...INTEGER_KINDS, 'int128'];
 
 export type Shape =
   /** A scalar; `integer` marks integer-class types (enums, _Bool, char types …). */

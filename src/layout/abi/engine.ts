@@ -15,7 +15,7 @@ import {
   type GapPick,
   type UnnamedBitfield,
 } from './attributes.js';
-import { classifyType, type IntegerKind, type Shape } from './classify.js';
+import { classifyType, type GapKind, type Shape } from './classify.js';
 import { isCxxAggregate, isPodForLayout, isVtablePointer } from './cxx.js';
 import { RecordState, type FieldSpec, type Placement, type RecordOptions } from './record.js';
 import type { Abi, ScalarKind } from './targets.js';
@@ -222,7 +222,7 @@ export class LayoutEngine {
       // A declaration too wide for its type on this target (long :40 on ILP32) cannot be the source's.
       const valid = new Map<number, UnnamedBitfield[]>();
       for (const [at, list] of attrs.unnamedBefore) {
-        const kept = list.map((u) => ({ options: u.options.filter((o) => o.width <= this.abi.scalars[o.type]![0] * 8) }));
+        const kept = list.map((u) => ({ options: u.options.filter((o) => { const row = this.abi.scalars[o.type]; return !!row && o.width <= row[0] * 8; }) }));
         if (kept.some((u) => !u.options.length)) return unpredictableLayout(`unnamed bit-field ${at >= plan.agg.members.length ? 'at the end' : `before ${memberLabel(plan.agg, at)}`} cannot be declared on ${this.abi.name}`);
         valid.set(at, kept);
       }
@@ -334,7 +334,7 @@ export function applyMemberAttributes(mp: MemberPlan, attrs: LayoutAttributes): 
 }
 
 /** The field spec of an unnamed `kind : width` bit-field. */
-export function unnamedField(abi: Abi, kind: IntegerKind, width: number): FieldSpec {
+export function unnamedField(abi: Abi, kind: GapKind, width: number): FieldSpec {
   const row = abi.scalars[kind]!;
   return { size: row[0], align: row[1], bitSize: width, named: false, integer: true };
 }

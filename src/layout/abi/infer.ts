@@ -17,7 +17,7 @@ import {
   type UnnamedBitfield,
   type UnnamedOption,
 } from './attributes.js';
-import { INTEGER_KINDS, type IntegerKind } from './classify.js';
+import { GAP_KINDS } from './classify.js';
 import {
   applyMemberAttributes,
   emptyKey,
@@ -310,8 +310,10 @@ export class AttributeInference {
     const narrow: UnnamedOption[] = [];
     const wide: UnnamedOption[] = [];
     let first: S | undefined;
-    for (const type of INTEGER_KINDS) {
-      const bits = this.abi.scalars[type]![0] * 8;
+    for (const type of GAP_KINDS) {
+      const row = this.abi.scalars[type];
+      if (!row) continue;
+      const bits = row[0] * 8;
       let lo: UnnamedOption | undefined;
       let hi: UnnamedOption | undefined;
       for (let width = 0; width <= Math.min(maxWidth, bits); width++) {

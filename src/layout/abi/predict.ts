@@ -10,6 +10,8 @@
 import { TypeTable } from '../../model/table.js';
 import { isAggregate, type AggregateType, type Member, type Type, type TypeId } from '../../model/types.js';
 import { classifyBase, classifyType } from './classify.js';
+import { AnnotationPredictor, producerOf } from './annotations.js';
+import { hiddenAttributeReason } from './hidden.js';
 import { LayoutEngine } from './engine.js';
 import { AttributeInference, type InferOptions } from './infer.js';
 import type { Abi } from './targets.js';
@@ -29,7 +31,12 @@ export function predictTable(
   table: TypeTable,
   source: Abi,
   target: Abi,
-  options: InferOptions & { /** Reuse an inference on `source` (several targets from one file). */ inference?: AttributeInference } = {},
+  options: InferOptions & {
+    /** Reuse an inference on `source` (several targets from one file). */
+    inference?: AttributeInference;
+    /** Also flag types an attribute that leaves no trace in the source's DWARF would change (hidden.ts). */
+    strict?: boolean;
+  } = {},
 ): Prediction {
   const inference = options.inference ?? new AttributeInference(table, source, options);
   const aggregates = table.definitions.filter((id) => isAggregate(table.get(id)));
@@ -67,6 +74,10 @@ export function predictTable(
   const unpredictable = new Map<TypeId, string>();
   const alignment = new Map<TypeId, number>();
   const replaced = new Map<TypeId, Type>();
+  // gcc records final alignments (retargeted here); clang the requested ones (kept).
+  const producer = producerOf(table);
+  const annotations =
+    producer === 'gcc' ? new AnnotationPredictor(table, engine, source, target, (id) => inference.infer(id).attributes) : undefined;
   for (const id of aggregates) {
     const agg = table.get(id) as AggregateType;
     const why = reasonOnSource(id);
@@ -79,13 +90,45 @@ export function predictTable(
       unpredictable.set(id, l.unpredictable);
       continue;
     }
+    const hidden = options.strict ? hiddenAttributeReason(table, id, inference.infer(id).attributes, inference.engine, engine, producer) : undefined;
+    if (hidden !== undefined) {
+      unpredictable.set(id, hidden);
+      continue;
+    }
+    const notes = annotations?.annotate(id, l);
+    if (notes && 'unpredictable' in notes) {
+      unpredictable.set(id, notes.unpredictable);
+      continue;
+    }
     const members: Member[] = agg.members.slice();
     for (const em of l.members) {
       const m = members[em.index]!;
       members[em.index] = { ...m, bitOffset: em.bitOffset, byteSize: em.byteSize };
+      if (notes?.members.has(em.index)) setAlignment(members[em.index]!, notes.members.get(em.index));
     }
     alignment.set(id, l.alignment);
-    replaced.set(id, { ...agg, size: l.size, members });
+    const predicted: AggregateType = { ...agg, size: l.size, members };
+    if (notes) setAlignment(predicted, notes.aggregate);
+    replaced.set(id, predicted);
+  }
+
+  // A type holding an unpredictable one by value is unpredictable too (its alignment and size are unknown).
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const id of aggregates) {
+      if (unpredictable.has(id)) continue;
+      const agg = table.get(id) as AggregateType;
+      for (const m of agg.members) {
+        if (m.isStatic) continue;
+        const inner = nestedAggregates(table, m.type).find((n) => unpredictable.has(n));
+        if (inner === undefined) continue;
+        unpredictable.set(id, `${memberName(agg, m)}: ${aggregateName(table, inner)} cannot be predicted`);
+        replaced.delete(id);
+        alignment.delete(id);
+        changed = true;
+        break;
+      }
+    }
   }
 
   const out = new TypeTable();
@@ -97,6 +140,11 @@ export function predictTable(
   for (const id of table.definitions) out.addDefinition(id);
   pinTypedefs(table, out, target);
   return { target, table: out, unpredictable, alignment };
+}
+
+function setAlignment(x: { alignment?: number }, value: number | undefined): void {
+  if (value === undefined) delete x.alignment;
+  else x.alignment = value;
 }
 
 /** Scalars, pointers, enums and arrays with the target's sizes (aggregates are done by the engine). */

@@ -65,6 +65,12 @@ export interface Abi {
   readonly cachelineSize: number;
   /** Vector types (vector_size): maximum alignment (arm EABI 8), else their size. */
   readonly vectorMaxAlign: number;
+  /**
+   * gcc STRICT_ALIGNMENT (arm, mips, riscv, sparc): a struct that fits an integer machine mode
+   * aligned as the mode loses TYPE_USER_ALIGN, so gcc records no DW_AT_alignment for it
+   * (verified with gcc-12 probes, see annotations.ts).
+   */
+  readonly strictAlignment: boolean;
 }
 
 type Row = readonly [number, number] | null;
@@ -132,6 +138,7 @@ function define(s: Spec): Abi {
     maxScalarAlign,
     cachelineSize: s.cachelineSize,
     vectorMaxAlign: s.vectorMaxAlign ?? 1 << 30,
+    strictAlignment: /^(arm|mips|riscv|sparc)/.test(s.name),
   } satisfies Abi);
 }
 

@@ -1,0 +1,85 @@
+/**
+ * Attributes that leave no trace in the source build's DWARF but would change the layout on the
+ * target (`show --target T --strict`). The prediction assumes none of them; strict mode flags
+ * every type where one could matter, with the reason. Pure.
+ *
+ * - aligned(N) below the member type's alignment: gcc erases it (do_type_align; probe: x86_64
+ *   `long double x __attribute__((aligned(8)))` has no DW_AT_alignment), yet on a target where
+ *   the type is less aligned (i386 long double 4, m68k 2) N would apply.
+ * - packed on a member that is at an aligned offset anyway and does not set the aggregate's size.
+ * - a zero-width bit-field `T :0` at a position already aligned for T (it raises the alignment
+ *   on arm and aarch64, and moves to 2-byte boundaries on m68k).
+ */
+import type { TypeTable } from '../../model/table.js';
+import type { AggregateType, TypeId } from '../../model/types.js';
+import { memberLabel, type LayoutAttributes } from './attributes.js';
+import { GAP_KINDS } from './classify.js';
+import type { EngineLayout, LayoutEngine } from './engine.js';
+
+/** Offsets and size agree (what DWARF shows of a layout). */
+function sameVisible(a: EngineLayout, b: EngineLayout): boolean {
+  return a.size === b.size && a.members.length === b.members.length && a.members.every((m, k) => m.bitOffset === b.members[k]!.bitOffset);
+}
+
+/** Why the target layout of aggregate `id` depends on an attribute DWARF cannot show, or undefined. */
+export function hiddenAttributeReason(
+  table: TypeTable,
+  id: TypeId,
+  attrs: LayoutAttributes,
+  source: LayoutEngine,
+  target: LayoutEngine,
+  producer: 'gcc' | 'clang',
+): string | undefined {
+  const agg = table.get(id) as AggregateType;
+  const sPlan = source.plan(agg);
+  const tPlan = target.plan(agg);
+  if ('unpredictable' in sPlan || 'unpredictable' in tPlan) return undefined;
+  const sBase = source.layoutWith(sPlan, attrs);
+  const tBase = target.layoutWith(tPlan, attrs);
+  // Invisible on the source, yet different on the target: offsets or size, or an alignment change
+  // the source does not share (one it shares shows wherever the type is nested, as on the source).
+  const changes = (alt: LayoutAttributes): boolean => {
+    const s = source.layoutWith(sPlan, alt);
+    if (!sameVisible(s, sBase)) return false;
+    const t = target.layoutWith(tPlan, alt);
+    if (!sameVisible(t, tBase)) return true;
+    return t.alignment !== tBase.alignment && (s.alignment === sBase.alignment || t.alignment !== s.alignment);
+  };
+  const s = source.abi.name;
+  const t = target.abi.name;
+  for (const [k, mp] of tPlan.members.entries()) {
+    const m = agg.members[mp.index]!;
+    const label = memberLabel(agg, mp.index);
+    if (m.bitSize !== undefined || m.isBase) continue;
+    // aligned(N) below the type's alignment on the source: gcc drops it (clang records N).
+    if (producer === 'gcc' && m.alignment === undefined && !attrs.packed && !attrs.pack) {
+      const onSource = sPlan.members[k]!.field.align;
+      for (let n = mp.field.align * 2; n < onSource; n *= 2) {
+        const memberAligned = new Map(attrs.memberAligned ?? []);
+        memberAligned.set(mp.index, n);
+        if (changes({ ...attrs, memberAligned })) {
+          return `${label}: an aligned(${n}) on it (below its alignment ${onSource} on ${s}) leaves no trace in gcc's DWARF, and would change the layout on ${t}`;
+        }
+      }
+    }
+    if (!attrs.packed && !attrs.memberPacked?.has(mp.index) && m.alignment === undefined) {
+      const memberPacked = new Set(attrs.memberPacked ?? []);
+      memberPacked.add(mp.index);
+      if (changes({ ...attrs, memberPacked })) return `${label}: packed on it would leave no trace in ${s}'s DWARF, and would change the layout on ${t}`;
+    }
+  }
+  if (agg.kind === 'union') return undefined;
+  for (let at = 0; at <= agg.members.length; at++) {
+    if (at < agg.members.length && (agg.members[at]!.isStatic || agg.members[at]!.isBase)) continue;
+    for (const type of GAP_KINDS) {
+      if (!source.abi.scalars[type] || !target.abi.scalars[type]) continue;
+      const unnamedBefore = new Map(attrs.unnamedBefore ?? []);
+      unnamedBefore.set(at, [...(unnamedBefore.get(at) ?? []), { options: [{ type, width: 0 }] }]);
+      if (changes({ ...attrs, unnamedBefore })) {
+        return `a zero-width bit-field ${type === 'llong' ? 'long long' : type === 'int128' ? '__int128' : type} :0 ${at < agg.members.length ? `before ${memberLabel(agg, at)}` : 'at the end'} would leave no trace in ${s}'s DWARF, and would change the layout on ${t}`;
+      }
+    }
+  }
+  return undefined;
+}
+
