@@ -11,7 +11,6 @@ export function regexProblem(source: string): string | undefined {
   // per open group: does it hold a quantifier or an alternation?
   const groups: { risky: boolean }[] = [{ risky: false }];
   let i = 0;
-  let lastClosed: { risky: boolean } | undefined; // the group that just closed, if the previous atom was one
   const quantifierAt = (k: number): number => {
     // length of a quantifier starting at k, 0 when none
     const c = source[k];
@@ -28,7 +27,6 @@ export function regexProblem(source: string): string | undefined {
       const next = source[i + 1] ?? '';
       if (/[1-9]/.test(next) || next === 'k') return 'backreferences are not allowed';
       i += 2;
-      lastClosed = undefined;
     } else if (c === '[') {
       // character class: skip to its closing bracket
       i++;
@@ -36,7 +34,6 @@ export function regexProblem(source: string): string | undefined {
       if (source[i] === ']') i++;
       while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
       i++;
-      lastClosed = undefined;
     } else if (c === '(') {
       groups.push({ risky: false });
       i++;
@@ -46,27 +43,21 @@ export function regexProblem(source: string): string | undefined {
         if (source[i] === '<' && source[i + 1] !== '=' && source[i + 1] !== '!') while (i < source.length && source[i] !== '>') i++;
         i++;
       }
-      lastClosed = undefined;
     } else if (c === ')') {
       const g = groups.pop();
       if (!g || groups.length === 0) return 'unbalanced parentheses';
       i++;
       const q = quantifierAt(i);
       if (q) {
-        const unbounded = source[i] === '*' || source[i] === '+' || /^\{\d+,\d*\}/.test(source.slice(i));
-        if (g.risky && unbounded) return 'a repeated group that holds a quantifier or an alternation (like (a+)+) can take exponential time';
+        // any repetition but `?` of a group that can match in several ways backtracks exponentially
+        if (g.risky && source[i] !== '?') return 'a repeated group that holds a quantifier or an alternation (like (a+)+) can take exponential time';
         groups[groups.length - 1]!.risky = true;
         i += q;
         if (source[i] === '?') i++;
-        lastClosed = undefined;
-      } else {
-        if (g.risky) groups[groups.length - 1]!.risky = true;
-        lastClosed = g;
-      }
+      } else if (g.risky) groups[groups.length - 1]!.risky = true;
     } else if (c === '|') {
       groups[groups.length - 1]!.risky = true;
       i++;
-      lastClosed = undefined;
     } else {
       const q = quantifierAt(i);
       if (q) {
@@ -74,9 +65,7 @@ export function regexProblem(source: string): string | undefined {
         i += q;
         if (source[i] === '?') i++;
       } else i++;
-      lastClosed = undefined;
     }
   }
-  void lastClosed;
   return undefined;
 }
