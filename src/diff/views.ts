@@ -97,6 +97,8 @@ export function reasonCounts(v: readonly ViewDifference[]): Map<ViewReasonCode, 
 const key = (t: TypeFacts) => `${t.kind} ${t.name}`;
 /** What identifies one of several definitions of a name: its size and member names (offsets may differ by view). */
 const shape = (t: TypeFacts) => JSON.stringify([t.size, t.members.map((m) => m.name)]);
+/** The same with the member types: tells apart definitions that differ only in member types. */
+const typedShape = (t: TypeFacts) => JSON.stringify([t.size, t.members.map((m) => m.name), t.members.map((m) => m.type)]);
 
 /**
  * Names defined more than once (the kernel has several `struct slot`s): put first, on each side,
@@ -113,12 +115,13 @@ export function matchDefinitions(a: TypeFacts[], b: TypeFacts[]): [TypeFacts[], 
   const ga = group(a);
   const gb = group(b);
   const pick = (mine: TypeFacts[], theirs: TypeFacts[] | undefined): TypeFacts => {
-    if (!theirs || (mine.length === 1 && theirs.length === 1)) return mine[0]!;
+    if (!theirs || mine.length === 1) return mine[0]!;
+    const exact = new Set(theirs.map(typedShape));
     const shapes = new Set(theirs.map(shape));
-    return mine.find((t) => shapes.has(shape(t))) ?? mine[0]!;
+    return mine.find((t) => exact.has(typedShape(t))) ?? mine.find((t) => shapes.has(shape(t))) ?? mine[0]!;
   };
   // side a picks first; side b then takes the twin of a's pick
-  const picked = new Map<string, string>();
+  const picked = new Map<string, TypeFacts>();
   const firstOnly = (ts: TypeFacts[], mine: Map<string, TypeFacts[]>, theirs: Map<string, TypeFacts[]>) => {
     const done = new Set<string>();
     const out: TypeFacts[] = [];
@@ -127,8 +130,8 @@ export function matchDefinitions(a: TypeFacts[], b: TypeFacts[]): [TypeFacts[], 
       done.add(key(t));
       const defs = mine.get(key(t))!;
       const twin = picked.get(key(t));
-      const chosen = (twin !== undefined ? defs.find((d) => shape(d) === twin) : undefined) ?? pick(defs, theirs.get(key(t)));
-      if (twin === undefined) picked.set(key(t), shape(chosen));
+      const chosen = pick(defs, twin !== undefined ? [twin] : theirs.get(key(t)));
+      if (twin === undefined) picked.set(key(t), chosen);
       out.push(chosen);
     }
     return out;
