@@ -166,7 +166,13 @@ export function explainMarkerAlignment(attribute: string): string {
   const m = /^aligned\((\d+)\) on (\S+)$/.exec(attribute);
   const mk = m ? groupMarker(m[2]) : undefined;
   if (!m || !mk) return attribute;
-  const macro = mk.kind === 'begin' ? '__cacheline_group_begin_aligned' : '__cacheline_group_end_aligned';
-  const why = mk.kind === 'pad' ? `the padding of ${macro}(${mk.group})` : `${macro}(${mk.group})`;
+  // the begin marker's alignment comes from __cacheline_group_begin_aligned or a ____cacheline_aligned
+  // written after the marker (tcp_sock): both mean the group starts aligned on purpose
+  const why =
+    mk.kind === 'begin'
+      ? `group ${mk.group} starts aligned on purpose`
+      : mk.kind === 'end'
+        ? `group ${mk.group} ends aligned (__cacheline_group_end_aligned)`
+        : `the padding after group ${mk.group} (__cacheline_group_end_aligned)`;
   return `${attribute} (cacheline group marker: ${why})`;
 }

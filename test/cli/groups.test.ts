@@ -133,10 +133,10 @@ describe('group reports equal what the compiler placed', () => {
         const t = doc.files[0].types.find((x: { name: string }) => x.name === name);
         const spread = expectedGroups(compilerMembers(e.base, name), line).filter((g) => g.cachelines > g.minCachelines);
         expect((t.groups ?? []).length, name).toBe(spread.length);
-        for (const a of t.attributes as string[]) if (/ on __cacheline_group_/.test(a)) expect(a).toMatch(/\(cacheline group marker: __cacheline_group_(begin|end)_aligned\(\w+\)|the padding of/);
+        for (const a of t.attributes as string[]) if (/ on __cacheline_group_/.test(a)) expect(a).toMatch(/\(cacheline group marker: (group \w+ starts aligned on purpose|group \w+ ends aligned \(__cacheline_group_end_aligned\)|the padding after group \w+ \(__cacheline_group_end_aligned\))\)$/);
       }
       const queue = doc.files[0].types.find((x: { name: string }) => x.name === 'g_queue');
-      expect(queue.attributes.join(';')).toContain(`aligned(${line}) on __cacheline_group_begin__g_queue_read_mostly (cacheline group marker: __cacheline_group_begin_aligned(g_queue_read_mostly))`);
+      expect(queue.attributes.join(';')).toContain(`aligned(${line}) on __cacheline_group_begin__g_queue_read_mostly (cacheline group marker: group g_queue_read_mostly starts aligned on purpose)`);
     });
   }
 });

@@ -31,6 +31,6 @@ describe('marker names', () => {
   });
   it('explains alignment on markers only', () => {
     expect(explainMarkerAlignment('aligned(64) on hot')).toBe('aligned(64) on hot');
-    expect(explainMarkerAlignment('aligned(8) on __cacheline_group_end__q')).toBe('aligned(8) on __cacheline_group_end__q (cacheline group marker: __cacheline_group_end_aligned(q))');
+    expect(explainMarkerAlignment('aligned(8) on __cacheline_group_end__q')).toBe('aligned(8) on __cacheline_group_end__q (cacheline group marker: group q ends aligned (__cacheline_group_end_aligned))');
   });
 });
