@@ -34,14 +34,24 @@ export function hiddenAttributeReason(
   const sPlan = source.plan(agg);
   const tPlan = target.plan(agg);
   if ('unpredictable' in sPlan || 'unpredictable' in tPlan) return undefined;
+  // Unnamed bit-field declarations the target lacks (__int128 on 32-bit) are not candidates there.
+  const onTarget = (a: LayoutAttributes): LayoutAttributes => {
+    if (!a.unnamedBefore) return a;
+    const valid = (o: { type: keyof typeof target.abi.scalars; width: number }): boolean => {
+      const row = target.abi.scalars[o.type];
+      return !!row && o.width <= row[0] * 8;
+    };
+    return { ...a, unnamedBefore: new Map([...a.unnamedBefore].map(([at, list]) => [at, list.map((u) => ({ options: u.options.filter(valid) }))])) };
+  };
+  if ([...(onTarget(attrs).unnamedBefore?.values() ?? [])].some((list) => list.some((u) => !u.options.length))) return undefined;
   const sBase = source.layoutWith(sPlan, attrs);
-  const tBase = target.layoutWith(tPlan, attrs);
+  const tBase = target.layoutWith(tPlan, onTarget(attrs));
   // Invisible on the source, yet different on the target: offsets or size, or an alignment change
   // the source does not share (one it shares shows wherever the type is nested, as on the source).
   const changes = (alt: LayoutAttributes): boolean => {
     const s = source.layoutWith(sPlan, alt);
     if (!sameVisible(s, sBase)) return false;
-    const t = target.layoutWith(tPlan, alt);
+    const t = target.layoutWith(tPlan, onTarget(alt));
     if (!sameVisible(t, tBase)) return true;
     return t.alignment !== tBase.alignment && (s.alignment === sBase.alignment || t.alignment !== s.alignment);
   };
