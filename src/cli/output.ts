@@ -1,9 +1,11 @@
 import { writeSync } from 'node:fs';
-import { escapeControls } from '../util/printable.js';
+import { escapeControls, escapeControlsKeepingColour } from '../util/printable.js';
 
 /** Where the CLI writes: stdout for results, stderr for messages and progress. */
 export interface Output {
   write(text: string): void;
+  /** Text coloured by a renderer: its SGR sequences are kept, other control characters escaped. */
+  writeColoured(text: string): void;
   error(message: string): void;
   warn(message: string): void;
   /** Units read so far (drawn only on a terminal, for long runs). */
@@ -26,6 +28,10 @@ export function processOutput(): Output {
     write(text) {
       buffered += escapeControls(text); // names from the input never reach the terminal raw
 
+      if (buffered.length > 1 << 20) flush();
+    },
+    writeColoured(text) {
+      buffered += escapeControlsKeepingColour(text);
       if (buffered.length > 1 << 20) flush();
     },
     error(message) {

@@ -3,7 +3,7 @@
  * section of an ELF file, split BTF over its base, and which source (DWARF or BTF) a file is read
  * from (pahole's -F order).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { arch } from 'node:process';
 import { btfToModel, isBtf, parseBtf, type BtfAlignmentInference, type BtfBlob } from '../btf/index.js';
 import { EM } from '../elf/constants.js';
@@ -55,7 +55,9 @@ export function implicitBtfBase(path: string): string | undefined {
 export function isRawBtfFile(path: string): boolean {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    // never block on a FIFO or device: only a regular file is sniffed (openElf reports the others)
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return false;
     const head = new Uint8Array(2);
     return readSync(fd, head, 0, 2, 0) === 2 && isBtf(head);
   } catch {
@@ -69,11 +71,12 @@ export function isRawBtfFile(path: string): boolean {
 function readRaw(path: string): Uint8Array {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw new StructscopeError('IO', `cannot open: ${(e as Error).message}`, { file: path });
   }
   try {
+    if (!fstatSync(fd).isFile()) throw new StructscopeError('IO', 'not a regular file', { file: path });
     let buf = new Uint8Array(Math.max(4096, Math.min(MAX_RAW_BTF, fstatSync(fd).size + 1)));
     let n = 0;
     for (;;) {

@@ -14,6 +14,24 @@ export function escapeControls(text: string): string {
   return text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** SGR (colour) sequences: the only escape sequences structscope writes itself. */
+const SGR = /\x1b\[[0-9;]*m/g;
+
+/**
+ * `escapeControls` for text a renderer coloured itself (`--format map` on a terminal): its SGR
+ * sequences pass, every other control character is escaped. The renderer strips control
+ * characters from the names it draws, so no SGR sequence can come from the input.
+ */
+export function escapeControlsKeepingColour(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(SGR)) {
+    out += escapeControls(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + escapeControls(text.slice(last));
+}
+
 /** A single name for a one-line message: also its line feeds and tabs escaped. */
 export function printableName(name: string): string {
   return escapeControls(name).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
