@@ -37,10 +37,10 @@ export function loadSelected(
     out.progressDone();
   }
   if (file.index) {
-    if (sel.verbose) out.warn(`${path}: type index ${file.index.state}: ${file.index.path}`);
+    if (sel.verbose) out.info(`${path}: type index ${file.index.state}: ${file.index.path}`);
     if (file.index.state === 'missing' && opts.cacheDir !== undefined) buildIndexInBackground(opts.cacheDir, path, file.index.path);
   }
-  if (sel.verbose) for (const f of file.info.debugFiles ?? []) out.warn(`${path}: debug info read from ${f.path} (${f.role})`);
+  if (sel.verbose) for (const f of file.info.debugFiles ?? []) out.info(`${path}: debug info read from ${f.path} (${f.role})`);
   reportDiagnostics(out, path, file.diagnostics, sel.verbose);
   const { ids, missing } = selectTypes(file.table, sel);
   if (missing.length && !sel.skipMissing) {

@@ -11,12 +11,21 @@ import type { DumpMode } from '../report/dump.js';
 import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
 import type { Output } from './output.js';
 import { predictFile, unpredictableNotice } from './target.js';
+import { typesNamed, containersOf, filterTypes, hasTypeFilter, pointersTo, type TypeFilter } from '../report/query.js';
 
 export interface ShowArgs extends Selection {
   files: string[];
   sizes: boolean;
   packable: boolean;
   holes?: number;
+  /** pahole's class__filter() filters (-H, -B, -z, --padding_ge, --packed, --with_flexible_array). */
+  filter?: TypeFilter;
+  /** -i NAME: list the types containing a NAME member instead of printing layouts. */
+  contains?: string;
+  /** -f NAME: list the members that point to NAME. */
+  findPointersTo?: string;
+  /** -d with -i: nested containers too. */
+  recursive?: boolean;
   expand: boolean;
   hex: boolean;
   /** Undefined: the target's default (--target) or 64. */
@@ -40,7 +49,10 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   let exit = 0;
   const jsonFiles: JsonFile[] = [];
   const many = args.files.length > 1;
-  const isDefault = !args.classes?.length && !args.structs && !args.unions && !args.exclude?.length && !args.allDefinitions && args.holes === undefined;
+  const filter: TypeFilter = { ...(args.filter ?? { holes: args.holes }), justUnions: args.unions };
+  const query = args.contains ?? args.findPointersTo;
+  const isDefault =
+    !args.classes?.length && !args.structs && !args.unions && !args.exclude?.length && !args.prefix?.length && !args.allDefinitions && !hasTypeFilter(filter) && query === undefined && args.sort === undefined;
   // whole-file dumps may be split between workers; --target predicts from the whole table
   const dumpMode: DumpMode | undefined = !isDefault || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
   for (const path of args.files) {
@@ -89,7 +101,20 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       cachelineSize = args.cachelineSize ?? predicted.prediction.target.cachelineSize;
     }
     const layoutOf = (id: number) => analyzeLayout(file.table, id, { cachelineSize, addressSize: file.info.addressSize });
-    if (args.holes !== undefined) ids = ids.filter((id) => !unpredictable.has(id) && layoutOf(id).summary.holes >= args.holes!);
+    if (hasTypeFilter(filter)) ids = filterTypes(file.table, ids.filter((id) => !unpredictable.has(id)), filter, file.info.addressSize);
+    if (query !== undefined) {
+      if (many) out.write(`==> ${path} <==\n`);
+      if (typesNamed(file.table, query).size === 0) {
+        out.error(`${path}: no type named '${query}'`);
+        exit = Math.max(exit, 1);
+        continue;
+      }
+      const lines = args.contains !== undefined ? containersOf(file.table, ids, args.contains, { recursive: args.recursive, verbose: args.verbose }) : pointersTo(file.table, ids, query);
+      for (const line of lines) out.write(line + '\n');
+      continue;
+    }
+    // pahole --sort: the text layouts ordered by name
+    if (args.sort === 'name' && args.format === 'text') ids = [...ids].sort((x, y) => byName(file.table.get(x) as AggregateType, file.table.get(y) as AggregateType));
     const predictable = ids.filter((id) => !unpredictable.has(id));
     const omitted = ids.length - predictable.length;
     if (omitted && (args.format === 'table' || args.packable || args.sizes)) {
@@ -125,13 +150,18 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       out.write(renderPackable(file.table, predictable, file.info.addressSize));
       continue;
     }
+    // pahole -z lists the names (its class_name_formatter; pahole prints layouts only when -V comes before -z)
+    if (filter.holeSizeGe && !args.sizes) {
+      for (const id of predictable) out.write(`${(file.table.get(id) as AggregateType).name}\n`);
+      continue;
+    }
     if (args.sizes) {
       const names = new Set(predictable.map((id) => (file.table.get(id) as AggregateType).name));
       const lines = renderSizes(file.table, opts).split('\n');
       for (const line of lines) if (line && names.has(line.slice(0, line.indexOf('\t')))) out.write(line + '\n');
       continue;
     }
-    if (isDefault) {
+    if (isDefault && args.sort === undefined) {
       for (const block of renderAllBlocks(file.table, opts)) {
         const why = unpredictable.get(block.id);
         out.write((why === undefined ? block.text : unpredictableNotice(file.table, block.id, target!, why)) + '\n');
@@ -145,4 +175,11 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   }
   if (args.format === 'json') out.write(JSON.stringify(jsonDocument(jsonFiles), null, 1) + '\n');
   return exit;
+}
+
+/** pahole's --sort order: strcmp of the names (bytes, not locale). */
+function byName(a: AggregateType, b: AggregateType): number {
+  const x = a.name ?? '';
+  const y = b.name ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -24,7 +24,9 @@ export function renderOverview(rows: OverviewRow[], sort?: SortField): string {
   }
   const table = new Table({
     head: ['type', 'size', 'members', 'holes', 'sum holes', 'padding', 'cachelines', 'savings'],
-    style: { head: [], border: [] },
+    // a rule under the header only (compact), numbers right-aligned
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    style: { head: [], border: [], compact: true },
   });
   for (const r of sorted) {
     const s = r.summary;
