@@ -37,7 +37,7 @@ export function loadSelected(
     out.progressDone();
   }
   if (file.index) {
-    if (sel.verbose) out.info(`${path}: type index ${file.index.state}: ${file.index.path}`);
+    if (sel.verbose) out.info(`${path}: type index ${file.index.state}: ${file.index.path}${file.index.state === 'missing' ? ` (\`structscope index ${path}\` builds it)` : ''}`);
     if (file.index.state === 'missing' && opts.cacheDir !== undefined) buildIndexInBackground(opts.cacheDir, path, file.index.path);
   }
   if (sel.verbose) for (const f of file.info.debugFiles ?? []) out.info(`${path}: debug info read from ${f.path} (${f.role})`);
@@ -89,11 +89,12 @@ export function takeLock(path: string, staleMs = STALE_BUILD_MS): boolean {
 }
 
 /**
- * Start a detached process that reads the whole file and writes its type index (build-index.ts),
- * unless one is already at it: `<index>.building` is the lock (takeLock).
+ * With STRUCTSCOPE_INDEX_BACKGROUND=1: start a detached process that reads the whole file and writes
+ * its type index (build-index.ts), unless one is already at it: `<index>.building` is the lock
+ * (takeLock). Otherwise nothing: `structscope index FILE` builds it, as does any complete read.
  */
 function buildIndexInBackground(cacheDir: string, path: string, indexFile: string): void {
-  if (process.env.STRUCTSCOPE_INDEX_BACKGROUND === '0') return;
+  if (process.env.STRUCTSCOPE_INDEX_BACKGROUND !== '1') return; // only when asked: it reads the whole file after we exit
   const lock = `${indexFile}.building`;
   try {
     mkdirSync(dirname(lock), { recursive: true });

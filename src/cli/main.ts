@@ -355,6 +355,23 @@ export async function main(argv: string[]): Promise<number> {
         );
       },
     )
+    .command(
+      'index <files..>',
+      'read each file completely and keep its type index, so that later -C runs read only the units they need',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'ELF files' })
+          .option('debug-dir', { type: 'string', describe: 'also look for separate debug files under DIR (repeatable)' })
+          .example('$0 index vmlinux', 'build the index once; `$0 vmlinux -C task_struct` is then fast')
+          .example('STRUCTSCOPE_INDEX_BACKGROUND=1 $0 vmlinux -C sk_buff', 'or let the first -C run start a background build')
+          .example('STRUCTSCOPE_CACHE_DIR=/tmp/idx $0 index *.ko', 'index modules into another cache directory')
+          .epilog(`Indexes live in $STRUCTSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/structscope, else ~/.cache/structscope; unused for 30 days, or beyond 256 MB in all (least recently used first), they are deleted when another is written.\n\n${EXIT_CODES_HELP}`),
+      async (a) => {
+        if (usageError !== undefined) return;
+        const { runIndex } = await import('./index-command.js');
+        code = runIndex({ files: a.files as string[], cacheDir: cacheDirectory(), debugDir: debugDirs(a['debug-dir']) }, out);
+      },
+    )
     .strict()
     .epilog(EPILOG)
     .help()

@@ -7,6 +7,7 @@ import { paholePackable } from '../layout/pahole-reorganize.js';
 import { exactClassNames, firstDefinitionsFound, type Selection } from '../report/select.js';
 import { loadSelected, reportDiagnostics } from './load-selected.js';
 import { parallelDump } from './parallel.js';
+import { keepIndex } from '../load/index-cache.js';
 import type { DumpMode } from '../report/dump.js';
 import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
 import type { Output } from './output.js';
@@ -62,6 +63,11 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       out.progressDone();
       if (dump) {
         reportDiagnostics(out, path, dump.diagnostics, args.verbose);
+        // a complete read leaves the type index, whether one thread read the file or several
+        if (args.cacheDir !== undefined && dump.index) {
+          const state = keepIndex(args.cacheDir, path, dump.index);
+          if (args.verbose) out.info(`${path}: type index ${state}`);
+        }
         if (dumpMode === 'json') jsonFiles.push({ ...dump.header!, types: dump.items.map((i) => i.json!) });
         else {
           if (many) out.write(`==> ${path} <==\n`);

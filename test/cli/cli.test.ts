@@ -158,7 +158,7 @@ describe('structscope show (the built CLI)', () => {
     expect(noDebug.stderr).toMatch(/no DWARF debug info/);
     for (const args of [['--bogus', KO], [], [KO, '--structs', '--unions'], [KO, '-C', '/[/']]) {
       const r = run(...args);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(64); // EX_USAGE: never a finding's code
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
     }
