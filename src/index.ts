@@ -15,3 +15,5 @@ export { Reorganizer, describeMove, type ReorgOptions, type ReorgResult, type Re
 export { renderReorgText, reorgJsonType, reorgDocument, REORG_SCHEMA_VERSION } from './report/reorg.js';
 export { buildPatch, reorderSource, type PatchRequest } from './report/patch.js';
 export { sourceUnder } from './load/named-files.js';
+// pahole's queries: class__filter's filters, -i/--contains, -f/--find_pointers_to
+export { filterTypes, containersOf, pointersTo, hasFlexibleArray, type TypeFilter } from './report/query.js';

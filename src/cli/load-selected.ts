@@ -6,6 +6,8 @@ import { loadFile, type FileLoadOptions } from '../load/index.js';
 import type { Diagnostic, LoadedFile } from '../model/table.js';
 import type { TypeId } from '../model/types.js';
 import { selectTypes, type Selection } from '../report/select.js';
+import { skippedLanguagesNotice } from '../report/languages.js';
+import { printableTypes } from '../report/pahole.js';
 import { isStructscopeError } from '../util/errors.js';
 import type { Output } from './output.js';
 
@@ -42,6 +44,8 @@ export function loadSelected(
   }
   if (sel.verbose) for (const f of file.info.debugFiles ?? []) out.info(`${path}: debug info read from ${f.path} (${f.role})`);
   reportDiagnostics(out, path, file.diagnostics, sel.verbose);
+  const skipped = skippedLanguagesNotice(file.table, () => new Set(printableTypes(file.table)), file.info.unitLanguages);
+  if (skipped) out.warn(`${path}: ${skipped}`);
   const { ids, missing } = selectTypes(file.table, sel);
   if (missing.length && !sel.skipMissing) {
     out.error(`${path}: no type matches ${missing.map((m) => `'${m}'`).join(', ')}`);

@@ -71,6 +71,8 @@ function checkShowCombinations(a: {
   packable: boolean;
   hex: boolean;
   expand: boolean;
+  'rel-offset': boolean;
+  'show-only-data-members': boolean;
   contains?: string;
   'find-pointers-to'?: string;
   recursive: boolean;
@@ -92,6 +94,9 @@ function checkShowCombinations(a: {
   if (a['show-reorg-steps'] && !a.reorganize) throw new Error('--show_reorg_steps (-S) only applies to --reorganize (-R)');
   if (a.hex && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error('--hex only applies to the layouts printed as text');
   if (a.expand && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error('--expand only applies to the layouts printed as text');
+  for (const [on, name] of [[a['rel-offset'], '--rel_offset'], [a['show-only-data-members'], '--show_only_data_members']] as const) {
+    if (on && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error(`${name} only applies to the layouts printed as text`);
+  }
   if (a.sort !== undefined) {
     const field = a.sort || 'name';
     if (a.format === 'json') throw new Error('--sort applies to --format table and to the text layouts, not to JSON');
@@ -144,6 +149,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('expand', { alias: ['E', 'expand_types'], type: 'boolean', default: false, describe: 'expand nested types inline' })
           .option('anon-include', { alias: ['a', 'anon_include'], type: 'boolean', default: false, describe: 'accepted for pahole compatibility: anonymous top-level types are not printed (see README)' })
           .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
+          .option('show-only-data-members', { alias: ['M', 'show_only_data_members'], type: 'boolean', default: false, describe: 'C++: only the data members, no methods, nested types or vtable (pahole -M)' })
+          .option('rel-offset', { alias: ['r', 'rel_offset'], type: 'boolean', default: false, describe: 'offsets inside nested structs/unions relative to them (pahole -r)' })
           .option('cacheline-size', { alias: ['c', 'cacheline_size'], type: 'number', describe: 'cacheline size in bytes (default 64, or the target\'s with --target)' })
           .option('target', { choices: Object.keys(ABIS), describe: 'predict the layouts for this ABI from the file\'s types' })
           .option('format', { choices: ['text', 'json', 'table'] as const, default: 'text' as const, describe: 'output format' })
@@ -207,6 +214,8 @@ export async function main(argv: string[]): Promise<number> {
             findPointersTo: a['find-pointers-to'],
             recursive: a.recursive,
             expand: a.expand,
+            relOffset: a['rel-offset'],
+            onlyDataMembers: a['show-only-data-members'],
             hex: a.hex,
             cachelineSize: a['cacheline-size'],
             target: a.target,

@@ -28,6 +28,10 @@ export interface ShowArgs extends Selection {
   /** -d with -i: nested containers too. */
   recursive?: boolean;
   expand: boolean;
+  /** -r: offsets inside inline structs/unions relative to them. */
+  relOffset?: boolean;
+  /** -M: data members only (no methods, nested types, statics, vtable). */
+  onlyDataMembers?: boolean;
   hex: boolean;
   /** Undefined: the target's default (--target) or 64. */
   cachelineSize?: number;
@@ -55,7 +59,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   const isDefault =
     !args.classes?.length && !args.structs && !args.unions && !args.exclude?.length && !args.prefix?.length && !args.allDefinitions && !hasTypeFilter(filter) && query === undefined && args.sort === undefined;
   // whole-file dumps may be split between workers; --target predicts from the whole table
-  const dumpMode: DumpMode | undefined = !isDefault || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
+  const dumpMode: DumpMode | undefined = !isDefault || args.relOffset || args.onlyDataMembers || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
   for (const path of args.files) {
     if (dumpMode) {
       const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand };
@@ -151,7 +155,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       out.write(renderOverview(rows, args.sort) + '\n');
       continue;
     }
-    const opts = { cachelineSize, hex: args.hex, expand: args.expand, addressSize: file.info.addressSize };
+    const opts = { cachelineSize, hex: args.hex, expand: args.expand, relOffset: args.relOffset, onlyDataMembers: args.onlyDataMembers, addressSize: file.info.addressSize };
     if (args.packable) {
       out.write(renderPackable(file.table, predictable, file.info.addressSize));
       continue;

@@ -89,6 +89,7 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
       info.filesRead.push(...debugFiles.map((f) => f.path));
     }
     if (buildId) info.buildId = buildId;
+    if (dwarf.unitLanguages.length) info.unitLanguages = dwarf.unitLanguages;
     const loaded: LoadedFile = {
       info,
       table: dwarf.table,
