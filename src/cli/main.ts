@@ -73,6 +73,7 @@ function checkShowCombinations(a: {
   expand: boolean;
   'rel-offset': boolean;
   'show-only-data-members': boolean;
+  'anon-include': boolean;
   contains?: string;
   'find-pointers-to'?: string;
   recursive: boolean;
@@ -94,7 +95,7 @@ function checkShowCombinations(a: {
   if (a['show-reorg-steps'] && !a.reorganize) throw new Error('--show_reorg_steps (-S) only applies to --reorganize (-R)');
   if (a.hex && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error('--hex only applies to the layouts printed as text');
   if (a.expand && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error('--expand only applies to the layouts printed as text');
-  for (const [on, name] of [[a['rel-offset'], '--rel_offset'], [a['show-only-data-members'], '--show_only_data_members']] as const) {
+  for (const [on, name] of [[a['rel-offset'], '--rel_offset'], [a['show-only-data-members'], '--show_only_data_members'], [a['anon-include'], '--anon_include']] as const) {
     if (on && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error(`${name} only applies to the layouts printed as text`);
   }
   if (a.sort !== undefined) {
@@ -147,7 +148,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('reorganize', { alias: 'R', type: 'boolean', default: false, describe: 'the smaller member order of each -C struct: runs `structscope reorg` (validated by the layout engine; not pahole\'s own --reorganize output)' })
           .option('show-reorg-steps', { alias: ['S', 'show_reorg_steps'], type: 'boolean', default: false, describe: 'with -R: the layout after each move (reorg --steps)' })
           .option('expand', { alias: ['E', 'expand_types'], type: 'boolean', default: false, describe: 'expand nested types inline' })
-          .option('anon-include', { alias: ['a', 'anon_include'], type: 'boolean', default: false, describe: 'accepted for pahole compatibility: anonymous top-level types are not printed (see README)' })
+          .option('anon-include', { alias: ['a', 'anon_include'], type: 'boolean', default: false, describe: 'also anonymous structs/unions a typedef names, as `typedef struct {...} NAME;` (pahole -a)' })
           .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
           .option('show-only-data-members', { alias: ['M', 'show_only_data_members'], type: 'boolean', default: false, describe: 'C++: only the data members, no methods, nested types or vtable (pahole -M)' })
           .option('rel-offset', { alias: ['r', 'rel_offset'], type: 'boolean', default: false, describe: 'offsets inside nested structs/unions relative to them (pahole -r)' })
@@ -213,6 +214,7 @@ export async function main(argv: string[]): Promise<number> {
             contains: a.contains,
             findPointersTo: a['find-pointers-to'],
             recursive: a.recursive,
+            anonInclude: a['anon-include'],
             expand: a.expand,
             relOffset: a['rel-offset'],
             onlyDataMembers: a['show-only-data-members'],
@@ -374,7 +376,7 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0 index vmlinux', 'build the index once; `$0 vmlinux -C task_struct` is then fast')
           .example('STRUCTSCOPE_INDEX_BACKGROUND=1 $0 vmlinux -C sk_buff', 'or let the first -C run start a background build')
           .example('STRUCTSCOPE_CACHE_DIR=/tmp/idx $0 index *.ko', 'index modules into another cache directory')
-          .epilog(`Indexes live in $STRUCTSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/structscope, else ~/.cache/structscope; unused for 30 days, or beyond 256 MB in all (least recently used first), they are deleted when another is written.\n\n${EXIT_CODES_HELP}`),
+          .epilog('Indexes live in $STRUCTSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/structscope, else ~/.cache/structscope; unused for 30 days, or beyond 256 MB in all (least recently used first), they are deleted when another is written.'),
       async (a) => {
         if (usageError !== undefined) return;
         const { runIndex } = await import('./index-command.js');

@@ -12,7 +12,7 @@ import type { DumpMode } from '../report/dump.js';
 import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
 import type { Output } from './output.js';
 import { predictFile, unpredictableNotice } from './target.js';
-import { typesNamed, containersOf, filterTypes, hasTypeFilter, pointersTo, type TypeFilter } from '../report/query.js';
+import { withAnonymousTypedefs, typesNamed, containersOf, filterTypes, hasTypeFilter, pointersTo, type TypeFilter } from '../report/query.js';
 
 export interface ShowArgs extends Selection {
   files: string[];
@@ -27,6 +27,8 @@ export interface ShowArgs extends Selection {
   findPointersTo?: string;
   /** -d with -i: nested containers too. */
   recursive?: boolean;
+  /** -a: anonymous top-level structs/unions named by a typedef, as `typedef struct {...} NAME;`. */
+  anonInclude?: boolean;
   expand: boolean;
   /** -r: offsets inside inline structs/unions relative to them. */
   relOffset?: boolean;
@@ -59,7 +61,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   const isDefault =
     !args.classes?.length && !args.structs && !args.unions && !args.exclude?.length && !args.prefix?.length && !args.allDefinitions && !hasTypeFilter(filter) && query === undefined && args.sort === undefined;
   // whole-file dumps may be split between workers; --target predicts from the whole table
-  const dumpMode: DumpMode | undefined = !isDefault || args.relOffset || args.onlyDataMembers || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
+  const dumpMode: DumpMode | undefined = !isDefault || args.anonInclude || args.relOffset || args.onlyDataMembers || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
   for (const path of args.files) {
     if (dumpMode) {
       const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand };
@@ -171,7 +173,13 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       for (const line of lines) if (line && names.has(line.slice(0, line.indexOf('\t')))) out.write(line + '\n');
       continue;
     }
-    if (isDefault && args.sort === undefined) {
+    if (args.anonInclude) {
+      // pahole's -x/-y see an anonymous type by its typedef's name
+      const keep = (kind: string, name: string) =>
+        !(args.structs && kind === 'union') && !(args.unions && kind !== 'union') && !args.exclude?.some((p) => name.startsWith(p)) && (!args.prefix?.length || args.prefix.some((p) => name.startsWith(p)));
+      ids = withAnonymousTypedefs(file.table, ids, keep);
+    }
+    if (isDefault && args.sort === undefined && !args.anonInclude) {
       for (const block of renderAllBlocks(file.table, opts)) {
         const why = unpredictable.get(block.id);
         out.write((why === undefined ? block.text : unpredictableNotice(file.table, block.id, target!, why)) + '\n');

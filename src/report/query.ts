@@ -125,3 +125,34 @@ export function pointersTo(table: TypeTable, ids: readonly TypeId[], name: strin
   }
   return lines;
 }
+
+/**
+ * pahole -a/--anon_include: the printable types with, in file order among them, each top-level
+ * anonymous struct or union that a typedef names (pahole's class_formatter prints it as
+ * `typedef struct {...} NAME;` through its first typedef; one with no typedef is printed inside
+ * its container only). Returns the ids to render: the typedef's for the anonymous ones.
+ */
+export function withAnonymousTypedefs(
+  table: TypeTable,
+  printable: readonly TypeId[],
+  keep: (kind: AggregateType['kind'], typedefName: string) => boolean = () => true,
+): TypeId[] {
+  // identical anonymous structs of several typedefs are one type here: each typedef prints it
+  const typedefs = new Map<TypeId, TypeId[]>();
+  table.types.forEach((t, id) => {
+    if (t.kind === 'typedef' && t.name !== undefined) typedefs.set(t.target, [...(typedefs.get(t.target) ?? []), id]);
+  });
+  const shown = new Set(printable);
+  const out: TypeId[] = [];
+  for (const id of table.definitions) {
+    const t = table.get(id);
+    if (shown.has(id)) out.push(id);
+    else if (isAggregate(t) && t.name === undefined && !t.declaration && t.topLevel !== false) {
+      for (const td of typedefs.get(id) ?? []) {
+        const name = (table.get(td) as { name: string }).name;
+        if (keep(t.kind, name)) out.push(td);
+      }
+    }
+  }
+  return out;
+}
