@@ -376,7 +376,7 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0 index vmlinux', 'build the index once; `$0 vmlinux -C task_struct` is then fast')
           .example('STRUCTSCOPE_INDEX_BACKGROUND=1 $0 vmlinux -C sk_buff', 'or let the first -C run start a background build')
           .example('STRUCTSCOPE_CACHE_DIR=/tmp/idx $0 index *.ko', 'index modules into another cache directory')
-          .epilog('Indexes live in $STRUCTSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/structscope, else ~/.cache/structscope; unused for 30 days, or beyond 256 MB in all (least recently used first), they are deleted when another is written.'),
+          .epilog('Indexes live in $STRUCTSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/structscope, else ~/.cache/structscope; unused for 30 days, or beyond 256 MB in all (least recently used first), they are deleted when another is written.\n\nExit codes: 0 every file indexed (or not indexable, with a warning); 2 a file could not be read; 3 internal error; 64 usage error.'),
       async (a) => {
         if (usageError !== undefined) return;
         const { runIndex } = await import('./index-command.js');
