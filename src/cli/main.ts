@@ -142,6 +142,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('padding-ge', { alias: 'padding_ge', type: 'number', describe: 'only structs with at least N bytes of tail padding' })
           .option('packed', { type: 'boolean', default: false, describe: 'only structs pahole infers __attribute__((__packed__)) for' })
           .option('with-flexible-array', { alias: 'with_flexible_array', type: 'boolean', default: false, describe: 'only structs ending in a flexible array' })
+          .option('with-embedded-flexible-array', { alias: 'with_embedded_flexible_array', type: 'boolean', default: false, describe: 'only structs with a struct member that ends in a flexible array' })
+          .option('decl-exclude', { alias: ['D', 'decl_exclude'], type: 'string', describe: 'leave out types declared in files whose name starts with PREFIX' })
           .option('contains', { alias: ['i'], type: 'string', describe: 'list the types with a member of type NAME (pahole -i)' })
           .option('find-pointers-to', { alias: ['f', 'find_pointers_to'], type: 'string', describe: 'list TYPE: MEMBER for every member that points to NAME (pahole -f)' })
           .option('recursive', { alias: 'd', type: 'boolean', default: false, describe: 'with --contains: also the member types that contain NAME, indented' })
@@ -205,12 +207,12 @@ export async function main(argv: string[]): Promise<number> {
             classes: repeated(a.class),
             sizes: a.sizes,
             packable: a.packable,
-            structs: a.structs,
+            structs: a.structs || a['with-embedded-flexible-array'], // pahole: it implies --structs
             unions: a.unions,
             exclude: repeated(a.exclude),
             prefix: splitList(a['prefix-filter']),
             holes: a.holes,
-            filter: { holes: a.holes, bitHoles: a['bit-holes'], holeSizeGe: a['hole-size-ge'], paddingGe: a['padding-ge'], packed: a.packed, withFlexibleArray: a['with-flexible-array'] },
+            filter: { holes: a.holes, bitHoles: a['bit-holes'], holeSizeGe: a['hole-size-ge'], paddingGe: a['padding-ge'], packed: a.packed, withFlexibleArray: a['with-flexible-array'], withEmbeddedFlexibleArray: a['with-embedded-flexible-array'], declExclude: a['decl-exclude'] },
             contains: a.contains,
             findPointersTo: a['find-pointers-to'],
             recursive: a.recursive,

@@ -26,13 +26,17 @@ export interface TypeFilter {
   packed?: boolean;
   /** --with_flexible_array: the last member is a flexible (or zero-length) array. */
   withFlexibleArray?: boolean;
+  /** --with_embedded_flexible_array: a struct member (typedefs stripped), at any depth, ends in a flexible array. */
+  withEmbeddedFlexibleArray?: boolean;
+  /** -D/--decl_exclude: leave out types declared in a file whose name starts with this (or with no declaration file). */
+  declExclude?: string;
   /** --unions: pahole lets every union through before the numeric filters. */
   justUnions?: boolean;
 }
 
 /** True when at least one filter is set (pahole then skips unions for the numeric ones). */
 export function hasTypeFilter(f: TypeFilter): boolean {
-  return !!(f.holes || f.bitHoles || f.holeSizeGe || f.paddingGe || f.packed || f.withFlexibleArray);
+  return !!(f.holes || f.bitHoles || f.holeSizeGe || f.paddingGe || f.packed || f.withFlexibleArray || f.withEmbeddedFlexibleArray || f.declExclude !== undefined);
 }
 
 /** The ids (in order) that pass the filter, as pahole's class__filter() decides. */
@@ -44,6 +48,7 @@ export function filterTypes(table: TypeTable, ids: readonly TypeId[], f: TypeFil
 function passes(table: TypeTable, state: PaholeState, id: TypeId, f: TypeFilter): boolean {
   const t = table.get(id) as AggregateType;
   if (f.packed && !state.inferClassPacked(id)) return false;
+  if (f.declExclude !== undefined && (!t.decl?.file || t.decl.file.startsWith(f.declExclude))) return false;
   if (f.justUnions) return true;
   if (!isStructLike(table, id)) {
     // class__filter(): a union passes only when no hole/padding filter asks about its layout
@@ -55,7 +60,22 @@ function passes(table: TypeTable, state: PaholeState, id: TypeId, f: TypeFilter)
   if (h.nrBitHoles < (f.bitHoles ?? 0)) return false;
   if (f.holeSizeGe && !(h.nrHoles > 0 && h.members.some((m) => !m.skipped && u16(m.hole) >= f.holeSizeGe!))) return false;
   if (f.withFlexibleArray && !hasFlexibleArray(table, t)) return false;
+  if (f.withEmbeddedFlexibleArray && !hasEmbeddedFlexibleArray(table, id, new Set())) return false;
   return true;
+}
+
+/** dwarves.c class__has_embedded_flexible_array(): a struct member (typedefs and qualifiers stripped) that ends in a flexible array, or contains one that does. */
+export function hasEmbeddedFlexibleArray(table: TypeTable, id: TypeId, seen: Set<TypeId>): boolean {
+  if (!isStructLike(table, id) || seen.has(id)) return false;
+  seen.add(id);
+  for (const m of (table.get(id) as AggregateType).members) {
+    if (m.isStatic || m.isVirtualBase) continue;
+    const mt = table.resolveDeclaration(table.strip(m.type));
+    if (!isStructLike(table, mt)) continue;
+    if (hasFlexibleArray(table, table.get(mt) as AggregateType)) return true;
+    if (mt !== id && hasEmbeddedFlexibleArray(table, mt, seen)) return true;
+  }
+  return false;
 }
 
 /** dwarves.c __class__has_flexible_array(): the last member's type (typedefs not followed) is a one-dimensional array of 0 or unknown length. */

@@ -59,6 +59,8 @@ const SPELLINGS: string[][] = [
   ['-E', '-C', 'level1'],
   ['--expand_types', '--class_name=send_queue'],
   ['-V', '-C', 'holes'],
+  ['-D', 'include/linux', '-s'],
+  ['--decl_exclude=./', '--unions'],
   ['-r'],
   ['--rel_offset', '--hex', '-C', 'with_anon'],
   ['-r', '-E', '-C', 'virtnet_info'],
@@ -76,7 +78,7 @@ const SMALL_ONLY: string[][] = [['-P'], ['--packable', '-y', 'p'], ['-a'], ['--a
 const SMALL = new Set(['layout-plain.o', 'inherit-cxx.o']);
 
 /** Only in pahole 1.31. */
-const SPELLINGS_131: string[][] = [['--padding_ge=4'], ['--padding_ge', '1', '--structs']];
+const SPELLINGS_131: string[][] = [['--padding_ge=4'], ['--padding_ge', '1', '--structs'], ['--with_embedded_flexible_array'], ['--with_embedded_flexible_array', '-s']];
 
 /** structscope's answer to each command line, computed once for both pahole versions. */
 const ours = new Map<string, ReturnType<typeof run>>();
