@@ -19,3 +19,5 @@ export { sourceUnder } from './load/named-files.js';
 export { byteMap, layoutShape, type ByteMap, type Segment, type MapShape } from './layout/bytemap.js';
 export { renderMap, renderMapLegend, type MapStruct, type MapOptions } from './report/map.js';
 export { renderHtml, type HtmlReport, type HtmlStruct, type HtmlLayout } from './report/html.js';
+// pahole's queries: class__filter's filters, -i/--contains, -f/--find_pointers_to
+export { filterTypes, containersOf, pointersTo, hasFlexibleArray, type TypeFilter } from './report/query.js';

@@ -8,6 +8,7 @@ import { loadFile } from '../load/index.js';
 import type { Diagnostic } from '../model/table.js';
 import { dumpItems, jsonHeader, type DumpMode, type DumpOptions } from '../report/dump.js';
 import { isStructscopeError } from '../util/errors.js';
+import { buildTypeIndex } from '../load/type-index.js';
 
 export interface WorkerTask {
   path: string;
@@ -19,7 +20,15 @@ export interface WorkerTask {
 
 export type WorkerMessage =
   | { type: 'progress'; units: number }
-  | { type: 'done'; independent: boolean; items: ReturnType<typeof dumpItems>; header?: ReturnType<typeof jsonHeader>; diagnostics: Diagnostic[] }
+  | {
+      type: 'done';
+      independent: boolean;
+      items: ReturnType<typeof dumpItems>;
+      header?: ReturnType<typeof jsonHeader>;
+      diagnostics: Diagnostic[];
+      /** The type index entries of this worker's units (type name → defining units) and the file's build-id. */
+      index?: { names: Record<string, number[]>; buildId?: string };
+    }
   | { type: 'error'; message: string };
 
 const task = workerData as WorkerTask;
@@ -40,6 +49,7 @@ try {
       items: dumpItems(file, task.mode, task.opts),
       header: task.mode === 'json' ? jsonHeader(file, task.opts) : undefined,
       diagnostics: file.diagnostics,
+      index: { names: buildTypeIndex({ buildId: '', size: 0, mtimeMs: 0 }, file.table, []).names, buildId: file.info.buildId },
     });
   }
 } catch (e) {

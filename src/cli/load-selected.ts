@@ -8,6 +8,8 @@ import { loadFile, type FileLoadOptions } from '../load/index.js';
 import type { Diagnostic, LoadedFile } from '../model/table.js';
 import type { TypeId } from '../model/types.js';
 import { selectTypes, type Selection } from '../report/select.js';
+import { skippedLanguagesNotice } from '../report/languages.js';
+import { printableTypes } from '../report/pahole.js';
 import { isStructscopeError } from '../util/errors.js';
 import type { Output } from './output.js';
 
@@ -39,12 +41,14 @@ export function loadSelected(
     out.progressDone();
   }
   if (file.index) {
-    if (sel.verbose) out.warn(`${path}: type index ${file.index.state}: ${file.index.path}`);
+    if (sel.verbose) out.info(`${path}: type index ${file.index.state}: ${file.index.path}${file.index.state === 'missing' ? ` (\`structscope index ${path}\` builds it)` : ''}`);
     else if (file.index.state === 'unwritable') out.warn(`${path}: the type index cache ${file.index.path} cannot be written; continuing without it (--no-cache, or set STRUCTSCOPE_CACHE_DIR)`);
     if (file.index.state === 'missing' && opts.cacheDir !== undefined) buildIndexInBackground(opts.cacheDir, path, file.index.path);
   }
-  if (sel.verbose) for (const f of file.info.debugFiles ?? []) out.warn(`${path}: debug info read from ${f.path} (${f.role})`);
+  if (sel.verbose) for (const f of file.info.debugFiles ?? []) out.info(`${path}: debug info read from ${f.path} (${f.role})`);
   reportDiagnostics(out, path, file.diagnostics, sel.verbose);
+  const skipped = skippedLanguagesNotice(file.table, () => new Set(printableTypes(file.table)), file.info.unitLanguages);
+  if (skipped) out.warn(`${path}: ${skipped}`);
   const { ids, missing } = selectTypes(file.table, sel);
   if (missing.length && !sel.skipMissing) {
     out.error(`${path}: no type matches ${missing.map((m) => `'${m}'`).join(', ')}`);
@@ -92,11 +96,12 @@ export function takeLock(path: string, staleMs = STALE_BUILD_MS): boolean {
 }
 
 /**
- * Start a detached process that reads the whole file and writes its type index (build-index.ts),
- * unless one is already at it: `<index>.building` is the lock (takeLock).
+ * With STRUCTSCOPE_INDEX_BACKGROUND=1: start a detached process that reads the whole file and writes
+ * its type index (build-index.ts), unless one is already at it: `<index>.building` is the lock
+ * (takeLock). Otherwise nothing: `structscope index FILE` builds it, as does any complete read.
  */
 function buildIndexInBackground(cacheDir: string, path: string, indexFile: string): void {
-  if (process.env.STRUCTSCOPE_INDEX_BACKGROUND === '0') return;
+  if (process.env.STRUCTSCOPE_INDEX_BACKGROUND !== '1') return; // only when asked: it reads the whole file after we exit
   const lock = `${indexFile}.building`;
   try {
     if (!makeDirectory(dirname(lock)) || !takeLock(lock)) return;

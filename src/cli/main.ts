@@ -12,18 +12,22 @@ import { regexProblem } from '../util/regex-check.js';
 import { splitPatterns } from '../report/select.js';
 import { RUNNING_KERNEL_BTF, type DebugFormat } from '../load/btf.js';
 
-const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { closestOption } from './suggest.js';
+
+const EPILOG = `pahole's spellings work too: -s, -H N, -c N, --class_name, -y, -E, -V, -a, -R, -S, -i, -f, -d, -z, -B, --hex, --packed, --padding_ge, --with_flexible_array, --skip_missing (README: "pahole's command line").\n\n${EXIT_CODES_HELP}`;
 
 /** The options show and check share: which files, which types, how to report problems. */
 function withSelection<T>(y: Argv<T>, filesRequired = true) {
   return withSource(y)
     .positional('files', { type: 'string', array: true, demandOption: filesRequired, describe: filesRequired ? 'ELF files: vmlinux, .ko, .o, executables, .debug files; raw BTF files' : `ELF files: vmlinux, .ko, .o, executables, .debug files; raw BTF files (default: ${RUNNING_KERNEL_BTF})` })
-    .option('class', { alias: 'C', type: 'string', describe: 'only these types: NAME[,NAME...] or /REGEX/ (repeatable)' })
+    .option('class', { alias: ['C', 'class_name'], type: 'string', describe: 'only these types: NAME[,NAME...] or /REGEX/ (repeatable)' })
     .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
     .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
     .option('exclude', { alias: 'x', type: 'string', describe: 'leave out types whose name starts with PREFIX (repeatable)' })
-    .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every problem found in the debug info' })
+    .option('prefix-filter', { alias: ['y', 'prefix_filter'], type: 'string', describe: 'only types whose name starts with PREFIX (repeatable)' })
+    .option('skip-missing', { alias: 'skip_missing', type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
+    .option('verbose', { alias: ['v', 'V'], type: 'boolean', default: false, describe: 'list every problem found in the debug info' })
     .option('cache', { type: 'boolean', default: true, describe: 'use and keep type indexes in $STRUCTSCOPE_CACHE_DIR or ~/.cache/structscope (--no-cache: neither read nor write them)' })
     .option('debug-dir', { type: 'string', describe: 'also look for separate debug files under DIR, like /usr/lib/debug (DIR/.build-id/NN/REST.debug, DIR/<dir>/NAME); repeatable' });
 }
@@ -92,6 +96,59 @@ function sourceOf(a: { format_path?: unknown; 'btf-base'?: unknown }): { format?
   return s;
 }
 
+/** `-y a,b -y c` → ['a', 'b', 'c']; undefined when not given. */
+function splitList(v: unknown): string[] | undefined {
+  const items = repeated(v)?.flatMap((x) => x.split(',')).filter((x) => x !== '');
+  return items?.length ? items : undefined;
+}
+
+/** show's options that only make sense together (thrown for yargs .check(): a usage error, exit 64). */
+function checkShowCombinations(a: {
+  format: string;
+  sort?: string;
+  sizes: boolean;
+  packable: boolean;
+  hex: boolean;
+  expand: boolean;
+  'rel-offset': boolean;
+  'show-only-data-members': boolean;
+  'anon-include': boolean;
+  contains?: string;
+  'find-pointers-to'?: string;
+  recursive: boolean;
+  reorganize: boolean;
+  'show-reorg-steps': boolean;
+  target?: string;
+  class?: unknown;
+}): void {
+  const query = a.contains !== undefined ? '--contains' : a['find-pointers-to'] !== undefined ? '--find_pointers_to' : undefined;
+  const textOnly = a.sizes ? '--sizes' : a.packable ? '--packable' : query ?? (a.reorganize ? '--reorganize' : undefined);
+  if (a.contains !== undefined && a['find-pointers-to'] !== undefined) throw new Error('--contains and --find_pointers_to exclude each other');
+  if (query && a.class !== undefined) throw new Error(`${query} takes the type name itself; it cannot be combined with -C`);
+  if (query && (a.sizes || a.packable || a.reorganize)) throw new Error(`${query} prints a list of names; it cannot be combined with --sizes, --packable or --reorganize`);
+  if (a.sizes && a.packable) throw new Error('--sizes and --packable exclude each other');
+  if (a.reorganize && (a.sizes || a.packable)) throw new Error('--reorganize cannot be combined with --sizes or --packable');
+  if (a.reorganize && a.target !== undefined) throw new Error('--reorganize cannot be combined with --target (reorg uses the file\'s own ABI)');
+  if (textOnly && a.format !== 'text') throw new Error(`${textOnly} has text output only; drop --format ${a.format}`);
+  if (a.recursive && a.contains === undefined) throw new Error('--recursive (-d) only applies to --contains (-i)');
+  if (a['show-reorg-steps'] && !a.reorganize) throw new Error('--show_reorg_steps (-S) only applies to --reorganize (-R)');
+  if (a.hex && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error('--hex only applies to the layouts printed as text');
+  if (a.expand && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error('--expand only applies to the layouts printed as text');
+  for (const [on, name] of [[a['rel-offset'], '--rel_offset'], [a['show-only-data-members'], '--show_only_data_members'], [a['anon-include'], '--anon_include']] as const) {
+    if (on && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error(`${name} only applies to the layouts printed as text`);
+  }
+  if (a.sort !== undefined) {
+    const field = a.sort || 'name';
+    if (a.format === 'json') throw new Error('--sort applies to --format table and to the text layouts, not to JSON');
+    if (a.format === 'table') {
+      if (!(SORT_FIELDS as readonly string[]).includes(field)) throw new Error(`--sort ${field}: not one of ${SORT_FIELDS.join(', ')}`);
+    } else {
+      if (field !== 'name') throw new Error(`--sort ${field}: the text layouts sort by name only (other fields: --format table)`);
+      if (textOnly) throw new Error(`--sort cannot be combined with ${textOnly}`);
+    }
+  }
+}
+
 /** One worker per core, up to 4 (more buys little: the merge and the output are serial). */
 function defaultJobs(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
@@ -115,7 +172,8 @@ export async function main(argv: string[]): Promise<number> {
   const out = processOutput();
   let code = 0;
   let usageError: string | undefined;
-  await yargs(argv)
+  const parser = yargs(argv);
+  await parser
     .scriptName('structscope')
     .usage('$0 [show] FILE... [options]\n\nShow how the compiler laid out the structs, unions and classes of ELF files with DWARF debug info, exactly as pahole prints them.')
     .command(
@@ -123,29 +181,77 @@ export async function main(argv: string[]): Promise<number> {
       'print struct layouts (the default command)',
       (y) =>
         withSelection(y, false)
-          .option('sizes', { type: 'boolean', default: false, describe: 'print name, size and number of holes per type (pahole --sizes)' })
+          .option('sizes', { alias: 's', type: 'boolean', default: false, describe: 'print name, size and number of holes per type (pahole --sizes)' })
           .option('packable', { alias: 'P', type: 'boolean', default: false, describe: 'types that reordering can shrink: name, size, packed size, savings (pahole --packable)' })
-          .option('holes', { type: 'number', describe: 'only types with at least N holes' })
-          .option('expand', { alias: 'E', type: 'boolean', default: false, describe: 'expand nested types inline' })
+          .option('holes', { alias: 'H', type: 'number', describe: 'only structs with at least N holes' })
+          .option('bit-holes', { alias: ['B', 'bit_holes'], type: 'number', describe: 'only structs with at least N bit holes' })
+          .option('hole-size-ge', { alias: ['z', 'hole_size_ge'], type: 'number', describe: 'only structs with a hole of at least N bytes' })
+          .option('padding-ge', { alias: 'padding_ge', type: 'number', describe: 'only structs with at least N bytes of tail padding' })
+          .option('packed', { type: 'boolean', default: false, describe: 'only structs pahole infers __attribute__((__packed__)) for' })
+          .option('with-flexible-array', { alias: 'with_flexible_array', type: 'boolean', default: false, describe: 'only structs ending in a flexible array' })
+          .option('with-embedded-flexible-array', { alias: 'with_embedded_flexible_array', type: 'boolean', default: false, describe: 'only structs with a struct member that ends in a flexible array' })
+          .option('decl-exclude', { alias: ['D', 'decl_exclude'], type: 'string', describe: 'leave out types declared in files whose name starts with PREFIX' })
+          .option('contains', { alias: ['i'], type: 'string', describe: 'list the types with a member of type NAME (pahole -i)' })
+          .option('find-pointers-to', { alias: ['f', 'find_pointers_to'], type: 'string', describe: 'list TYPE: MEMBER for every member that points to NAME (pahole -f)' })
+          .option('recursive', { alias: 'd', type: 'boolean', default: false, describe: 'with --contains: also the member types that contain NAME, indented' })
+          .option('reorganize', { alias: 'R', type: 'boolean', default: false, describe: 'the smaller member order of each -C struct: runs `structscope reorg` (validated by the layout engine; not pahole\'s own --reorganize output)' })
+          .option('show-reorg-steps', { alias: ['S', 'show_reorg_steps'], type: 'boolean', default: false, describe: 'with -R: the layout after each move (reorg --steps)' })
+          .option('expand', { alias: ['E', 'expand_types'], type: 'boolean', default: false, describe: 'expand nested types inline' })
+          .option('anon-include', { alias: ['a', 'anon_include'], type: 'boolean', default: false, describe: 'also anonymous structs/unions a typedef names, as `typedef struct {...} NAME;` (pahole -a)' })
           .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
-          .option('cacheline-size', { type: 'number', describe: 'cacheline size in bytes (default 64, or the target\'s with --target)' })
+          .option('show-only-data-members', { alias: ['M', 'show_only_data_members'], type: 'boolean', default: false, describe: 'C++: only the data members, no methods, nested types or vtable (pahole -M)' })
+          .option('rel-offset', { alias: ['r', 'rel_offset'], type: 'boolean', default: false, describe: 'offsets inside nested structs/unions relative to them (pahole -r)' })
+          .option('cacheline-size', { alias: ['c', 'cacheline_size'], type: 'number', describe: 'cacheline size in bytes (default 64, or the target\'s with --target)' })
           .option('target', { choices: Object.keys(ABIS), describe: 'predict the layouts for this ABI from the file\'s types' })
           .option('strict', { type: 'boolean', default: false, describe: 'with --target: also flag types an attribute leaving no trace in DWARF would change' })
           .option('format', { choices: ['text', 'json', 'table', 'map', 'html'] as const, default: 'text' as const, describe: 'output format (map: cacheline map for the terminal; html: a self-contained report page)' })
           .option('width', { type: 'number', describe: '--format map: columns to fit (default: the terminal\'s, or 80)' })
-          .option('sort', { choices: SORT_FIELDS, describe: 'sort --format table by this field' })
+          .option('sort', { type: 'string', describe: `sort by this field: --format table: ${SORT_FIELDS.join(', ')}; text: name (pahole --sort, the default value)` })
           .option('all-definitions', { type: 'boolean', default: false, describe: 'print every distinct definition of a name, not only the first' })
           .option('jobs', { alias: 'j', type: 'number', default: defaultJobs(), describe: 'worker threads for whole-file dumps of large files (1: none)' })
+          .example('$0 vmlinux -C task_struct', 'one struct, as pahole -C task_struct prints it')
+          .example('$0 -C sk_buff,net_device -E vmlinux', 'pahole order works too; -E expands nested types')
+          .example('$0 foo.ko -H 2 --format table --sort holes', 'structs with two holes or more, the most holes first')
+          .example('$0 vmlinux -i list_head -d', 'which types contain a struct list_head (pahole -i)')
           .check((a) => {
             if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a positive whole number');
             if (a['cacheline-size'] !== undefined && (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1)) throw new Error('--cacheline-size takes a positive whole number');
-            if (a.holes !== undefined && (!Number.isInteger(a.holes) || a.holes < 0)) throw new Error('--holes takes a whole number');
             if (a.width !== undefined && (!Number.isInteger(a.width) || a.width < 20)) throw new Error('--width takes a whole number of at least 20');
+            for (const k of ['holes', 'bit-holes', 'hole-size-ge', 'padding-ge'] as const) {
+              const v = a[k];
+              if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new Error(`--${k} takes a whole number`);
+            }
+            checkShowCombinations(a);
             checkSelection(a);
             return true;
           }),
       async (a) => {
         if (usageError !== undefined) return; // yargs still calls the handler after .fail()
+        if (a.reorganize) {
+          // pahole -R [-S] -C NAME: our reorganizer, whose sizes the layout engine validates
+          const { runReorg } = await import('./reorg.js');
+          code = runReorg(
+            {
+              files: a.files as string[],
+              source: sourceOf(a),
+              classes: repeated(a.class),
+              structs: a.structs,
+              unions: a.unions,
+              exclude: repeated(a.exclude),
+              prefix: splitList(a['prefix-filter']),
+              format: 'text',
+              cachelineSize: a['cacheline-size'] ?? 64,
+              pin: [],
+              hot: [],
+              keepCachelines: false,
+              steps: a['show-reorg-steps'],
+              skipMissing: a['skip-missing'],
+              verbose: a.verbose,
+            },
+            out,
+          );
+          return;
+        }
         const { runShow } = await import('./show.js');
         code = await runShow(
           {
@@ -154,11 +260,19 @@ export async function main(argv: string[]): Promise<number> {
             classes: repeated(a.class),
             sizes: a.sizes,
             packable: a.packable,
-            structs: a.structs,
+            structs: a.structs || a['with-embedded-flexible-array'], // pahole: it implies --structs
             unions: a.unions,
             exclude: repeated(a.exclude),
+            prefix: splitList(a['prefix-filter']),
             holes: a.holes,
+            filter: { holes: a.holes, bitHoles: a['bit-holes'], holeSizeGe: a['hole-size-ge'], paddingGe: a['padding-ge'], packed: a.packed, withFlexibleArray: a['with-flexible-array'], withEmbeddedFlexibleArray: a['with-embedded-flexible-array'], declExclude: a['decl-exclude'] },
+            contains: a.contains,
+            findPointersTo: a['find-pointers-to'],
+            recursive: a.recursive,
+            anonInclude: a['anon-include'],
             expand: a.expand,
+            relOffset: a['rel-offset'],
+            onlyDataMembers: a['show-only-data-members'],
             hex: a.hex,
             cachelineSize: a['cacheline-size'],
             target: a.target,
@@ -166,7 +280,7 @@ export async function main(argv: string[]): Promise<number> {
             format: a.format,
             width: a.width ?? (process.stdout.isTTY ? process.stdout.columns : undefined) ?? 80,
             color: useColor(),
-            sort: a.sort as SortField | undefined,
+            sort: a.sort === undefined ? undefined : ((a.sort || 'name') as SortField),
             allDefinitions: a['all-definitions'],
             skipMissing: a['skip-missing'],
             verbose: a.verbose,
@@ -185,7 +299,10 @@ export async function main(argv: string[]): Promise<number> {
         withSelection(y)
           .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
           .option('all-definitions', { type: 'boolean', default: false, describe: 'check every distinct definition of a name, not only the first' })
-          .epilog('Exit codes: 0 every layout natural or explained; 1 a layout is unexplained, a usage error, or a -C name matched nothing (unless --skip-missing); 2 a file could not be read or its machine has no ABI rules.')
+          .example('$0 check vmlinux -C task_struct', 'is task_struct laid out as the plain ABI rules say, or by attributes?')
+          .example('$0 check drivers/net/virtio_net.ko --structs', 'every struct of a module; exit 1 if one is unexplained')
+          .example('$0 check prog.o --format json > check.json', 'the verdicts as data (schema/check.schema.json)')
+          .epilog('Exit codes: 0 every layout natural or explained; 1 a layout is unexplained, or a -C name matched nothing (unless --skip-missing); 2 a file could not be read or its machine has no ABI rules; 3 internal error; 64 usage error.')
           .check((a) => {
             checkSelection(a);
             return true;
@@ -201,6 +318,7 @@ export async function main(argv: string[]): Promise<number> {
             structs: a.structs,
             unions: a.unions,
             exclude: repeated(a.exclude),
+            prefix: splitList(a['prefix-filter']),
             allDefinitions: a['all-definitions'],
             format: a.format,
             skipMissing: a['skip-missing'],
@@ -218,18 +336,24 @@ export async function main(argv: string[]): Promise<number> {
         withSource(y)
           .positional('old', { type: 'string', demandOption: true, describe: 'the old build: ELF file or show --format json report' })
           .positional('new', { type: 'string', demandOption: true, describe: 'the new build: ELF file or show --format json report' })
-          .option('class', { alias: 'C', type: 'string', describe: 'only these types: NAME[,NAME...] or /REGEX/ (repeatable)' })
+          .option('class', { alias: ['C', 'class_name'], type: 'string', describe: 'only these types: NAME[,NAME...] or /REGEX/ (repeatable)' })
           .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
           .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
           .option('exclude', { alias: 'x', type: 'string', describe: 'leave out types whose name starts with PREFIX (repeatable)' })
-          .option('skip-missing', { type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
-          .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'print the layouts before and after, and every problem found in the debug info' })
+          .option('prefix-filter', { alias: ['y', 'prefix_filter'], type: 'string', describe: 'only types whose name starts with PREFIX (repeatable)' })
+          .option('skip-missing', { alias: 'skip_missing', type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
+          .option('verbose', { alias: ['v', 'V'], type: 'boolean', default: false, describe: 'print the layouts before and after, and every problem found in the debug info' })
           .option('format', { choices: ['text', 'json', 'table', 'html'] as const, default: 'text' as const, describe: 'output format (html: old and new side by side, a self-contained page)' })
           .option('fail-on', { type: 'string', describe: `exit 1 when one of these regressions is present: ${FAIL_ON_KINDS.join(',')}` })
-          .option('cacheline-size', { type: 'number', default: 64, describe: 'cacheline size in bytes (a JSON report keeps its own)' })
-          .epilog('Exit codes: 0 no --fail-on regression; 1 a --fail-on regression, a usage error, or a -C name matched in neither input (unless --skip-missing); 2 an input could not be read.')
+          .option('cacheline-size', { alias: ['c', 'cacheline_size'], type: 'number', default: 64, describe: 'cacheline size in bytes (a JSON report keeps its own)' })
+          .example('$0 diff old/vmlinux new/vmlinux -C sk_buff', 'what changed in sk_buff between two builds')
+          .example('$0 diff baseline.json build/foo.ko --fail-on size,holes', 'CI gate: exit 1 when a type grew or gained holes')
+          .example('$0 show foo.ko --format json > baseline.json', 'save a baseline to diff against later')
+          .example('$0 diff a.o b.o --format table --structs', 'the changed structs as a table')
+          .epilog('Exit codes: 0 no --fail-on regression; 1 a --fail-on regression, or a -C name matched in neither input (unless --skip-missing); 2 an input could not be read; 3 internal error; 64 usage error (a --fail-on kind that does not exist included).')
           .check((a) => {
             if (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1) throw new Error('--cacheline-size takes a positive whole number');
+            for (const v of repeated(a['fail-on']) ?? []) if (v.split(',').some((k) => k.trim() === '')) throw new Error(`--fail-on '${v}': empty kind; one or more of ${FAIL_ON_KINDS.join(', ')}`);
             for (const k of failOnKinds(a['fail-on'])) if (!(FAIL_ON_KINDS as readonly string[]).includes(k)) throw new Error(`--fail-on ${k}: not one of ${FAIL_ON_KINDS.join(', ')}`);
             checkSelection(a);
             return true;
@@ -246,6 +370,7 @@ export async function main(argv: string[]): Promise<number> {
             structs: a.structs,
             unions: a.unions,
             exclude: repeated(a.exclude),
+            prefix: splitList(a['prefix-filter']),
             format: a.format,
             failOn: failOnKinds(a['fail-on']) as FailOnKind[],
             cachelineSize: a['cacheline-size'],
@@ -262,16 +387,20 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         withSelection(y)
           .option('format', { choices: ['text', 'json', 'html'] as const, default: 'text' as const, describe: 'output format (html: current and proposed layouts side by side)' })
-          .option('cacheline-size', { type: 'number', default: 64, describe: 'cacheline size in bytes' })
+          .option('cacheline-size', { alias: ['c', 'cacheline_size'], type: 'number', default: 64, describe: 'cacheline size in bytes' })
           .option('pin', { type: 'string', describe: 'keep these members in place (NAME[,NAME...]; repeatable)' })
           .option('keep-cachelines', { type: 'boolean', default: false, describe: 'keep every member in its current cacheline' })
-          .option('steps', { type: 'boolean', default: false, describe: 'show the layout after each move' })
+          .option('steps', { alias: ['S', 'show_reorg_steps'], type: 'boolean', default: false, describe: 'show the layout after each move' })
           .option('patch', { type: 'string', describe: 'print a unified diff of the sources under SRC_DIR (patch -p1 in SRC_DIR applies it)' })
           // issue 16: a bounded patch, and members read together
           .option('max-moves', { type: 'number', describe: 'at most N moved members per struct (default 8; with --hot, no limit unless given)' })
           .option('hot', { type: 'string', describe: 'members read together (NAME[,NAME...]; repeatable): packed first, into the fewest cachelines' })
           .option('hot-file', { type: 'string', describe: 'the hot members, one name per line' })
-          .epilog('Exit codes: 0 success; 1 usage error, a -C name matched nothing, or no patch could be made; 2 a file could not be read or its machine has no ABI rules.')
+          .example('$0 reorg virtio_net.ko -C virtnet_info', 'a smaller member order and the moves that reach it')
+          .example('$0 reorg vmlinux -C task_struct --keep-cachelines --pin state', 'shrink without moving members between cachelines')
+          .example('$0 reorg foo.o -C conn --patch ~/src/foo | patch -p1 -d ~/src/foo', 'apply the new order to the source')
+          .example('$0 reorg virtio_net.ko -C virtnet_info --hot vdev,sq,rq,dev', 'the named members first, in the fewest cachelines')
+          .epilog('Exit codes: 0 success; 1 a -C name matched nothing, or no patch could be made; 2 a file could not be read or its machine has no ABI rules; 3 internal error; 64 usage error.')
           .check((a) => {
             if (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1) throw new Error('--cacheline-size takes a positive whole number');
             if (a['max-moves'] !== undefined && (!Number.isInteger(a['max-moves']) || a['max-moves'] < 0)) throw new Error('--max-moves takes a whole number, 0 or more');
@@ -289,6 +418,7 @@ export async function main(argv: string[]): Promise<number> {
             structs: a.structs,
             unions: a.unions,
             exclude: repeated(a.exclude),
+            prefix: splitList(a['prefix-filter']),
             format: a.format,
             cachelineSize: a['cacheline-size'],
             pin: (repeated(a.pin) ?? []).flatMap((p) => p.split(',')).filter(Boolean),
@@ -312,6 +442,23 @@ export async function main(argv: string[]): Promise<number> {
       applyLimits(a['max-section-size'], a['max-compression-ratio']);
       return true;
     }, true)
+    .command(
+      'index <files..>',
+      'read each file completely and keep its type index, so that later -C runs read only the units they need',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'ELF files' })
+          .option('debug-dir', { type: 'string', describe: 'also look for separate debug files under DIR (repeatable)' })
+          .example('$0 index vmlinux', 'build the index once; `$0 vmlinux -C task_struct` is then fast')
+          .example('STRUCTSCOPE_INDEX_BACKGROUND=1 $0 vmlinux -C sk_buff', 'or let the first -C run start a background build')
+          .example('STRUCTSCOPE_CACHE_DIR=/tmp/idx $0 index *.ko', 'index modules into another cache directory')
+          .epilog('Indexes live in $STRUCTSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/structscope, else ~/.cache/structscope; unused for 30 days, or beyond 256 MB in all (least recently used first), they are deleted when another is written.\n\nExit codes: 0 every file indexed (or not indexable, with a warning); 2 a file could not be read; 3 internal error; 64 usage error.'),
+      async (a) => {
+        if (usageError !== undefined) return;
+        const { runIndex } = await import('./index-command.js');
+        code = runIndex({ files: a.files as string[], cacheDir: cacheDirectory(), debugDir: debugDirs(a['debug-dir']) }, out);
+      },
+    )
     .strict()
     .epilog(EPILOG)
     .help()
@@ -320,11 +467,18 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
       usageError = msg || err?.message || 'invalid arguments';
+      const unknown = /^Unknown arguments?: (.*)$/.exec(usageError);
+      if (unknown) {
+        const known = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
+        const hints = unknown[1]!.split(', ').map((arg) => ({ arg, near: closestOption(arg, known) }));
+        const hint = hints.find((h) => h.near !== undefined);
+        if (hint) usageError += `; did you mean ${hint.near}?`;
+      }
     })
     .parseAsync();
   if (usageError !== undefined) {
     out.error(`${usageError} (try --help)`);
-    return 1;
+    return EXIT.usage;
   }
   (out as unknown as { flush?: () => void }).flush?.();
   return code;

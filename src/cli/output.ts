@@ -8,6 +8,8 @@ export interface Output {
   writeColoured(text: string): void;
   error(message: string): void;
   warn(message: string): void;
+  /** An informational line on stderr (what --verbose tells), not labelled as a problem. */
+  info(message: string): void;
   /** Units read so far (drawn only on a terminal, for long runs). */
   progress(done: number, total: number): void;
   progressDone(): void;
@@ -41,6 +43,10 @@ export function processOutput(): Output {
     warn(message) {
       flush();
       writeAll(2, `structscope: warning: ${escapeControls(message.replace(/\n/g, '\\n'))}\n`);
+    },
+    info(message) {
+      flush();
+      writeAll(2, `structscope: ${message}\n`);
     },
     progress(done, total) {
       if (!tty || Date.now() - started < 1000 || done % 16 !== 0) return;

@@ -18,6 +18,8 @@ export interface ParallelDump {
   items: DumpItem[];
   header?: JsonFile;
   diagnostics: Diagnostic[];
+  /** The whole file's type index, merged from the workers' shares: unit extents, names, build-id. */
+  index?: { units: [number, number][]; names: Record<string, number[]>; buildId?: string };
 }
 
 export async function parallelDump(
@@ -53,5 +55,10 @@ export async function parallelDump(
   if (results.some((r) => !r.independent)) return undefined;
   const header = results[0]?.header;
   if (header) header.dwarfVersions = [...new Set(results.flatMap((r) => r.header?.dwarfVersions ?? []))].sort((a, b) => a - b);
-  return { items: mergeDumpItems(results.map((r) => r.items)), header, diagnostics: results.flatMap((r) => r.diagnostics) };
+  const names = new Map<string, Set<number>>();
+  for (const r of results) for (const [n, units] of Object.entries(r.index?.names ?? {})) for (const u of units) (names.get(n) ?? names.set(n, new Set()).get(n)!).add(u);
+  const merged: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
+  for (const [n, set] of names) merged[n] = [...set].sort((a, b) => a - b);
+  const index = results.every((r) => r.index) ? { units: extents, names: merged, buildId: results[0]?.index?.buildId } : undefined;
+  return { items: mergeDumpItems(results.map((r) => r.items)), header, diagnostics: results.flatMap((r) => r.diagnostics), index };
 }

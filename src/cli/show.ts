@@ -8,6 +8,7 @@ import { paholePackable } from '../layout/pahole-reorganize.js';
 import { exactClassNames, firstDefinitionsFound, type Selection } from '../report/select.js';
 import { loadSelected, reportDiagnostics } from './load-selected.js';
 import { parallelDump } from './parallel.js';
+import { keepIndex } from '../load/index-cache.js';
 import type { DumpMode } from '../report/dump.js';
 import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
 import type { Output } from './output.js';
@@ -16,6 +17,7 @@ import { escapeLineBreaksInNames } from '../model/printable-names.js';
 import { mapOfType, showHtmlStructs } from './pictures.js';
 import { renderMapLegend } from '../report/map.js';
 import { renderHtml, type HtmlStruct } from '../report/html.js';
+import { withAnonymousTypedefs, typesNamed, containersOf, filterTypes, hasTypeFilter, pointersTo, type TypeFilter } from '../report/query.js';
 
 export interface ShowArgs extends Selection {
   files: string[];
@@ -24,7 +26,21 @@ export interface ShowArgs extends Selection {
   sizes: boolean;
   packable: boolean;
   holes?: number;
+  /** pahole's class__filter() filters (-H, -B, -z, --padding_ge, --packed, --with_flexible_array). */
+  filter?: TypeFilter;
+  /** -i NAME: list the types containing a NAME member instead of printing layouts. */
+  contains?: string;
+  /** -f NAME: list the members that point to NAME. */
+  findPointersTo?: string;
+  /** -d with -i: nested containers too. */
+  recursive?: boolean;
+  /** -a: anonymous top-level structs/unions named by a typedef, as `typedef struct {...} NAME;`. */
+  anonInclude?: boolean;
   expand: boolean;
+  /** -r: offsets inside inline structs/unions relative to them. */
+  relOffset?: boolean;
+  /** -M: data members only (no methods, nested types, statics, vtable). */
+  onlyDataMembers?: boolean;
   hex: boolean;
   /** Undefined: the target's default (--target) or 64. */
   cachelineSize?: number;
@@ -54,9 +70,12 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   const htmlStructs: HtmlStruct[] = [];
   const picture = args.format === 'map' || args.format === 'html';
   const many = args.files.length > 1;
-  const isDefault = !args.classes?.length && !args.structs && !args.unions && !args.exclude?.length && !args.allDefinitions && args.holes === undefined;
+  const filter: TypeFilter = { ...(args.filter ?? { holes: args.holes }), justUnions: args.unions };
+  const query = args.contains ?? args.findPointersTo;
+  const isDefault =
+    !args.classes?.length && !args.structs && !args.unions && !args.exclude?.length && !args.prefix?.length && !args.allDefinitions && !hasTypeFilter(filter) && query === undefined && args.sort === undefined;
   // whole-file dumps may be split between workers; --target predicts from the whole table
-  const dumpMode: DumpMode | undefined = !isDefault || picture || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
+  const dumpMode: DumpMode | undefined = !isDefault || picture || args.anonInclude || args.relOffset || args.onlyDataMembers || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
   for (const path of args.files) {
     if (dumpMode && !readsBtf(path, args.source)) {
       const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand };
@@ -64,6 +83,11 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       out.progressDone();
       if (dump) {
         reportDiagnostics(out, path, dump.diagnostics, args.verbose);
+        // a complete read leaves the type index, whether one thread read the file or several
+        if (args.cacheDir !== undefined && dump.index) {
+          const state = keepIndex(args.cacheDir, path, dump.index);
+          if (args.verbose) out.info(`${path}: type index ${state}`);
+        }
         if (dumpMode === 'json') jsonFiles.push({ ...dump.header!, types: dump.items.map((i) => i.json!) });
         else {
           if (many) out.write(`==> ${path} <==\n`);
@@ -105,7 +129,20 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       cachelineSize = args.cachelineSize ?? predicted.prediction.target.cachelineSize;
     }
     const layoutOf = (id: number) => analyzeLayout(file.table, id, { cachelineSize, addressSize: file.info.addressSize });
-    if (args.holes !== undefined) ids = ids.filter((id) => !unpredictable.has(id) && layoutOf(id).summary.holes >= args.holes!);
+    if (hasTypeFilter(filter)) ids = filterTypes(file.table, ids.filter((id) => !unpredictable.has(id)), filter, file.info.addressSize);
+    if (query !== undefined) {
+      if (many) out.write(`==> ${path} <==\n`);
+      if (typesNamed(file.table, query).size === 0) {
+        out.error(`${path}: no type named '${query}'`);
+        exit = Math.max(exit, 1);
+        continue;
+      }
+      const lines = args.contains !== undefined ? containersOf(file.table, ids, args.contains, { recursive: args.recursive, verbose: args.verbose }) : pointersTo(file.table, ids, query);
+      for (const line of lines) out.write(line + '\n');
+      continue;
+    }
+    // pahole --sort: the text layouts ordered by name
+    if (args.sort === 'name' && args.format === 'text') ids = [...ids].sort((x, y) => byName(file.table.get(x) as AggregateType, file.table.get(y) as AggregateType));
     const predictable = ids.filter((id) => !unpredictable.has(id));
     const omitted = ids.length - predictable.length;
     if (omitted && (args.format === 'table' || args.packable || args.sizes)) {
@@ -148,9 +185,14 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       out.write(renderOverview(rows, args.sort) + '\n');
       continue;
     }
-    const opts = { cachelineSize, hex: args.hex, expand: args.expand, addressSize: file.info.addressSize };
+    const opts = { cachelineSize, hex: args.hex, expand: args.expand, relOffset: args.relOffset, onlyDataMembers: args.onlyDataMembers, addressSize: file.info.addressSize };
     if (args.packable) {
       out.write(renderPackable(file.table, predictable, file.info.addressSize));
+      continue;
+    }
+    // pahole -z lists the names (its class_name_formatter; pahole prints layouts only when -V comes before -z)
+    if (filter.holeSizeGe && !args.sizes) {
+      for (const id of predictable) out.write(`${(file.table.get(id) as AggregateType).name}\n`);
       continue;
     }
     if (args.sizes) {
@@ -159,7 +201,13 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       for (const line of lines) if (line && names.has(line.slice(0, line.indexOf('\t')))) out.write(line + '\n');
       continue;
     }
-    if (isDefault) {
+    if (args.anonInclude) {
+      // pahole's -x/-y see an anonymous type by its typedef's name
+      const keep = (kind: string, name: string) =>
+        !(args.structs && kind === 'union') && !(args.unions && kind !== 'union') && !args.exclude?.some((p) => name.startsWith(p)) && (!args.prefix?.length || args.prefix.some((p) => name.startsWith(p)));
+      ids = withAnonymousTypedefs(file.table, ids, keep);
+    }
+    if (isDefault && args.sort === undefined && !args.anonInclude) {
       for (const block of renderAllBlocks(file.table, opts)) {
         const why = unpredictable.get(block.id);
         out.write((why === undefined ? block.text : unpredictableNotice(file.table, block.id, target!, why)) + '\n');
@@ -178,4 +226,11 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     out.write(renderHtml({ mode: 'show', title, subtitle: `${htmlStructs.length} types; generated by structscope show --format html`, structs: htmlStructs }));
   }
   return exit;
+}
+
+/** pahole's --sort order: strcmp of the names (bytes, not locale). */
+function byName(a: AggregateType, b: AggregateType): number {
+  const x = a.name ?? '';
+  const y = b.name ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
 }

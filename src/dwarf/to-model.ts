@@ -23,6 +23,8 @@ export interface DwarfTypes {
   unitExtents: [number, number][];
   /** Some DIE referred into another unit (ref_addr, type units): units cannot be read alone. */
   crossUnitRefs: boolean;
+  /** Units converted per DW_AT_language (DW_LANG_* code), in first-seen order. */
+  unitLanguages: { language: number; units: number }[];
 }
 
 export interface LoadOptions {
@@ -96,6 +98,7 @@ class Converter {
   /** Aggregate identity hash → TypeId. */
   private readonly aggregates = new Map<number, TypeId>();
   private readonly versions = new Set<number>();
+  private readonly languages = new Map<number, number>();
   private addressSize = 0;
   private readonly signatures = new Map<string, { header: UnitHeader; section: SectionBytes; src: DwarfSource }>();
   /** Partial units (dwz) already converted, by source and offset. */
@@ -187,6 +190,7 @@ class Converter {
       partial: stoppedEarly,
       unitExtents: units.map((u) => [u.offset, u.end]),
       crossUnitRefs: this.crossUnitRefs || this.main.typeUnits.length > 0 || separate,
+      unitLanguages: [...this.languages].map(([language, units]) => ({ language, units })),
     };
   }
 
@@ -291,6 +295,7 @@ class Converter {
   /** Pass 1 registers every struct/union/class/enum in DIE order (the order pahole prints); pass 2 fills them. */
   private convertUnit(u: ScannedUnit): void {
     const { dies } = u;
+    if (u.root.language !== undefined) this.languages.set(u.root.language, (this.languages.get(u.root.language) ?? 0) + 1);
     const toFill: number[] = [];
     for (let i = 0; i < dies.count; i++) {
       if (isNamedTypeTag(dies.tag[i]!) && u.memo[i] === -1) {

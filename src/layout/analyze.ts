@@ -30,6 +30,8 @@ export interface AnalyzeOptions extends LayoutOptions {
    * calls to reproduce what `pahole FILE` prints for a whole file; a fresh one is used otherwise.
    */
   state?: PaholeState;
+  /** pahole -r/--rel_offset: members of inline structs/unions at offsets relative to them (cacheline markers follow). */
+  relOffset?: boolean;
 }
 
 /**
@@ -113,7 +115,7 @@ export function analyzeLayout(table: TypeTable, id: TypeId, opts: AnalyzeOptions
   if (!isAggregate(t)) throw new RangeError(`analyzeLayout: type ${id} is a ${t.kind}, not a struct/union/class`);
   const addressSize = opts.addressSize ?? opts.state?.addressSize ?? guessAddressSize(table);
   const state = opts.state ?? new PaholeState(table, addressSize);
-  const ctx: Ctx = { state, table, cl: opts.cachelineSize, cacheline: { line: 0 }, base: 0, rel: false, emitStats: true, depth: 0, expansions: { left: MAX_INLINE_EXPANSIONS, paddingLines: MAX_FORCE_PADDING_LINES }, expand: opts.expand ?? false };
+  const ctx: Ctx = { state, table, cl: opts.cachelineSize, cacheline: { line: 0 }, base: 0, rel: opts.relOffset ?? false, emitStats: true, depth: 0, expansions: { left: MAX_INLINE_EXPANSIONS, paddingLines: MAX_FORCE_PADDING_LINES }, expand: opts.expand ?? false };
   const layout = analyzeAggregate(ctx, id);
   const groups = layout.kind === 'union' || !layout.members.some((m) => groupMarker(m.name)) ? undefined : findGroups(layout.members.filter((m) => m.role === 'member').map((m) => ({ index: m.index, name: m.name, offset: m.relOffset, size: m.size, alignment: m.alignment })), opts.cachelineSize);
   if (groups) layout.groups = groups;

@@ -10,6 +10,7 @@
 import type { TypeTable } from '../model/table.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type Member, type TypeId } from '../model/types.js';
 import type { MemberRole } from './types.js';
+import { lowBits } from './align.js';
 
 const MAX_DEPTH = 64;
 
@@ -51,8 +52,8 @@ export interface HolesResult {
   rawPadding: number;
 }
 
-export const u8 = (n: number): number => n & 0xff;
-export const u16 = (n: number): number => n & 0xffff;
+export const u8 = (n: number): number => lowBits(8, n);
+export const u16 = (n: number): number => lowBits(16, n);
 export const u32 = (n: number): number => n >>> 0;
 export const i32 = (n: number): number => n | 0;
 

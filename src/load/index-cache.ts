@@ -10,7 +10,7 @@
  * about the binary is checked by the loader (load/index.ts) against the units it reads.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lutimesSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, parse, resolve } from 'node:path';
 import { decodeTypeIndex, encodeTypeIndex, type IndexKey, type TypeIndex } from './type-index.js';
@@ -39,7 +39,15 @@ export const MAX_INDEX_BYTES = 256 << 20;
 
 export function readIndex(file: string, key: IndexKey): TypeIndex | undefined {
   const text = readCacheFile(file);
-  return text === undefined ? undefined : decodeTypeIndex(text, key);
+  const index = text === undefined ? undefined : decodeTypeIndex(text, key);
+  if (index) {
+    try {
+      lutimesSync(file, new Date(), new Date()); // its age counts from its last use (pruneIndexes); never through a symlink
+    } catch {
+      // a read-only cache still serves
+    }
+  }
+  return index;
 }
 
 /** A cache file's text: never through a symlink, only a regular file of bounded size; undefined otherwise. */
@@ -107,9 +115,82 @@ export function writeIndex(file: string, index: TypeIndex): boolean {
     if (!makeDirectory(dirname(file))) return false;
     writeFileSync(tmp, encodeTypeIndex(index), { flag: 'wx', mode: 0o600 }); // never through a planted symlink
     renameSync(tmp, file);
+    pruneIndexes(join(file, '..'), { keep: file });
     return true;
   } catch {
     rmSync(tmp, { force: true });
     return false;
   }
+}
+
+/** Indexes unused for this long are deleted when another is written. */
+export const INDEX_MAX_AGE_MS = 30 * 24 * 3600_000;
+/** The indexes together stay under this many bytes: the least recently used go first. */
+export const INDEX_MAX_TOTAL_BYTES = 256 << 20;
+/** A temporary file this old was left by a writer that died. */
+const TMP_MAX_AGE_MS = 3600_000;
+
+/**
+ * Delete, in the index directory, the indexes unused (read or written) for INDEX_MAX_AGE_MS, then
+ * the least recently used until the rest fit in INDEX_MAX_TOTAL_BYTES, and temporary files left by
+ * dead writers. `keep` (the index just written) is never deleted. Failures are ignored.
+ */
+export function pruneIndexes(
+  dir: string,
+  opts: { keep?: string; now?: number; maxAgeMs?: number; maxTotalBytes?: number } = {},
+): string[] {
+  const now = opts.now ?? Date.now();
+  const maxAge = opts.maxAgeMs ?? INDEX_MAX_AGE_MS;
+  const maxTotal = opts.maxTotalBytes ?? INDEX_MAX_TOTAL_BYTES;
+  const removed: string[] = [];
+  const remove = (f: string) => {
+    try {
+      rmSync(f, { force: true });
+      removed.push(f);
+    } catch {
+      // someone else's file, or already gone
+    }
+  };
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  const live: { file: string; mtime: number; size: number }[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (!st?.isFile() || file === opts.keep) continue;
+    if (name.endsWith('.tmp')) {
+      if (now - st.mtimeMs > TMP_MAX_AGE_MS) remove(file);
+    } else if (name.endsWith('.idx')) {
+      if (now - st.mtimeMs > maxAge) remove(file);
+      else live.push({ file, mtime: st.mtimeMs, size: st.size });
+    }
+  }
+  const keepSize = opts.keep ? (statSync(opts.keep, { throwIfNoEntry: false })?.size ?? 0) : 0;
+  let total = keepSize + live.reduce((n, f) => n + f.size, 0);
+  for (const f of live.sort((a, b) => a.mtime - b.mtime)) {
+    if (total <= maxTotal) break;
+    remove(f.file);
+    total -= f.size;
+  }
+  return removed;
+}
+
+/**
+ * Keep the index of `path` built elsewhere (a parallel dump's workers each index their units):
+ * 'present' when one is already there, 'written', or 'unusable' when it cannot be written.
+ */
+export function keepIndex(dir: string, path: string, built: { units: [number, number][]; names: Record<string, number[]>; buildId?: string }): 'present' | 'written' | 'unusable' {
+  let key: IndexKey;
+  try {
+    key = indexKeyOf(path, built.buildId);
+  } catch {
+    return 'unusable';
+  }
+  const file = indexPath(dir, path, key);
+  if (readIndex(file, key)) return 'present';
+  return writeIndex(file, { ...key, units: built.units, names: built.names }) ? 'written' : 'unusable';
 }

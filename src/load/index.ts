@@ -125,6 +125,7 @@ function loadDwarfFile(path: string, opts: FileLoadOptions): LoadedFile {
       info.filesRead.push(...debugFiles.map((f) => f.path));
     }
     if (buildId) info.buildId = buildId;
+    if (dwarf.unitLanguages.length) info.unitLanguages = dwarf.unitLanguages;
     const loaded: LoadedFile = {
       info,
       table: dwarf.table,

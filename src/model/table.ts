@@ -14,6 +14,8 @@ export interface FileInfo {
   addressSize: number;
   /** Distinct DWARF versions of the units read, ascending. */
   dwarfVersions: number[];
+  /** Units read per DW_AT_language (DW_LANG_* code). */
+  unitLanguages?: { language: number; units: number }[];
   /** Hex build-id from .note.gnu.build-id, when present. */
   buildId?: string;
   /** Where the types came from: BTF records no decl file/line, no forced alignment. Undefined: DWARF. */

@@ -25,6 +25,10 @@ export interface PaholeOptions {
   addressSize?: number;
   /** Expand named struct/union member types inline, showing typedef chains (pahole -E). */
   expand?: boolean;
+  /** Offsets of members of inline structs/unions relative to them (pahole -r/--rel_offset). */
+  relOffset?: boolean;
+  /** Leave out a C++ class's nested types, methods, static variables and vtable (pahole -M). */
+  onlyDataMembers?: boolean;
 }
 
 const TABS = '\t'.repeat(16);
@@ -38,6 +42,7 @@ interface Conf {
   nameSpacing: number;
   hex: boolean;
   expand: boolean;
+  onlyDataMembers?: boolean;
   language?: number;
   prefix?: string;
   suffix?: string;
@@ -469,7 +474,7 @@ function renderClassBody(layout: Layout, conf: Conf): string {
       out += `${tabs(cconf.indent - 1)}${acc}:\n\n`;
     }
     if (item.kind !== 'member') {
-      out += renderNestedItem(item, cconf) + '\n\n';
+      if (!cconf.onlyDataMembers) out += renderNestedItem(item, cconf) + '\n\n';
       continue;
     }
     const ml = layout.members[item.member]!;
@@ -510,7 +515,7 @@ function renderClassBody(layout: Layout, conf: Conf): string {
     for (let i = 0; i < fp.count; i++) out += ind + typeDecl(fp.type, '', cconf, fp.inline) + `:${fp.unitBits};\n`;
   }
 
-  if (layout.vtable && layout.vtable.length) {
+  if (layout.vtable && layout.vtable.length && !cconf.onlyDataMembers) {
     out += `${ind}/* vtable has ${layout.vtable.length} entries: {\n`;
     for (const v of layout.vtable) out += `${ind}   [${v.index}] = ${v.name ?? '(null)'}(${v.linkageName ?? '(null)'}), \n`;
     out += `${ind}} */`;
@@ -565,6 +570,7 @@ function topConf(table: TypeTable, t: Type, opts: PaholeOptions): Conf {
     nameSpacing: opts.expand ? 55 : t.kind === 'union' ? 21 : 23,
     hex: opts.hex ?? false,
     expand: opts.expand ?? false,
+    onlyDataMembers: opts.onlyDataMembers ?? false,
     language: isAggregate(t) ? t.language : undefined,
     unionMember: false,
     lastMember: false,
@@ -587,6 +593,7 @@ function renderWithState(table: TypeTable, id: TypeId, opts: PaholeOptions, stat
       cachelineSize: opts.cachelineSize ?? 64,
       addressSize: opts.addressSize ?? state?.addressSize,
       expand: opts.expand,
+      relOffset: opts.relOffset,
       state,
     });
     return (t.kind === 'union' ? renderUnionBody(layout, conf) : renderClassBody(layout, conf)) + ';';

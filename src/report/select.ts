@@ -11,6 +11,8 @@ export interface Selection {
   unions?: boolean;
   /** Leave out names starting with any of these prefixes. */
   exclude?: string[];
+  /** Only names starting with one of these prefixes (pahole -y/--prefix_filter). */
+  prefix?: string[];
   /** Every distinct definition of a name, not only the first (pahole prints the first). */
   allDefinitions?: boolean;
 }
@@ -69,6 +71,7 @@ export function selectTypes(table: TypeTable, sel: Selection): SelectionResult {
     if (sel.structs && t.kind === 'union') continue;
     if (sel.unions && t.kind !== 'union') continue;
     if (sel.exclude?.some((p) => name.startsWith(p))) continue;
+    if (sel.prefix?.length && !sel.prefix.some((p) => name.startsWith(p))) continue;
     if (matchers) {
       const m = matchers.filter((x) => x.test(name));
       if (m.length === 0) continue;

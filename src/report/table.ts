@@ -30,7 +30,9 @@ export function renderOverview(rows: OverviewRow[], sort?: SortField): string {
   const groupsCell = (r: OverviewRow) => (r.groups ? `${r.groups.groups.length}${spreadGroups(r.groups).length ? ` (${spreadGroups(r.groups).length} spread)` : ''}` : '');
   const table = new Table({
     head: ['type', 'size', 'members', 'holes', 'sum holes', 'padding', 'cachelines', 'savings', ...(withGroups ? ['groups'] : [])],
-    style: { head: [], border: [] },
+    // a rule under the header only (compact), numbers right-aligned
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', ...(withGroups ? ['right' as const] : [])],
+    style: { head: [], border: [], compact: true },
   });
   for (const r of sorted) {
     const s = r.summary;

@@ -159,7 +159,7 @@ describe('structscope show (the built CLI)', () => {
     // no FILE at all reads /sys/kernel/btf/vmlinux, as pahole does (test/btf/pahole-btf.test.ts)
     for (const args of [['--bogus', KO], ['check'], [KO, '--structs', '--unions'], [KO, '-C', '/[/']]) {
       const r = run(...args);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(64); // EX_USAGE: never a finding's code
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
     }

@@ -306,10 +306,15 @@ describe('structscope diff --fail-on: exit codes', () => {
     expect(run('diff', V1, V2).code).toBe(0);
   });
 
-  it('usage errors exit 1: an unknown kind, a -C name in neither file', () => {
+  it('usage errors exit 64 (an unknown or empty kind); a -C name in neither file is a finding (1)', () => {
     const r = run('diff', V1, V2, '--fail-on', 'bogus');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(64);
     expect(r.stderr).toContain('--fail-on bogus');
+    for (const empty of ['', 'size,', ',']) {
+      const e = run('diff', V1, V2, '--fail-on', empty);
+      expect(e.code, `--fail-on '${empty}'`).toBe(64);
+      expect(e.stderr).toContain('empty kind');
+    }
     const m = run('diff', V1, V2, '-C', 'nosuch');
     expect(m.code).toBe(1);
     expect(m.stderr).toContain("'nosuch'");

@@ -113,7 +113,7 @@ describe('show --target predicts the cross-compiled layouts', () => {
 
   it('an unknown target is a usage error', () => {
     const r = run(GCC_X86.path, '--target', 'vax');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(64);
     expect(r.stderr).toMatch(/target.*"vax"/);
     expect(r.stdout).toBe('');
   });

@@ -5,6 +5,7 @@
  * that attribute inference can try a placement on a clone before committing to it.
  */
 import type { Abi } from './targets.js';
+import { roundUp } from '../align.js';
 
 /** One field as the placement algorithm sees it (sizes and alignments already resolved on the target). */
 export interface FieldSpec {
@@ -59,9 +60,6 @@ function fieldBits(f: FieldSpec): number {
   return f.bitSize !== undefined ? f.bitSize : f.size * 8;
 }
 
-function roundUp(x: number, a: number): number {
-  return a <= 1 ? x : Math.ceil(x / a) * a;
-}
 
 /** Largest power of two dividing x (x > 0). */
 function lowestBit(x: number): number {

@@ -4,6 +4,7 @@
  * block order (offset = roundup(offset, align), as gcc places ordinary members) used to search
  * orders quickly. Every order proposed is laid out again by the engine (index.ts).
  */
+import { roundUp } from '../align.js';
 
 export interface Block {
   /** Position in the original order (also the block's id). */
@@ -93,7 +94,7 @@ export interface AbstractLayout {
   size: number;
 }
 
-export const roundUp = (n: number, a: number): number => Math.ceil(n / a) * a;
+export { roundUp };
 
 /**
  * Lay out a block order abstractly; `structAlign` rounds the size. Works in bits so that runs of
