@@ -7,6 +7,7 @@ import { processOutput } from './output.js';
 import { cacheDirectory } from '../load/index-cache.js';
 import { FAIL_ON_KINDS, type FailOnKind } from '../diff/regressions.js';
 import { ABIS } from '../layout/abi/targets.js';
+import { DEFAULT_PAHOLE_DIALECT, PAHOLE_DIALECTS, type PaholeDialect } from '../layout/types.js';
 
 const EPILOG = `Exit codes: 0 success; 1 usage error, or a -C name that matched nothing (unless --skip-missing); 2 a file could not be read (missing, not ELF, no debug info, malformed).`;
 
@@ -86,6 +87,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('format', { choices: ['text', 'json', 'table'] as const, default: 'text' as const, describe: 'output format' })
           .option('sort', { choices: SORT_FIELDS, describe: 'sort --format table by this field' })
           .option('all-definitions', { type: 'boolean', default: false, describe: 'print every distinct definition of a name, not only the first' })
+          .option('pahole', { type: 'string', choices: PAHOLE_DIALECTS, default: DEFAULT_PAHOLE_DIALECT, describe: 'print the text as this pahole version does' })
           .option('jobs', { alias: 'j', type: 'number', default: defaultJobs(), describe: 'worker threads for whole-file dumps of large files (1: none)' })
           .check((a) => {
             if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a positive whole number');
@@ -118,6 +120,7 @@ export async function main(argv: string[]): Promise<number> {
             verbose: a.verbose,
             cacheDir: a.cache ? cacheDirectory() : undefined,
             jobs: a.jobs,
+            pahole: a.pahole as PaholeDialect,
             debugDir: debugDirs(a['debug-dir']),
           },
           out,

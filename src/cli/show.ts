@@ -1,4 +1,5 @@
 import type { AggregateType } from '../model/types.js';
+import type { PaholeDialect } from '../layout/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
 import { jsonDocument, jsonFile, type JsonFile } from '../report/json.js';
 import { renderAllBlocks, renderSizes, renderType } from '../report/pahole.js';
@@ -31,6 +32,8 @@ export interface ShowArgs extends Selection {
   cacheDir?: string;
   /** Worker threads for whole-file dumps (1: none). */
   jobs: number;
+  /** --pahole: whose text to reproduce. */
+  pahole: PaholeDialect;
   /** --debug-dir: extra roots for separate debug files. */
   debugDir?: string[];
 }
@@ -45,7 +48,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   const dumpMode: DumpMode | undefined = !isDefault || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
   for (const path of args.files) {
     if (dumpMode) {
-      const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand };
+      const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand, pahole: args.pahole };
       const dump = await parallelDump(path, dumpMode, opts, args.jobs, out.progress);
       out.progressDone();
       if (dump) {
@@ -88,7 +91,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       predictedAlignment = predicted.prediction.alignment;
       cachelineSize = args.cachelineSize ?? predicted.prediction.target.cachelineSize;
     }
-    const layoutOf = (id: number) => analyzeLayout(file.table, id, { cachelineSize, addressSize: file.info.addressSize });
+    const layoutOf = (id: number) => analyzeLayout(file.table, id, { cachelineSize, addressSize: file.info.addressSize, dialect: args.pahole });
     if (args.holes !== undefined) ids = ids.filter((id) => !unpredictable.has(id) && layoutOf(id).summary.holes >= args.holes!);
     const predictable = ids.filter((id) => !unpredictable.has(id));
     const omitted = ids.length - predictable.length;
@@ -97,10 +100,10 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     }
 
     if (args.format === 'json') {
-      if (target === undefined) jsonFiles.push(jsonFile(file, ids, { cachelineSize }));
+      if (target === undefined) jsonFiles.push(jsonFile(file, ids, { cachelineSize, pahole: args.pahole }));
       else {
         const alignment = predictedAlignment!;
-        const j = jsonFile(file, predictable, { cachelineSize, alignmentOf: (id) => alignment.get(id) });
+        const j = jsonFile(file, predictable, { cachelineSize, pahole: args.pahole, alignmentOf: (id) => alignment.get(id) });
         j.target = target;
         j.unpredictable = ids.filter((id) => unpredictable.has(id)).map((id) => {
           const t = file.table.get(id) as AggregateType;
@@ -120,7 +123,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       out.write(renderOverview(rows, args.sort) + '\n');
       continue;
     }
-    const opts = { cachelineSize, hex: args.hex, expand: args.expand, addressSize: file.info.addressSize };
+    const opts = { cachelineSize, hex: args.hex, expand: args.expand, addressSize: file.info.addressSize, pahole: args.pahole };
     if (args.packable) {
       out.write(renderPackable(file.table, predictable, file.info.addressSize));
       continue;
@@ -137,9 +140,11 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
         out.write((why === undefined ? block.text : unpredictableNotice(file.table, block.id, target!, why)) + '\n');
       }
     } else {
+      // pahole 1.31 follows each type it prints for -C with a blank line
+      const after = args.classes?.length && args.pahole === '1.31' ? '\n\n' : '\n';
       for (const id of ids) {
         const why = unpredictable.get(id);
-        out.write((why === undefined ? renderType(file.table, id, opts) : unpredictableNotice(file.table, id, target!, why)) + '\n');
+        out.write((why === undefined ? renderType(file.table, id, opts) : unpredictableNotice(file.table, id, target!, why)) + after);
       }
     }
   }

@@ -5,7 +5,7 @@
 import type { LoadedFile } from '../model/table.js';
 import type { AggregateType, TypeId } from '../model/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
-import type { Layout, LayoutSummary, MemberLayout } from '../layout/types.js';
+import type { Layout, LayoutSummary, MemberLayout, PaholeDialect } from '../layout/types.js';
 import { abiForElf } from '../layout/abi/index.js';
 import { inferAttributes } from '../layout/abi/infer.js';
 import { typeName } from './ctype.js';
@@ -73,6 +73,8 @@ export interface JsonDocument {
 
 export interface JsonOptions {
   cachelineSize: number;
+  /** Whose arithmetic the summaries follow (default 1.31). */
+  pahole?: PaholeDialect;
   /** Alignment of a type when DWARF does not record it (show --target: the predicted one). */
   alignmentOf?: (id: TypeId) => number | undefined;
 }
@@ -89,7 +91,7 @@ export function jsonFile(file: LoadedFile, ids: TypeId[], opts: JsonOptions): Js
     cachelineSize: opts.cachelineSize,
     debugFiles: (file.info.debugFiles ?? []).map((f) => ({ path: f.path, role: f.role })),
     types: ids.map((id) => {
-      const layout = analyzeLayout(file.table, id, { cachelineSize: opts.cachelineSize, addressSize: file.info.addressSize });
+      const layout = analyzeLayout(file.table, id, { cachelineSize: opts.cachelineSize, addressSize: file.info.addressSize, dialect: opts.pahole });
       const t = file.table.get(id) as AggregateType;
       // the aggregate's alignment: DW_AT_alignment when given, else what the target ABI derives
       const alignment = opts.alignmentOf?.(id) ?? t.alignment ?? (abi ? (inferAttributes(file.table, id, abi, { dwarfVersions: file.info.dwarfVersions }).layout?.alignment ?? null) : null);

@@ -12,7 +12,7 @@ import type { TypeTable } from '../model/table.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Member, type Type, type TypeId } from '../model/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
 import { guessAddressSize, PaholeState } from '../layout/pahole-rules.js';
-import type { CachelineMarker, Layout, LayoutItem, MemberLayout } from '../layout/types.js';
+import { DEFAULT_PAHOLE_DIALECT, type CachelineMarker, type Layout, type LayoutItem, type LayoutSummary, type MemberLayout, type MemberTypeFacts, type PaholeDialect } from '../layout/types.js';
 import { functionTypeString, ljust, methodString, typeName, type SpellContext } from './ctype.js';
 
 export interface PaholeOptions {
@@ -24,6 +24,27 @@ export interface PaholeOptions {
   addressSize?: number;
   /** Expand named struct/union member types inline, showing typedef chains (pahole -E). */
   expand?: boolean;
+  /** Whose text to reproduce: pahole 1.24 or 1.31 (the default). */
+  pahole?: PaholeDialect;
+}
+
+/** What the two pahole versions print differently, as flags the renderer consults. */
+interface Dialect {
+  /** One "XXX last struct has ..." line with the member type's flexible arrays, paddings and holes (1.31), or its padding only (1.24). */
+  memberTypeHoles: boolean;
+  /** `-E`: named enums are expanded too, and a space always separates an expanded type from the member name. */
+  expandEnums: boolean;
+  /** Summary lines "member types with ..." and "flexible array members: ...". */
+  memberTypeSummary: boolean;
+}
+
+const DIALECTS: Record<PaholeDialect, Dialect> = {
+  '1.24': { memberTypeHoles: false, expandEnums: false, memberTypeSummary: false },
+  '1.31': { memberTypeHoles: true, expandEnums: true, memberTypeSummary: true },
+};
+
+function dialectOf(v: PaholeDialect | undefined): Dialect {
+  return DIALECTS[v ?? DEFAULT_PAHOLE_DIALECT];
 }
 
 const TABS = '\t'.repeat(16);
@@ -37,6 +58,7 @@ interface Conf {
   nameSpacing: number;
   hex: boolean;
   expand: boolean;
+  dialect: Dialect;
   language?: number;
   prefix?: string;
   suffix?: string;
@@ -186,7 +208,7 @@ function typeDecl(id: TypeId, name: string | null, conf: Conf, inl: Layout | und
         if (!inl) return out + `union {} ${nm ?? ''}`;
         return out + renderUnionBody(inl, tconf);
       case 'enum':
-        if (t.name !== undefined) return out + `enum ${ljust(t.name, tconf.typeSpacing - 5)} ${nm ?? ''}`;
+        if (t.name !== undefined && !(tconf.expand && tconf.dialect.expandEnums)) return out + `enum ${ljust(t.name, tconf.typeSpacing - 5)} ${nm ?? ''}`;
         return out + renderEnumBody(t, tconf);
       default:
         return out + defaultDecl(tid, nm, tconf);
@@ -261,7 +283,7 @@ function memberLine(ml: MemberLayout, member: Member, unionMember: boolean, conf
   if (structLike) {
     out += typeDecl(ml.type, null, sconf, ml.inline);
     if (name !== undefined) {
-      if (anonymous) out += ' ';
+      if (anonymous || (conf.expand && conf.dialect.expandEnums)) out += ' ';
       out += name;
     }
   } else {
@@ -384,6 +406,38 @@ function renderTypedef(id: TypeId, conf: Conf, inl: Layout | undefined): string 
 
 // ---------------------------------------------------------------- classes
 
+/** pahole 1.31 class__fprintf_member_type_holes(): "a flexible array, 4 bytes of padding, 1 hole". */
+function memberTypeFactsText(f: MemberTypeFacts): string {
+  const parts: string[] = [];
+  if (f.flexibleArray) parts.push('a flexible array');
+  if (f.embeddedFlexibleArray) parts.push('embedded flexible array(s)');
+  if (f.padding) parts.push(`${f.padding} byte${plural(f.padding)} of padding`);
+  if (f.bitPadding) parts.push(`${f.bitPadding} bit${plural(f.bitPadding)} of padding`);
+  if (f.holes) parts.push(`${f.holes} hole${plural(f.holes)}`);
+  if (f.bitHoles) parts.push(`${f.bitHoles} bit hole${plural(f.bitHoles)}`);
+  return parts.join(', ');
+}
+
+/** pahole 1.31's `/* member types with holes: N, total: N, bit holes: …, bit paddings: … *\/`. */
+function memberTypesLine(s: LayoutSummary, ind: string): string {
+  const parts: string[] = [];
+  if (s.memberTypesWithHoles > 0) parts.push(`holes: ${s.memberTypesWithHoles}, total: ${s.memberTypesTotalHoles}`);
+  if (s.memberTypesWithBitHoles > 0) parts.push(`bit holes: ${s.memberTypesWithBitHoles}, total: ${s.memberTypesTotalBitHoles}`);
+  if (s.memberTypesWithBitPaddings > 0) {
+    const n = s.memberTypesSumBitPaddings;
+    parts.push(`bit paddings: ${s.memberTypesWithBitPaddings}, total: ${n} bit${n > 1 ? 's' : ''}`);
+  }
+  return parts.length ? `${ind}/* member types with ${parts.join(', ')} */\n` : '';
+}
+
+/** pahole 1.31's `/* flexible array members: end: N, middle: M *\/`. */
+function flexibleArraysLine(s: LayoutSummary, ind: string): string {
+  const parts: string[] = [];
+  if (s.flexibleArrayMembersEnd > 0) parts.push(`end: ${s.flexibleArrayMembersEnd}`);
+  if (s.flexibleArrayMembersMiddle > 0) parts.push(`middle: ${s.flexibleArrayMembersMiddle}`);
+  return parts.length ? `${ind}/* flexible array members: ${parts.join(', ')} */\n` : '';
+}
+
 function itemAccessibility(layout: Layout, t: AggregateType, item: LayoutItem): number | undefined {
   if (item.kind === 'member') return t.members[layout.members[item.member]!.index]!.accessibility;
   if (item.kind === 'method') return item.method.accessibility;
@@ -488,7 +542,12 @@ function renderClassBody(layout: Layout, conf: Conf): string {
     }
     const mconf: Conf = { ...cconf, lastMember: !!ml.lastMember, firstMember: !!ml.firstMember };
     out += ind + memberLine(ml, member, false, mconf);
-    if (ml.typePadding !== undefined && ml.typePadding > 0) {
+    if (cconf.dialect.memberTypeHoles) {
+      if (ml.typeFacts) {
+        if (!newline++) out += '\n';
+        out += `\n${ind}/* XXX last struct has ${memberTypeFactsText(ml.typeFacts)} */`;
+      }
+    } else if (ml.typePadding !== undefined && ml.typePadding > 0) {
       if (!newline++) out += '\n';
       out += `\n${ind}/* XXX last struct has ${ml.typePadding} byte${plural(ml.typePadding)} of padding */`;
     }
@@ -532,6 +591,7 @@ function renderClassBody(layout: Layout, conf: Conf): string {
       }
     }
     if (s.padding > 0) out += `${ind}/* padding: ${s.padding} */\n`;
+    if (cconf.dialect.memberTypeSummary) out += memberTypesLine(s, ind);
     if (s.paddings > 0) out += `${ind}/* paddings: ${s.paddings}, sum paddings: ${s.sumPaddings} */\n`;
     if (s.bitPadding > 0) out += `${ind}/* bit_padding: ${s.bitPadding} bits */\n`;
     if (s.forcedAlignments !== 0) {
@@ -539,6 +599,7 @@ function renderClassBody(layout: Layout, conf: Conf): string {
       if (s.forcedHoles !== 0) out += `, forced holes: ${s.forcedHoles}, sum forced holes: ${s.sumForcedHoles}`;
       out += ' */\n';
     }
+    if (cconf.dialect.memberTypeSummary) out += flexibleArraysLine(s, ind);
     if (s.lastCacheline !== 0) out += `${ind}/* last cacheline: ${s.lastCacheline} bytes */\n`;
     if (s.accountingDiff !== 0 && s.members !== 0) {
       out +=
@@ -563,6 +624,7 @@ function topConf(table: TypeTable, t: Type, opts: PaholeOptions): Conf {
     nameSpacing: opts.expand ? 55 : t.kind === 'union' ? 21 : 23,
     hex: opts.hex ?? false,
     expand: opts.expand ?? false,
+    dialect: dialectOf(opts.pahole),
     language: isAggregate(t) ? t.language : undefined,
     unionMember: false,
     lastMember: false,
@@ -585,6 +647,7 @@ function renderWithState(table: TypeTable, id: TypeId, opts: PaholeOptions, stat
       cachelineSize: opts.cachelineSize ?? 64,
       addressSize: opts.addressSize ?? state?.addressSize,
       expand: opts.expand,
+      dialect: opts.pahole,
       state,
     });
     return (t.kind === 'union' ? renderUnionBody(layout, conf) : renderClassBody(layout, conf)) + ';';
@@ -598,6 +661,7 @@ function renderWithState(table: TypeTable, id: TypeId, opts: PaholeOptions, stat
       inl = analyzeLayout(table, t.target, {
         cachelineSize: opts.cachelineSize ?? 64,
         addressSize: opts.addressSize ?? state?.addressSize,
+        dialect: opts.pahole,
         state,
       });
     }
