@@ -1,7 +1,8 @@
 import { reportDiagnostics } from './load-selected.js';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { loadFile } from '../load/index.js';
-import { jsonFile, type JsonDocument } from '../report/json.js';
+import { jsonFile, READABLE_SCHEMA_VERSIONS, type JsonDocument } from '../report/json.js';
+import { computedTypes } from '../layout/computed.js';
 import { exactClassNames, firstDefinitionsFound, parseClassPatterns, selectTypes, type Selection } from '../report/select.js';
 import { factsFromJsonFile, type LayoutFacts, type TypeFacts } from '../diff/facts.js';
 import { selectFacts } from '../diff/select.js';
@@ -78,7 +79,7 @@ function readSide(path: string, args: DiffArgs, out: Output): LayoutFacts {
     }
     reportDiagnostics(out, path, file.diagnostics, args.verbose);
     const { ids } = selectTypes(file.table, args);
-    return factsFromJsonFile(jsonFile(file, ids, { cachelineSize: args.cachelineSize }), 'elf', args.cachelineSize);
+    return factsFromJsonFile(jsonFile(file, computedTypes(file, ids, { cachelineSize: args.cachelineSize }), { cachelineSize: args.cachelineSize }), 'elf', args.cachelineSize);
   }
   let doc: JsonDocument;
   try {
@@ -86,8 +87,11 @@ function readSide(path: string, args: DiffArgs, out: Output): LayoutFacts {
   } catch (e) {
     throw new InputError(`${path}: not valid JSON: ${(e as Error).message}`);
   }
-  if (doc?.tool !== 'structscope' || doc.schemaVersion !== 1 || !Array.isArray(doc.files) || !doc.files.every((f) => Array.isArray(f?.types))) {
-    throw new InputError(`${path}: not a structscope show --format json report (schemaVersion 1)`);
+  if (doc?.tool !== 'structscope' || !Array.isArray(doc.files) || !doc.files.every((f) => Array.isArray(f?.types))) {
+    throw new InputError(`${path}: not a structscope show --format json report`);
+  }
+  if (!READABLE_SCHEMA_VERSIONS.includes(doc.schemaVersion)) {
+    throw new InputError(`${path}: a show --format json report of schemaVersion ${String(doc.schemaVersion)}; this structscope reads versions ${READABLE_SCHEMA_VERSIONS.join(' and ')}`);
   }
   if (doc.files.length !== 1) throw new InputError(`${path}: the report holds ${doc.files.length} files; diff compares one file with one file`);
   return factsFromJsonFile(doc.files[0]!, 'json', args.cachelineSize);

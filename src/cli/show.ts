@@ -1,10 +1,10 @@
 import type { AggregateType } from '../model/types.js';
 import type { PaholeDialect } from '../layout/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
+import { computedTypes, fileBlocks, isPackable, packableRows, sizesRows, typeBlock } from '../layout/computed.js';
 import { jsonDocument, jsonFile, type JsonFile } from '../report/json.js';
-import { renderAllBlocks, renderSizes, renderType } from '../report/pahole.js';
+import { printableTypes, renderBlock, renderSizesRows } from '../report/pahole.js';
 import { renderPackable } from '../report/packable.js';
-import { paholePackable } from '../layout/pahole-reorganize.js';
 import { exactClassNames, firstDefinitionsFound, type Selection } from '../report/select.js';
 import { loadSelected, reportDiagnostics } from './load-selected.js';
 import { parallelDump } from './parallel.js';
@@ -93,6 +93,9 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     }
     const layoutOf = (id: number) => analyzeLayout(file.table, id, { cachelineSize, addressSize: file.info.addressSize, dialect: args.pahole });
     if (args.holes !== undefined) ids = ids.filter((id) => !unpredictable.has(id) && layoutOf(id).summary.holes >= args.holes!);
+    // -P filters every format: only the structs pahole's reorganization shrinks
+    if (args.packable && args.format !== 'text') ids = ids.filter((id) => !unpredictable.has(id) && isPackable(file.table, id, file.info.addressSize));
+    const computeOpts = { cachelineSize, addressSize: file.info.addressSize, dialect: args.pahole, packable: args.packable };
     const predictable = ids.filter((id) => !unpredictable.has(id));
     const omitted = ids.length - predictable.length;
     if (omitted && (args.format === 'table' || args.packable || args.sizes)) {
@@ -100,10 +103,10 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     }
 
     if (args.format === 'json') {
-      if (target === undefined) jsonFiles.push(jsonFile(file, ids, { cachelineSize, pahole: args.pahole }));
+      if (target === undefined) jsonFiles.push(jsonFile(file, computedTypes(file, ids, { ...computeOpts, expand: args.expand }), { cachelineSize, pahole: args.pahole }));
       else {
         const alignment = predictedAlignment!;
-        const j = jsonFile(file, predictable, { cachelineSize, pahole: args.pahole, alignmentOf: (id) => alignment.get(id) });
+        const j = jsonFile(file, computedTypes(file, predictable, { ...computeOpts, expand: args.expand, alignmentOf: (id) => alignment.get(id) }), { cachelineSize, pahole: args.pahole });
         j.target = target;
         j.unpredictable = ids.filter((id) => unpredictable.has(id)).map((id) => {
           const t = file.table.get(id) as AggregateType;
@@ -115,36 +118,35 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     }
     if (many) out.write(`==> ${path} <==\n`);
     if (args.format === 'table') {
-      const rows: OverviewRow[] = predictable.map((id) => {
-        const t = file.table.get(id) as AggregateType;
-        const packed = paholePackable(file.table, id, file.info.addressSize);
-        return { name: t.name ?? '', kind: t.kind, summary: layoutOf(id).summary, savings: packed ? packed.size - packed.newSize : 0 };
+      const rows: OverviewRow[] = computedTypes(file, predictable, { ...computeOpts, packable: true }).map((c) => {
+        const t = file.table.get(c.id) as AggregateType;
+        return { name: t.name ?? '', kind: t.kind, summary: c.layout.summary, savings: c.packedSize !== undefined ? t.size - c.packedSize : 0 };
       });
       out.write(renderOverview(rows, args.sort) + '\n');
       continue;
     }
     const opts = { cachelineSize, hex: args.hex, expand: args.expand, addressSize: file.info.addressSize, pahole: args.pahole };
     if (args.packable) {
-      out.write(renderPackable(file.table, predictable, file.info.addressSize));
+      out.write(renderPackable(packableRows(file.table, predictable, file.info.addressSize)));
       continue;
     }
     if (args.sizes) {
       const names = new Set(predictable.map((id) => (file.table.get(id) as AggregateType).name));
-      const lines = renderSizes(file.table, opts).split('\n');
+      const lines = renderSizesRows(sizesRows(file.table, printableTypes(file.table), file.info.addressSize)).split('\n');
       for (const line of lines) if (line && names.has(line.slice(0, line.indexOf('\t')))) out.write(line + '\n');
       continue;
     }
     if (isDefault) {
-      for (const block of renderAllBlocks(file.table, opts)) {
+      for (const block of fileBlocks(file.table, printableTypes(file.table), { ...computeOpts, expand: args.expand })) {
         const why = unpredictable.get(block.id);
-        out.write((why === undefined ? block.text : unpredictableNotice(file.table, block.id, target!, why)) + '\n');
+        out.write((why === undefined ? renderBlock(file.table, block, opts) : unpredictableNotice(file.table, block.id, target!, why)) + '\n');
       }
     } else {
       // pahole 1.31 follows each type it prints for -C with a blank line
       const after = args.classes?.length && args.pahole === '1.31' ? '\n\n' : '\n';
       for (const id of ids) {
         const why = unpredictable.get(id);
-        out.write((why === undefined ? renderType(file.table, id, opts) : unpredictableNotice(file.table, id, target!, why)) + after);
+        out.write((why === undefined ? renderBlock(file.table, typeBlock(file.table, id, { ...computeOpts, expand: args.expand }), opts) : unpredictableNotice(file.table, id, target!, why)) + after);
       }
     }
   }

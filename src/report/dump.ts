@@ -8,7 +8,8 @@ import type { LoadedFile } from '../model/table.js';
 import type { AggregateType } from '../model/types.js';
 import type { PaholeDialect } from '../layout/types.js';
 import { jsonFile, type JsonFile, type JsonType } from './json.js';
-import { printableTypes, renderAllBlocks, sizesLines } from './pahole.js';
+import { printableTypes, renderBlock, renderSizesRows } from './pahole.js';
+import { computedTypes, fileBlocks, sizesRows } from '../layout/computed.js';
 import { StructureTree, structureSignature, type StructureSignature } from './pahole-dedup.js';
 
 export type DumpMode = 'text' | 'sizes' | 'json';
@@ -33,13 +34,12 @@ export function dumpItems(file: LoadedFile, mode: DumpMode, opts: DumpOptions): 
   const { table } = file;
   const keyOf = (id: number) => structureSignature(table.get(id) as AggregateType);
   const popts = { cachelineSize: opts.cachelineSize, hex: opts.hex, expand: opts.expand, addressSize: file.info.addressSize, pahole: opts.pahole };
-  if (mode === 'text') return renderAllBlocks(table, popts).map((b) => ({ key: keyOf(b.id), text: b.text + '\n' }));
+  const copts = { cachelineSize: opts.cachelineSize, expand: opts.expand, addressSize: file.info.addressSize, dialect: opts.pahole };
   const ids = printableTypes(table);
-  if (mode === 'sizes') {
-    const lines = sizesLines(table, ids, popts);
-    return ids.map((id, i) => ({ key: keyOf(id), text: lines[i]! + '\n' }));
-  }
-  const types = jsonFile(file, ids, { cachelineSize: opts.cachelineSize, pahole: opts.pahole }).types;
+  // lay out first (layout/computed.ts), then render
+  if (mode === 'text') return fileBlocks(table, ids, copts).map((b) => ({ key: keyOf(b.id), text: renderBlock(table, b, popts) + '\n' }));
+  if (mode === 'sizes') return sizesRows(table, ids, file.info.addressSize).map((r, i) => ({ key: keyOf(ids[i]!), text: renderSizesRows([r]) }));
+  const types = jsonFile(file, computedTypes(file, ids, copts), { cachelineSize: opts.cachelineSize, pahole: opts.pahole }).types;
   return ids.map((id, i) => ({ key: keyOf(id), json: types[i]! }));
 }
 

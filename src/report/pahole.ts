@@ -1,6 +1,6 @@
 /**
- * pahole 1.24 (`pahole -F dwarf`) compatible text output. Pure renderers: they format Layouts
- * computed by src/layout and never compute layout facts themselves.
+ * pahole 1.24 and 1.31 (`pahole -F dwarf`) compatible text output. Pure renderers: they format
+ * Layouts computed by src/layout (layout/computed.ts) and never compute layout facts themselves.
  *
  * Followed from dwarves_fprintf.c: tag__fprintf, __class__fprintf, union__fprintf,
  * class_member__fprintf, type__fprintf, array_type__fprintf, enumeration__fprintf,
@@ -10,17 +10,16 @@
 import { StructureTree, structureSignature } from './pahole-dedup.js';
 import type { TypeTable } from '../model/table.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Member, type Type, type TypeId } from '../model/types.js';
-import { analyzeLayout } from '../layout/analyze.js';
-import { guessAddressSize, PaholeState } from '../layout/pahole-rules.js';
+import type { SizesRow, TypeBlock } from '../layout/computed.js';
 import { DEFAULT_PAHOLE_DIALECT, type CachelineMarker, type Layout, type LayoutItem, type LayoutSummary, type MemberLayout, type MemberTypeFacts, type PaholeDialect } from '../layout/types.js';
 import { functionTypeString, ljust, methodString, typeName, type SpellContext } from './ctype.js';
 
 export interface PaholeOptions {
-  /** Bytes per cacheline (pahole --cacheline_size); default 64. */
+  /** Bytes per cacheline (pahole --cacheline_size); default 64. Used by the layout step. */
   cachelineSize?: number;
   /** Offsets and sizes in hexadecimal (pahole --hex). */
   hex?: boolean;
-  /** Pointer size; guessed from the table when absent. */
+  /** Pointer size; guessed from the table when absent. Used by the layout step. */
   addressSize?: number;
   /** Expand named struct/union member types inline, showing typedef chains (pahole -E). */
   expand?: boolean;
@@ -639,42 +638,17 @@ export function renderLayout(table: TypeTable, layout: Layout, opts: PaholeOptio
   return (t.kind === 'union' ? renderUnionBody(layout, conf) : renderClassBody(layout, conf)) + ';';
 }
 
-function renderWithState(table: TypeTable, id: TypeId, opts: PaholeOptions, state: PaholeState | undefined): string {
-  const t = table.get(id);
-  const conf = topConf(table, t, opts);
-  if (isAggregate(t)) {
-    const layout = analyzeLayout(table, id, {
-      cachelineSize: opts.cachelineSize ?? 64,
-      addressSize: opts.addressSize ?? state?.addressSize,
-      expand: opts.expand,
-      dialect: opts.pahole,
-      state,
-    });
-    return (t.kind === 'union' ? renderUnionBody(layout, conf) : renderClassBody(layout, conf)) + ';';
-  }
-  if (t.kind === 'enum') return renderEnumBody(t, conf) + ';';
-  if (t.kind === 'typedef') {
-    // `typedef struct { … } name;` prints the anonymous struct in full, summary included.
-    let inl: Layout | undefined;
-    const tt = t.target !== VOID_TYPE ? table.get(t.target) : undefined;
-    if (tt && (tt.kind === 'struct' || tt.kind === 'class') && tt.name === undefined && !tt.declaration) {
-      inl = analyzeLayout(table, t.target, {
-        cachelineSize: opts.cachelineSize ?? 64,
-        addressSize: opts.addressSize ?? state?.addressSize,
-        dialect: opts.pahole,
-        state,
-      });
-    }
-    return renderTypedef(id, conf, inl) + ';';
-  }
-  return typeName(spell(conf), id);
-}
-
 /**
- * One struct/union/class/enum as `pahole -F dwarf -C NAME` prints it, without the final newline.
+ * Render what the layout step computed for one type (layout/computed.ts typeBlock/fileBlocks) as
+ * pahole prints it: an aggregate or enum with its closing `;`, a typedef, or a type's name.
  */
-export function renderType(table: TypeTable, id: TypeId, opts: PaholeOptions = {}): string {
-  return renderWithState(table, id, opts, undefined);
+export function renderBlock(table: TypeTable, block: TypeBlock, opts: PaholeOptions = {}): string {
+  const t = table.get(block.id);
+  const conf = topConf(table, t, opts);
+  if (block.kind === 'aggregate') return (t.kind === 'union' ? renderUnionBody(block.layout, conf) : renderClassBody(block.layout, conf)) + ';';
+  if (block.kind === 'enum' && t.kind === 'enum') return renderEnumBody(t, conf) + ';';
+  if (block.kind === 'typedef') return renderTypedef(block.id, conf, block.inline) + ';';
+  return typeName(spell(conf), block.id);
 }
 
 /** pahole.c type__compare(): name, size, member count, member names, bit offsets, bit-field widths. */
@@ -690,42 +664,7 @@ export function printableTypes(table: TypeTable): TypeId[] {
   return out;
 }
 
-/** Every block `pahole -F dwarf FILE` prints, in order (each without its trailing newline). */
-export function renderAllBlocks(table: TypeTable, opts: PaholeOptions = {}): { id: TypeId; text: string }[] {
-  const addressSize = opts.addressSize ?? guessAddressSize(table);
-  // pahole's inferred-packed marks live on per-unit copies of the types: start afresh with each unit.
-  let state = new PaholeState(table, addressSize);
-  let unit: number | undefined;
-  return printableTypes(table).map((id) => {
-    const u = (table.get(id) as AggregateType).origin.unit;
-    if (u !== undefined && u !== unit) {
-      if (unit !== undefined) state = new PaholeState(table, addressSize);
-      unit = u;
-    }
-    return { id, text: renderWithState(table, id, opts, state) };
-  });
-}
-
-/** What `pahole -F dwarf FILE` prints for a whole file. */
-export function renderAll(table: TypeTable, opts: PaholeOptions = {}): string {
-  return renderAllBlocks(table, opts)
-    .map((b) => b.text + '\n')
-    .join('');
-}
-
-/** What `pahole --sizes FILE` prints: `name\tsize\tholes` per printed type (holes are 0 for unions). */
-export function renderSizes(table: TypeTable, opts: PaholeOptions = {}): string {
-  return sizesLines(table, printableTypes(table), opts)
-    .map((l) => l + '\n')
-    .join('');
-}
-
-/** The `--sizes` line of each of `ids` (without newlines). */
-export function sizesLines(table: TypeTable, ids: readonly TypeId[], opts: PaholeOptions = {}): string[] {
-  const state = new PaholeState(table, opts.addressSize ?? guessAddressSize(table));
-  return ids.map((id) => {
-    const t = table.get(id) as AggregateType;
-    const holes = t.kind === 'union' ? 0 : state.holes(id).nrHoles;
-    return `${t.name}\t${t.size}\t${holes}`;
-  });
+/** `pahole --sizes` lines: `name\tsize\tholes` (holes are 0 for unions), each with its newline. */
+export function renderSizesRows(rows: readonly SizesRow[]): string {
+  return rows.map((r) => `${r.name}\t${r.size}\t${r.holes}\n`).join('');
 }

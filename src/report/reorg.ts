@@ -7,9 +7,12 @@ import type { TypeTable } from '../model/table.js';
 import type { AggregateType, ClassChild, Member, Type, TypeId } from '../model/types.js';
 import type { EngineLayout } from '../layout/abi/index.js';
 import { describeMove, type ReorgOk, type ReorgResult } from '../layout/reorg/index.js';
-import { renderType } from './pahole.js';
+import { memberLabel } from '../layout/abi/attributes.js';
+import { renderBlock } from './pahole.js';
+import { typeBlock } from '../layout/computed.js';
 
-export const REORG_SCHEMA_VERSION = 1;
+/** 2: moves are data ({member, after}), not sentences. */
+export const REORG_SCHEMA_VERSION = 2;
 
 /** The struct with its members in `order` at the offsets of `layout`. */
 export function reorderedType(agg: AggregateType, order: readonly number[], layout: EngineLayout): AggregateType {
@@ -75,7 +78,8 @@ function savedRemark(r: ReorgOk, line: number): string {
 
 function renderOrder(table: TypeTable, r: ReorgOk, order: readonly number[], layout: EngineLayout, o: ReorgTextOptions): string {
   const v = overlayTable(table, reorderedType(r.agg, order, layout));
-  return renderType(v.table, v.id, { cachelineSize: o.cachelineSize, addressSize: o.addressSize });
+  const opts = { cachelineSize: o.cachelineSize, addressSize: o.addressSize };
+  return renderBlock(v.table, typeBlock(v.table, v.id, opts), opts);
 }
 
 /**
@@ -109,6 +113,15 @@ export interface ReorgJsonMember {
   bitSize?: number;
 }
 
+/** One move: `member` (with a run of bit-fields: every member in `block`) now follows `after` (null: first). */
+export interface ReorgJsonMove {
+  member: string;
+  index: number;
+  block?: string[];
+  after: string | null;
+  afterIndex: number | null;
+}
+
 export interface ReorgJsonType {
   name: string | null;
   kind: 'struct' | 'union' | 'class';
@@ -121,7 +134,7 @@ export interface ReorgJsonType {
   minimal?: string;
   oldCachelines?: number;
   newCachelines?: number;
-  moves?: string[];
+  moves?: ReorgJsonMove[];
   members?: ReorgJsonMember[];
 }
 
@@ -139,7 +152,11 @@ export function reorgJsonType(r: ReorgResult, cachelineSize: number): ReorgJsonT
     minimal: r.minimal,
     oldCachelines: cachelines(r.oldLayout.size, cachelineSize),
     newCachelines: cachelines(r.newLayout.size, cachelineSize),
-    moves: r.moves.map((m) => describeMove(r.agg, m)),
+    moves: r.moves.map((m) => {
+      const mv: ReorgJsonMove = { member: memberLabel(r.agg, m.members[0]!), index: m.members[0]!, after: m.after === undefined ? null : memberLabel(r.agg, m.after), afterIndex: m.after ?? null };
+      if (m.members.length > 1) mv.block = m.members.map((i) => memberLabel(r.agg, i));
+      return mv;
+    }),
     members: r.order.map((i) => {
       const e = at.get(i)!;
       const m: ReorgJsonMember = { name: r.agg.members[i]!.name ?? null, originalIndex: i, offset: Math.floor(e.bitOffset / 8), size: e.byteSize, bitOffset: e.bitOffset };

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ClassChild, Method, TypeId } from '../../src/model/types.js';
-import { renderType } from '../../src/report/pahole.js';
+import { renderType } from '../../src/pahole-text.js';
 import { blockFor, DW_ATE, TB } from './builder.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { renderAllBlocks, renderSizes } from '../../src/report/pahole.js';
+import { renderAllBlocks, renderSizes } from '../../src/pahole-text.js';
 import { splitBlocks } from './builder.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

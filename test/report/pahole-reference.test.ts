@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { renderAll, renderSizes, renderType } from '../../src/report/pahole.js';
+import { renderAll, renderSizes, renderType } from '../../src/pahole-text.js';
 
 // the references are pahole 1.24's output
 const V124 = { pahole: '1.24' } as const;
