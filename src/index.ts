@@ -16,5 +16,6 @@ export { StructscopeError, isStructscopeError, type ErrorCode } from './util/err
 // reorg: smaller member orders, their pahole-style rendering and the source patch
 export { Reorganizer, describeMove, type ReorgOptions, type ReorgResult, type ReorgOk, type ReorgMove } from './layout/reorg/index.js';
 export { renderReorgText, reorgJsonType, reorgDocument, REORG_SCHEMA_VERSION } from './report/reorg.js';
+export { reorderedView, type ReorderedView } from './layout/reorg/reordered.js';
 export { buildPatch, reorderSource, type PatchRequest } from './report/patch.js';
 export { sourceUnder } from './load/named-files.js';
