@@ -160,3 +160,13 @@ for (const dialect of ['1.24', '1.31']) {
     if (existsSync(p)) parity(`parity: ${m.split('/').pop()}${v}`, p, [], dialect);
   }
 }
+
+// JSON holds every member the text shows: sk_buff on vmlinux (nested anonymous members included)
+{
+  const text = execFileSync(process.execPath, [CLI, VMLINUX, '-C', 'sk_buff'], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const doc = JSON.parse(execFileSync(process.execPath, [CLI, VMLINUX, '-C', 'sk_buff', '--format', 'json'], { env, maxBuffer: 1 << 30, encoding: 'utf8' }));
+  const lines = text.split('\n').filter((l) => /\/\*\s+\d+(?::\s*\d+)?\s+\d+ \*\/$/.test(l)).length;
+  const count = (ms) => ms.reduce((n, m) => n + 1 + count(m.members ?? []) + count(m.pointeeMembers ?? []), 0);
+  const t = doc.files[0].types[0];
+  console.log(`${'json: vmlinux sk_buff'.padEnd(40)} member lines in the text ${lines}, JSON members ${count(t.members)} (top level ${t.members.length})`);
+}
