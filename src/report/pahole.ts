@@ -644,7 +644,9 @@ export function renderLayout(table: TypeTable, layout: Layout, opts: PaholeOptio
  */
 export function renderBlock(table: TypeTable, block: TypeBlock, opts: PaholeOptions = {}): string {
   const t = table.get(block.id);
-  const conf = topConf(table, t, opts);
+  // the dialect the layout was computed for, unless the caller names one
+  const computedFor = block.kind === 'aggregate' ? block.layout.dialect : block.kind === 'typedef' ? block.inline?.dialect : undefined;
+  const conf = topConf(table, t, { ...opts, pahole: opts.pahole ?? computedFor });
   if (block.kind === 'aggregate') return (t.kind === 'union' ? renderUnionBody(block.layout, conf) : renderClassBody(block.layout, conf)) + ';';
   if (block.kind === 'enum' && t.kind === 'enum') return renderEnumBody(t, conf) + ';';
   if (block.kind === 'typedef') return renderTypedef(block.id, conf, block.inline) + ';';
