@@ -33,7 +33,7 @@ if (missing.length) {
 const { loadFile } = await dist('load/index.js');
 const { ABIS, abiForElf, AttributeInference, predictTable } = await dist('layout/abi/index.js');
 const { selectTypes } = await dist('report/select.js');
-const { renderAllBlocks } = await dist('report/pahole.js');
+const { renderAllBlocks } = await dist('pahole-text.js');
 
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const predict = !process.argv.includes('--no-predict');

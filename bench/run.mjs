@@ -14,6 +14,8 @@ const cache = process.env.STRUCTSCOPE_BENCH_CACHE ?? join(root, 'bench/cache');
 const argv = process.argv.slice(2);
 const runs = Number(argv[argv.indexOf('--runs') + 1]) || 3;
 const quick = argv.includes('--quick');
+// --parity-only: only the parity rows (byte comparison with pahole 1.24 and 1.31), no timings
+const parityOnly = argv.includes('--parity-only');
 const PKG = 'linux-image-6.1.0-47-amd64-dbg';
 const VMLINUX = join(cache, 'usr/lib/debug/boot/vmlinux-6.1.0-47-amd64');
 const MODULES = join(cache, 'usr/lib/debug/lib/modules/6.1.0-47-amd64/kernel');
@@ -82,6 +84,7 @@ if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 
 console.log(`median of ${runs} runs on ${(await import('node:os')).availableParallelism()} cores; ratios are structscope / pahole 1.24 (-F dwarf)`);
 console.log(`vmlinux: ${VMLINUX}`);
 
+if (!parityOnly) {
 const dump = compare('vmlinux full dump vs pahole -j2', [VMLINUX], ['-F', 'dwarf', '-j2', VMLINUX], 'wall ≤ ×0.33, rss ≤ ×0.17');
 compare('vmlinux full dump vs pahole', [VMLINUX], ['-F', 'dwarf', VMLINUX]);
 compare('vmlinux full dump --jobs 1 vs pahole -j2', [VMLINUX, '--jobs', '1'], ['-F', 'dwarf', '-j2', VMLINUX]);
@@ -102,6 +105,7 @@ compare('vmlinux -C task_struct with index', [VMLINUX, '-C', 'task_struct'], ['-
 compare('amdgpu.ko full dump vs pahole -j2', [AMDGPU], ['-F', 'dwarf', '-j2', AMDGPU]);
 compare('amdgpu.ko full dump vs pahole', [AMDGPU], ['-F', 'dwarf', AMDGPU]);
 compare('virtio_net.ko full dump', [join(MODULES, 'drivers/net/virtio_net.ko')], ['-F', 'dwarf', join(MODULES, 'drivers/net/virtio_net.ko')]);
+}
 
 /** Split a pahole-format dump into its top-level blocks. */
 function blocks(text) {
@@ -121,9 +125,13 @@ function blocks(text) {
   return out;
 }
 
-function parity(label, file, extra = []) {
-  const a = execFileSync(process.execPath, [CLI, file, ...extra], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
-  const b = execFileSync('pahole', ['-F', 'dwarf', ...extra, file], { maxBuffer: 1 << 30, encoding: 'utf8' });
+// pahole 1.31: $PAHOLE131, else what fixtures/tools/pahole-upstream/build.sh builds
+const PAHOLE131 = process.env.PAHOLE131 ?? join((await import('node:os')).homedir(), '.cache/pahole-1.31/pahole');
+const has131 = existsSync(PAHOLE131) && spawnSync(PAHOLE131, ['--version'], { encoding: 'utf8' }).stdout?.trim() === 'v1.31';
+
+function parity(label, file, extra = [], dialect = '1.24') {
+  const a = execFileSync(process.execPath, [CLI, file, ...extra, '--pahole', dialect], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const b = execFileSync(dialect === '1.31' ? PAHOLE131 : 'pahole', ['-F', 'dwarf', ...extra, file], { maxBuffer: 1 << 30, encoding: 'utf8' });
   if (extra.length) {
     console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'} (${b.split('\n').length - 1} lines)`);
     return;
@@ -135,11 +143,30 @@ function parity(label, file, extra = []) {
   console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'}: pahole blocks ${ref.length}, identical ${identical}, structscope blocks ${ours.length}`);
 }
 
-parity('parity: vmlinux', VMLINUX);
-parity('parity: vmlinux --sizes', VMLINUX, ['--sizes']);
-if (!quick) parity('parity: vmlinux --packable', VMLINUX, ['--packable']);
-parity('parity: amdgpu.ko', AMDGPU);
-for (const m of ['drivers/net/virtio_net.ko', 'fs/ext4/ext4.ko', 'fs/btrfs/btrfs.ko', 'net/mac80211/mac80211.ko', 'net/ipv4/tcp_bbr.ko', 'drivers/block/virtio_blk.ko', 'drivers/gpu/drm/i915/i915.ko']) {
-  const p = join(MODULES, m);
-  if (existsSync(p)) parity(`parity: ${m.split('/').pop()}`, p);
+const MODS = ['drivers/net/virtio_net.ko', 'fs/ext4/ext4.ko', 'fs/btrfs/btrfs.ko', 'net/mac80211/mac80211.ko', 'net/ipv4/tcp_bbr.ko', 'drivers/block/virtio_blk.ko', 'drivers/gpu/drm/i915/i915.ko'];
+for (const dialect of ['1.24', '1.31']) {
+  if (dialect === '1.31' && !has131) {
+    console.log(`parity with pahole 1.31: skipped, ${PAHOLE131} not built (fixtures/tools/pahole-upstream/build.sh)`);
+    continue;
+  }
+  const v = dialect === '1.31' ? ' (1.31)' : '';
+  parity(`parity: vmlinux${v}`, VMLINUX, [], dialect);
+  parity(`parity: vmlinux --sizes${v}`, VMLINUX, ['--sizes'], dialect);
+  // pahole 1.31 --packable runs for many minutes on kernel objects
+  if (!quick && dialect === '1.24') parity('parity: vmlinux --packable', VMLINUX, ['--packable'], dialect);
+  parity(`parity: amdgpu.ko${v}`, AMDGPU, [], dialect);
+  for (const m of MODS) {
+    const p = join(MODULES, m);
+    if (existsSync(p)) parity(`parity: ${m.split('/').pop()}${v}`, p, [], dialect);
+  }
+}
+
+// JSON holds every member the text shows: sk_buff on vmlinux (nested anonymous members included)
+{
+  const text = execFileSync(process.execPath, [CLI, VMLINUX, '-C', 'sk_buff'], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const doc = JSON.parse(execFileSync(process.execPath, [CLI, VMLINUX, '-C', 'sk_buff', '--format', 'json'], { env, maxBuffer: 1 << 30, encoding: 'utf8' }));
+  const lines = text.split('\n').filter((l) => /\/\*\s+\d+(?::\s*\d+)?\s+\d+ \*\/$/.test(l)).length;
+  const count = (ms) => ms.reduce((n, m) => n + 1 + count(m.members ?? []) + count(m.pointeeMembers ?? []), 0);
+  const t = doc.files[0].types[0];
+  console.log(`${'json: vmlinux sk_buff'.padEnd(40)} member lines in the text ${lines}, JSON members ${count(t.members)} (top level ${t.members.length})`);
 }

@@ -4,7 +4,10 @@ export { TypeTable, type FileInfo, type LoadedFile, type Diagnostic, type IndexU
 export * from './model/types.js';
 export { analyzeLayout } from './layout/analyze.js';
 export type { Layout, MemberLayout, Hole, LayoutSummary } from './layout/types.js';
-export { renderType, renderAll, renderAllBlocks, renderSizes, printableTypes, type PaholeOptions } from './report/pahole.js';
+export { printableTypes, renderBlock, renderSizesRows, type PaholeOptions } from './report/pahole.js';
+export { renderType, renderAll, renderAllBlocks, renderSizes } from './pahole-text.js';
+export { computedTypes, typeBlock, fileBlocks, sizesRows, packableRows, type ComputedType, type TypeBlock } from './layout/computed.js';
+export type { PaholeDialect } from './layout/types.js';
 export { selectTypes, type Selection } from './report/select.js';
 export { jsonFile, jsonDocument, SCHEMA_VERSION, type JsonDocument } from './report/json.js';
 export { abiForElf, abiByName, layoutForTarget, type Abi } from './layout/abi/index.js';
@@ -13,6 +16,7 @@ export { StructscopeError, isStructscopeError, type ErrorCode } from './util/err
 // reorg: smaller member orders, their pahole-style rendering and the source patch
 export { Reorganizer, describeMove, type ReorgOptions, type ReorgResult, type ReorgOk, type ReorgMove } from './layout/reorg/index.js';
 export { renderReorgText, reorgJsonType, reorgDocument, REORG_SCHEMA_VERSION } from './report/reorg.js';
+export { reorderedView, type ReorderedView } from './layout/reorg/reordered.js';
 export { buildPatch, reorderSource, type PatchRequest } from './report/patch.js';
 export { sourceUnder } from './load/named-files.js';
 // pictures: byte maps of a layout, the terminal map and the HTML report

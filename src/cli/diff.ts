@@ -6,7 +6,8 @@ import { reportDiagnostics } from './load-selected.js';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { reportProblem } from './report-schema.js';
 import { loadFile, type FileLoadOptions } from '../load/index.js';
-import { jsonFile, type JsonDocument } from '../report/json.js';
+import { jsonFile, READABLE_SCHEMA_VERSIONS, type JsonDocument } from '../report/json.js';
+import { computedTypes } from '../layout/computed.js';
 import { exactClassNames, firstDefinitionsFound, parseClassPatterns, selectTypes, type Selection } from '../report/select.js';
 import { factsFromJsonFile, type LayoutFacts, type TypeFacts } from '../diff/facts.js';
 import { selectFacts } from '../diff/select.js';
@@ -133,7 +134,7 @@ function readSide(path: string, args: DiffArgs, out: Output, side: 0 | 1, nested
       if (isAggregate(t) && t.topLevel === false && t.name !== undefined) nested.add(`${t.kind} ${t.name}`);
     }
     const { ids } = selectTypes(file.table, views ? { ...args, allDefinitions: true } : args);
-    return factsFromJsonFile(jsonFile(file, ids, { cachelineSize: args.cachelineSize }), 'elf', args.cachelineSize);
+    return factsFromJsonFile(jsonFile(file, computedTypes(file, ids, { cachelineSize: args.cachelineSize }), { cachelineSize: args.cachelineSize }), 'elf', args.cachelineSize);
   }
   let doc: JsonDocument;
   const st = statSync(path);
@@ -143,8 +144,11 @@ function readSide(path: string, args: DiffArgs, out: Output, side: 0 | 1, nested
   } catch (e) {
     throw new InputError(`${path}: not valid JSON: ${(e as Error).message}`);
   }
-  if (doc?.tool !== 'structscope' || doc.schemaVersion !== 1) {
-    throw new InputError(`${path}: not a structscope show --format json report (schemaVersion 1)`);
+  if (doc?.tool !== 'structscope' || !Array.isArray(doc.files) || !doc.files.every((f) => Array.isArray(f?.types))) {
+    throw new InputError(`${path}: not a structscope show --format json report`);
+  }
+  if (!READABLE_SCHEMA_VERSIONS.includes(doc.schemaVersion)) {
+    throw new InputError(`${path}: a show --format json report of schemaVersion ${String(doc.schemaVersion)}; this structscope reads versions ${READABLE_SCHEMA_VERSIONS.join(' and ')}`);
   }
   const problem = reportProblem(doc);
   if (problem) throw new InputError(`${path}: not a valid structscope report: ${problem}`);

@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, LIMIT_ENV, parseSize } from '../util/limits.js';
 import { regexProblem } from '../util/regex-check.js';
 import { splitPatterns } from '../report/select.js';
 import { RUNNING_KERNEL_BTF, type DebugFormat } from '../load/btf.js';
+import { DEFAULT_PAHOLE_DIALECT, PAHOLE_DIALECTS, type PaholeDialect } from '../layout/types.js';
 
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { closestOption } from './suggest.js';
@@ -208,6 +209,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('width', { type: 'number', describe: '--format map: columns to fit (default: the terminal\'s, or 80)' })
           .option('sort', { type: 'string', describe: `sort by this field: --format table: ${SORT_FIELDS.join(', ')}; text: name (pahole --sort, the default value)` })
           .option('all-definitions', { type: 'boolean', default: false, describe: 'print every distinct definition of a name, not only the first' })
+          .option('pahole', { type: 'string', choices: PAHOLE_DIALECTS, default: DEFAULT_PAHOLE_DIALECT, describe: 'print the text as this pahole version does' })
           .option('jobs', { alias: 'j', type: 'number', default: defaultJobs(), describe: 'worker threads for whole-file dumps of large files (1: none)' })
           .example('$0 vmlinux -C task_struct', 'one struct, as pahole -C task_struct prints it')
           .example('$0 -C sk_buff,net_device -E vmlinux', 'pahole order works too; -E expands nested types')
@@ -286,6 +288,7 @@ export async function main(argv: string[]): Promise<number> {
             verbose: a.verbose,
             cacheDir: a.cache ? cacheDirectory() : undefined,
             jobs: a.jobs,
+            pahole: a.pahole as PaholeDialect,
             debugDir: debugDirs(a['debug-dir']),
           },
           out,

@@ -10,7 +10,7 @@ import type { Layout } from '../layout/types.js';
 import type { DiffResult, MemberDiff } from '../diff/compare.js';
 import type { LayoutFacts, TypeFacts } from '../diff/facts.js';
 import { describeMove, type ReorgResult } from '../layout/reorg/index.js';
-import { overlayTable, reorderedType } from '../report/reorg.js';
+import { overlayTable, reorderedType } from '../layout/reorg/reordered.js';
 import { renderMemberChange } from '../report/diff.js';
 import { renderLayout } from '../report/pahole.js';
 import { typeName } from '../report/ctype.js';

@@ -4,6 +4,7 @@ import type { AggregateType } from '../model/types.js';
 import { abiForElf } from '../layout/abi/index.js';
 import { Reorganizer, type ReorgResult } from '../layout/reorg/index.js';
 import { reorgDocument, reorgJsonType, renderReorgText, type ReorgJsonType } from '../report/reorg.js';
+import { reorderedView } from '../layout/reorg/reordered.js';
 import { buildPatch, type PatchRequest } from '../report/patch.js';
 import { readContainedText, sourceUnder } from '../load/named-files.js';
 import type { Selection } from '../report/select.js';
@@ -128,7 +129,15 @@ export function runReorg(args: ReorgArgs, out: Output): number {
       const plan = reorganizer.inference.engine.plan(t);
       const layoutOf =
         r.ok && !('unpredictable' in plan) ? (order: readonly number[]) => reorganizer.layoutOrder(plan, reorganizer.inference.infer(r.id).attributes, order) : undefined;
-      out.write(renderReorgText(file.table, r, { cachelineSize: args.cachelineSize, addressSize: info.addressSize, steps: args.steps }, layoutOf));
+      // lay out the proposal (and with --steps each intermediate order), then render
+      const opts = { cachelineSize: args.cachelineSize, addressSize: info.addressSize };
+      const views = r.ok
+        ? {
+            final: reorderedView(file.table, r, r.order, r.newLayout, opts),
+            steps: args.steps && layoutOf ? r.steps.slice(0, -1).map((order) => reorderedView(file.table, r, order, layoutOf(order), opts)) : [],
+          }
+        : {};
+      out.write(renderReorgText(r, views, { cachelineSize: args.cachelineSize }));
     });
   }
   if (args.format === 'json' && args.patch === undefined) out.write(JSON.stringify(reorgDocument(jsonFiles), null, 1) + '\n');

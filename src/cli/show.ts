@@ -1,10 +1,11 @@
 import { readsBtf, type SourceOptions } from '../load/btf.js';
 import type { AggregateType } from '../model/types.js';
+import type { PaholeDialect } from '../layout/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
+import { computedTypes, fileBlocks, isPackable, packableRows, sizesRows, typeBlock } from '../layout/computed.js';
 import { jsonDocument, jsonFile, type JsonFile } from '../report/json.js';
-import { renderAllBlocks, renderSizes, renderType } from '../report/pahole.js';
+import { printableTypes, renderBlock, renderSizesRows } from '../report/pahole.js';
 import { renderPackable } from '../report/packable.js';
-import { paholePackable } from '../layout/pahole-reorganize.js';
 import { exactClassNames, firstDefinitionsFound, type Selection } from '../report/select.js';
 import { loadSelected, reportDiagnostics } from './load-selected.js';
 import { parallelDump } from './parallel.js';
@@ -59,6 +60,8 @@ export interface ShowArgs extends Selection {
   cacheDir?: string;
   /** Worker threads for whole-file dumps (1: none). */
   jobs: number;
+  /** --pahole: whose text to reproduce. */
+  pahole: PaholeDialect;
   /** --debug-dir: extra roots for separate debug files. */
   debugDir?: string[];
 }
@@ -78,7 +81,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   const dumpMode: DumpMode | undefined = !isDefault || picture || args.anonInclude || args.relOffset || args.onlyDataMembers || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
   for (const path of args.files) {
     if (dumpMode && !readsBtf(path, args.source)) {
-      const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand };
+      const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand, pahole: args.pahole };
       const dump = await parallelDump(path, dumpMode, opts, args.jobs, out.progress);
       out.progressDone();
       if (dump) {
@@ -101,7 +104,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     // only units that name a wanted type can define it; -E also needs the nested types' units
     const onlyNames = args.expand ? undefined : exactClassNames(args);
     // BTF: pahole's alignment guesses for printing; --target infers attributes itself, from the facts
-    const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir, btfAlignment: args.target !== undefined ? false : { cachelineSize: args.cachelineSize ?? 64, pahole: '1.24' } });
+    const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir, btfAlignment: args.target !== undefined ? false : { cachelineSize: args.cachelineSize ?? 64, pahole: args.pahole } });
     if (!loaded) {
       exit = 2;
       continue;
@@ -128,8 +131,10 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       predictedAlignment = predicted.prediction.alignment;
       cachelineSize = args.cachelineSize ?? predicted.prediction.target.cachelineSize;
     }
-    const layoutOf = (id: number) => analyzeLayout(file.table, id, { cachelineSize, addressSize: file.info.addressSize });
     if (hasTypeFilter(filter)) ids = filterTypes(file.table, ids.filter((id) => !unpredictable.has(id)), filter, file.info.addressSize);
+    // -P filters every format: only the structs pahole's reorganization shrinks
+    if (args.packable && args.format !== 'text') ids = ids.filter((id) => !unpredictable.has(id) && isPackable(file.table, id, file.info.addressSize));
+    const computeOpts = { cachelineSize, addressSize: file.info.addressSize, dialect: args.pahole, packable: args.packable, relOffset: args.relOffset };
     if (query !== undefined) {
       if (many) out.write(`==> ${path} <==\n`);
       if (typesNamed(file.table, query).size === 0) {
@@ -150,10 +155,10 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     }
 
     if (args.format === 'json') {
-      if (target === undefined) jsonFiles.push(jsonFile(file, ids, { cachelineSize }));
+      if (target === undefined) jsonFiles.push(jsonFile(file, computedTypes(file, ids, { ...computeOpts, expand: args.expand }), { cachelineSize, pahole: args.pahole }));
       else {
         const alignment = predictedAlignment!;
-        const j = jsonFile(file, predictable, { cachelineSize, alignmentOf: (id) => alignment.get(id) });
+        const j = jsonFile(file, computedTypes(file, predictable, { ...computeOpts, expand: args.expand, alignmentOf: (id) => alignment.get(id) }), { cachelineSize, pahole: args.pahole });
         j.target = target;
         j.unpredictable = ids.filter((id) => unpredictable.has(id)).map((id) => {
           const t = file.table.get(id) as AggregateType;
@@ -176,18 +181,16 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       continue;
     }
     if (args.format === 'table') {
-      const rows: OverviewRow[] = predictable.map((id) => {
-        const t = file.table.get(id) as AggregateType;
-        const packed = paholePackable(file.table, id, file.info.addressSize);
-        const layout = layoutOf(id);
-        return { name: t.name ?? '', kind: t.kind, summary: layout.summary, savings: packed ? packed.size - packed.newSize : 0, groups: layout.groups };
+      const rows: OverviewRow[] = computedTypes(file, predictable, { ...computeOpts, packable: true }).map((c) => {
+        const t = file.table.get(c.id) as AggregateType;
+        return { name: t.name ?? '', kind: t.kind, summary: c.layout.summary, savings: c.packedSize !== undefined ? t.size - c.packedSize : 0, groups: c.layout.groups };
       });
       out.write(renderOverview(rows, args.sort) + '\n');
       continue;
     }
-    const opts = { cachelineSize, hex: args.hex, expand: args.expand, relOffset: args.relOffset, onlyDataMembers: args.onlyDataMembers, addressSize: file.info.addressSize };
+    const opts = { cachelineSize, hex: args.hex, expand: args.expand, relOffset: args.relOffset, onlyDataMembers: args.onlyDataMembers, addressSize: file.info.addressSize, pahole: args.pahole };
     if (args.packable) {
-      out.write(renderPackable(file.table, predictable, file.info.addressSize));
+      out.write(renderPackable(packableRows(file.table, predictable, file.info.addressSize)));
       continue;
     }
     // pahole -z lists the names (its class_name_formatter; pahole prints layouts only when -V comes before -z)
@@ -197,7 +200,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     }
     if (args.sizes) {
       const names = new Set(predictable.map((id) => (file.table.get(id) as AggregateType).name));
-      const lines = renderSizes(file.table, opts).split('\n');
+      const lines = renderSizesRows(sizesRows(file.table, printableTypes(file.table), file.info.addressSize)).split('\n');
       for (const line of lines) if (line && names.has(line.slice(0, line.indexOf('\t')))) out.write(line + '\n');
       continue;
     }
@@ -208,14 +211,16 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       ids = withAnonymousTypedefs(file.table, ids, keep);
     }
     if (isDefault && args.sort === undefined && !args.anonInclude) {
-      for (const block of renderAllBlocks(file.table, opts)) {
+      for (const block of fileBlocks(file.table, printableTypes(file.table), { ...computeOpts, expand: args.expand })) {
         const why = unpredictable.get(block.id);
-        out.write((why === undefined ? block.text : unpredictableNotice(file.table, block.id, target!, why)) + '\n');
+        out.write((why === undefined ? renderBlock(file.table, block, opts) : unpredictableNotice(file.table, block.id, target!, why)) + '\n');
       }
     } else {
+      // pahole 1.31 follows each type it prints for -C with a blank line
+      const after = args.classes?.length && args.pahole === '1.31' ? '\n\n' : '\n';
       for (const id of ids) {
         const why = unpredictable.get(id);
-        out.write((why === undefined ? renderType(file.table, id, opts) : unpredictableNotice(file.table, id, target!, why)) + '\n');
+        out.write((why === undefined ? renderBlock(file.table, typeBlock(file.table, id, { ...computeOpts, expand: args.expand }), opts) : unpredictableNotice(file.table, id, target!, why)) + after);
       }
     }
   }

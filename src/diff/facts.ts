@@ -72,7 +72,8 @@ function typeFacts(t: JsonType): TypeFacts {
     bitHoles: t.summary.bitHoles,
     sumBitHoles: t.summary.sumBitHoles,
     padding: t.padding,
-    members: t.members.map(memberFacts),
+    // static members (schema version 2) have no storage in the object
+    members: t.members.filter((m) => !m.static).map(memberFacts),
   };
 }
 

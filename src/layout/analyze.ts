@@ -22,7 +22,18 @@ import {
   i32,
   type MemberRec,
 } from './pahole-rules.js';
-import type { CachelineMarker, Hole, Layout, LayoutItem, LayoutOptions, LayoutSummary, MemberLayout, VtableEntry } from './types.js';
+import {
+  DEFAULT_PAHOLE_DIALECT,
+  type CachelineMarker,
+  type Hole,
+  type Layout,
+  type LayoutItem,
+  type LayoutOptions,
+  type LayoutSummary,
+  type MemberLayout,
+  type PaholeDialect,
+  type VtableEntry,
+} from './types.js';
 
 export interface AnalyzeOptions extends LayoutOptions {
   /**
@@ -101,6 +112,7 @@ interface Ctx {
   readonly expansions: { left: number; paddingLines: number };
   /** pahole -E: named struct/union member types are expanded inline too. */
   readonly expand: boolean;
+  readonly dialect: PaholeDialect;
 }
 
 const MAX_INLINE_DEPTH = 32;
@@ -115,7 +127,7 @@ export function analyzeLayout(table: TypeTable, id: TypeId, opts: AnalyzeOptions
   if (!isAggregate(t)) throw new RangeError(`analyzeLayout: type ${id} is a ${t.kind}, not a struct/union/class`);
   const addressSize = opts.addressSize ?? opts.state?.addressSize ?? guessAddressSize(table);
   const state = opts.state ?? new PaholeState(table, addressSize);
-  const ctx: Ctx = { state, table, cl: opts.cachelineSize, cacheline: { line: 0 }, base: 0, rel: opts.relOffset ?? false, emitStats: true, depth: 0, expansions: { left: MAX_INLINE_EXPANSIONS, paddingLines: MAX_FORCE_PADDING_LINES }, expand: opts.expand ?? false };
+  const ctx: Ctx = { state, table, cl: opts.cachelineSize, cacheline: { line: 0 }, base: 0, rel: opts.relOffset ?? false, emitStats: true, depth: 0, expansions: { left: MAX_INLINE_EXPANSIONS, paddingLines: MAX_FORCE_PADDING_LINES }, expand: opts.expand ?? false, dialect: opts.dialect ?? DEFAULT_PAHOLE_DIALECT };
   const layout = analyzeAggregate(ctx, id);
   const groups = layout.kind === 'union' || !layout.members.some((m) => groupMarker(m.name)) ? undefined : findGroups(layout.members.filter((m) => m.role === 'member').map((m) => ({ index: m.index, name: m.name, offset: m.relOffset, size: m.size, alignment: m.alignment })), opts.cachelineSize);
   if (groups) layout.groups = groups;
@@ -193,6 +205,14 @@ function emptySummary(size: number, cachelines: number, members: number): Layout
     sumForcedHoles: 0,
     lastCacheline: 0,
     accountingDiff: 0,
+    memberTypesWithHoles: 0,
+    memberTypesTotalHoles: 0,
+    memberTypesWithBitHoles: 0,
+    memberTypesTotalBitHoles: 0,
+    memberTypesWithBitPaddings: 0,
+    memberTypesSumBitPaddings: 0,
+    flexibleArrayMembersEnd: 0,
+    flexibleArrayMembersMiddle: 0,
   };
 }
 
@@ -213,6 +233,7 @@ function analyzeUnion(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
   }
   const layout: Layout = {
     type: id,
+    dialect: ctx.dialect,
     kind: t.kind,
     size: t.size,
     offset: ctx.rel ? 0 : ctx.base,
@@ -240,6 +261,9 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
 
   const summary = emptySummary(t.size, nrCachelines(ctx, id), nrMembers(t));
   summary.staticMembers = nrStaticMembers(t);
+  // pahole 1.31 keeps member holes signed (int); 1.24 stored them as uint16
+  const v131 = ctx.dialect === '1.31';
+  const holeOf = (r: { hole: number }): number => (v131 ? r.hole : u16(r.hole));
   const members: MemberLayout[] = [];
   const items: LayoutItem[] | undefined = t.children ? [] : undefined;
   const vtable: VtableEntry[] = [];
@@ -295,7 +319,7 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
     if (!pos) continue;
 
     if (pos.member.alignment) {
-      const forcedHole = u16(last ? last.hole : h.preHole);
+      const forcedHole = last ? holeOf(last) : u16(h.preHole);
       if (forcedHole !== 0) {
         nrForcedHoles++;
         sumForcedHoles += forcedHole;
@@ -324,7 +348,7 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
     const ml = memberCommon(ctx, pos, false);
     if (explicitPadding) ml.explicitPadding = explicitPadding;
     if (combined) ml.combined = combined;
-    ml.hole = u16(pos.hole);
+    ml.hole = holeOf(pos);
     ml.bitHole = u8(pos.bitHole);
     if (ci === children.length - 1) ml.lastMember = true;
     if (last === undefined) ml.firstMember = true;
@@ -337,19 +361,47 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
         nrPaddings++;
         sumPaddings += th.padding;
       }
+      const facts = {
+        flexibleArray: state.hasFlexibleArray(pos.member.type),
+        embeddedFlexibleArray: state.hasEmbeddedFlexibleArray(pos.member.type),
+        padding: th.padding,
+        bitPadding: th.bitPadding,
+        holes: th.nrHoles,
+        bitHoles: th.nrBitHoles,
+      };
+      if (facts.flexibleArray || facts.embeddedFlexibleArray || facts.padding || facts.bitPadding || facts.holes || facts.bitHoles) {
+        ml.typeFacts = facts;
+        if (facts.flexibleArray) summary.flexibleArrayMembersEnd++;
+        if (facts.embeddedFlexibleArray) summary.flexibleArrayMembersMiddle++;
+        if (facts.bitPadding) {
+          summary.memberTypesWithBitPaddings++;
+          summary.memberTypesSumBitPaddings += facts.bitPadding;
+        }
+        if (facts.holes) {
+          summary.memberTypesWithHoles++;
+          summary.memberTypesTotalHoles += facts.holes;
+        }
+        if (facts.bitHoles) {
+          summary.memberTypesWithBitHoles++;
+          summary.memberTypesTotalBitHoles += facts.bitHoles;
+        }
+      }
     }
     if (u8(pos.bitHole) !== 0) sumBitHoles += u8(pos.bitHole);
-    if (u16(pos.hole) > 0) sumHoles += u16(pos.hole);
+    if (holeOf(pos) > 0) sumHoles += holeOf(pos);
 
     members.push(ml);
     items?.push({ kind: 'member', member: members.length - 1 });
 
-    if (pos.role === 'base') continue;
+    // pahole 1.24 leaves base classes out of the sums; 1.31 counts them, less the part of an
+    // ancestor's tail padding the derived class reuses (a negative hole)
+    if (pos.role === 'base' && !v131) continue;
+    const size = pos.role === 'base' && pos.hole < 0 ? pos.byteSize + pos.hole : pos.byteSize;
     if (pos.bitfieldSize) sumBits += pos.bitfieldSize;
-    else sumBytes = u32(sumBytes + pos.byteSize);
+    else sumBytes = u32(sumBytes + size);
 
-    if (!last || lastSize === 0 || last.byteOffset !== pos.byteOffset) lastSize = pos.byteSize;
-    else if (last.bitfieldSize === 0 && pos.bitfieldSize !== 0) lastSize = pos.byteSize;
+    if (!last || lastSize === 0 || last.byteOffset !== pos.byteOffset) lastSize = size;
+    else if (last.bitfieldSize === 0 && pos.bitfieldSize !== 0) lastSize = size;
     last = pos;
   }
 
@@ -393,6 +445,7 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
 
   const layout: Layout = {
     type: id,
+    dialect: ctx.dialect,
     kind: t.kind,
     size: t.size,
     offset: base,

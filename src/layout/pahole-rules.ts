@@ -272,6 +272,55 @@ export class PaholeState {
     readonly addressSize: number,
   ) {}
 
+  private readonly flexCache = new Map<TypeId, boolean>();
+  private readonly embeddedFlexCache = new Map<TypeId, boolean>();
+
+  /**
+   * pahole 1.31 class__has_flexible_array(): the last data member's type (typedefs not followed)
+   * is a one-dimensional array of no or zero elements.
+   */
+  hasFlexibleArray(id: TypeId): boolean {
+    let r = this.flexCache.get(id);
+    if (r !== undefined) return r;
+    r = false;
+    const t = this.table.get(id);
+    if (isAggregate(t)) {
+      let last: Member | undefined;
+      for (const m of t.members) if (!m.isBase) last = m;
+      if (last && last.type !== VOID_TYPE) {
+        const lt = this.table.get(last.type);
+        if (lt.kind === 'array' && lt.dims.length === 1) r = !lt.dims[0];
+        else if (lt.kind === 'array' && lt.dims.length === 0) r = true;
+      }
+    }
+    this.flexCache.set(id, r);
+    return r;
+  }
+
+  /**
+   * pahole 1.31 class__has_embedded_flexible_array(): a struct member (typedefs and qualifiers
+   * stripped, not through arrays) whose struct ends in a flexible array or embeds one, recursively.
+   */
+  hasEmbeddedFlexibleArray(id: TypeId, depth = 0): boolean {
+    const cached = this.embeddedFlexCache.get(id);
+    if (cached !== undefined) return cached;
+    if (!isStructLike(this.table, id) || depth > MAX_DEPTH) return false;
+    this.embeddedFlexCache.set(id, false); // recursion guard (hostile input)
+    let r = false;
+    for (const m of (this.table.get(id) as AggregateType).members) {
+      if ((m.isBase && m.isVirtualBase) || m.isStatic) continue;
+      const mt = stripTypedefsAndModifiers(this.table, m.type);
+      if (!isStructLike(this.table, mt)) continue;
+      r = this.hasFlexibleArray(mt);
+      if (r) break;
+      if (mt === id) continue;
+      r = this.hasEmbeddedFlexibleArray(mt, depth + 1);
+      if (r) break;
+    }
+    this.embeddedFlexCache.set(id, r);
+    return r;
+  }
+
   holes(id: TypeId): HolesResult {
     let h = this.holesCache.get(id);
     if (!h) {

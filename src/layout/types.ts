@@ -11,6 +11,27 @@ import type { GroupReport } from './groups.js';
 
 export type HoleKind = 'byte' | 'bit' | 'tail';
 
+/**
+ * Which pahole's text a Layout reproduces: Debian 12's 1.24, or upstream 1.31 (the default), which
+ * also counts base classes in `sum members`, keeps member holes signed, and reports the holes and
+ * flexible arrays of member types.
+ */
+export type PaholeDialect = '1.24' | '1.31';
+export const PAHOLE_DIALECTS: readonly PaholeDialect[] = ['1.24', '1.31'];
+export const DEFAULT_PAHOLE_DIALECT: PaholeDialect = '1.31';
+
+/** What pahole 1.31 says about a member's struct type ("XXX last struct has ..."). */
+export interface MemberTypeFacts {
+  /** The struct ends in a flexible array member. */
+  flexibleArray: boolean;
+  /** A struct member of the struct (recursively) ends in one. */
+  embeddedFlexibleArray: boolean;
+  padding: number;
+  bitPadding: number;
+  holes: number;
+  bitHoles: number;
+}
+
 /** Unused space inside an aggregate. */
 export interface Hole {
   /** Byte offset (relative to the aggregate) where the hole starts. */
@@ -66,6 +87,8 @@ export interface MemberLayout {
   bitHole: number;
   /** Tail padding of the member's struct type ("XXX last struct has N bytes of padding"). */
   typePadding?: number;
+  /** The member's struct type's holes, paddings and flexible arrays, when it has any (pahole 1.31). */
+  typeFacts?: MemberTypeFacts;
   /** Cacheline boundary marker printed before this member. */
   cacheline?: CachelineMarker;
   /** The anonymous struct/union printed inline for this member (directly, via array or pointer). */
@@ -120,10 +143,24 @@ export interface LayoutSummary {
   lastCacheline: number;
   /** pahole's "BRAIN FART ALERT" difference in bits when its accounting does not add up, else 0. */
   accountingDiff: number;
+  /** pahole 1.31: members whose struct type has holes, and those holes in total. */
+  memberTypesWithHoles: number;
+  memberTypesTotalHoles: number;
+  /** pahole 1.31: members whose struct type has bit holes, and those bit holes in total. */
+  memberTypesWithBitHoles: number;
+  memberTypesTotalBitHoles: number;
+  /** pahole 1.31: members whose struct type ends in unused bits, and those bits in total. */
+  memberTypesWithBitPaddings: number;
+  memberTypesSumBitPaddings: number;
+  /** pahole 1.31 "flexible array members: end: N, middle: M": member struct types ending in one / embedding one. */
+  flexibleArrayMembersEnd: number;
+  flexibleArrayMembersMiddle: number;
 }
 
 export interface Layout {
   type: TypeId;
+  /** The pahole version whose arithmetic and text this layout follows. */
+  dialect: PaholeDialect;
   kind: AggregateKind;
   name?: string;
   size: number;
@@ -172,4 +209,6 @@ export interface LayoutOptions {
   addressSize?: number;
   /** Expand named struct/union member types inline, like `pahole -E`. */
   expand?: boolean;
+  /** Which pahole's rules to follow (default 1.31). */
+  dialect?: PaholeDialect;
 }

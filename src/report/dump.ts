@@ -6,8 +6,10 @@
  */
 import type { LoadedFile } from '../model/table.js';
 import type { AggregateType } from '../model/types.js';
+import type { PaholeDialect } from '../layout/types.js';
 import { jsonFile, type JsonFile, type JsonType } from './json.js';
-import { printableTypes, renderAllBlocks, sizesLines } from './pahole.js';
+import { printableTypes, renderBlock, renderSizesRows } from './pahole.js';
+import { computedTypes, fileBlocks, sizesRows } from '../layout/computed.js';
 import { StructureTree, structureSignature, type StructureSignature } from './pahole-dedup.js';
 
 export type DumpMode = 'text' | 'sizes' | 'json';
@@ -16,6 +18,7 @@ export interface DumpOptions {
   cachelineSize: number;
   hex: boolean;
   expand: boolean;
+  pahole?: PaholeDialect;
 }
 
 export interface DumpItem {
@@ -30,20 +33,19 @@ export interface DumpItem {
 export function dumpItems(file: LoadedFile, mode: DumpMode, opts: DumpOptions): DumpItem[] {
   const { table } = file;
   const keyOf = (id: number) => structureSignature(table.get(id) as AggregateType);
-  const popts = { cachelineSize: opts.cachelineSize, hex: opts.hex, expand: opts.expand, addressSize: file.info.addressSize };
-  if (mode === 'text') return renderAllBlocks(table, popts).map((b) => ({ key: keyOf(b.id), text: b.text + '\n' }));
+  const popts = { cachelineSize: opts.cachelineSize, hex: opts.hex, expand: opts.expand, addressSize: file.info.addressSize, pahole: opts.pahole };
+  const copts = { cachelineSize: opts.cachelineSize, expand: opts.expand, addressSize: file.info.addressSize, dialect: opts.pahole };
   const ids = printableTypes(table);
-  if (mode === 'sizes') {
-    const lines = sizesLines(table, ids, popts);
-    return ids.map((id, i) => ({ key: keyOf(id), text: lines[i]! + '\n' }));
-  }
-  const types = jsonFile(file, ids, { cachelineSize: opts.cachelineSize }).types;
+  // lay out first (layout/computed.ts), then render
+  if (mode === 'text') return fileBlocks(table, ids, copts).map((b) => ({ key: keyOf(b.id), text: renderBlock(table, b, popts) + '\n' }));
+  if (mode === 'sizes') return sizesRows(table, ids, file.info.addressSize).map((r, i) => ({ key: keyOf(ids[i]!), text: renderSizesRows([r]) }));
+  const types = jsonFile(file, computedTypes(file, ids, copts), { cachelineSize: opts.cachelineSize, pahole: opts.pahole }).types;
   return ids.map((id, i) => ({ key: keyOf(id), json: types[i]! }));
 }
 
 /** The file-level part of a JSON dump (everything but the types). */
 export function jsonHeader(file: LoadedFile, opts: DumpOptions): JsonFile {
-  return jsonFile(file, [], { cachelineSize: opts.cachelineSize });
+  return jsonFile(file, [], { cachelineSize: opts.cachelineSize, pahole: opts.pahole });
 }
 
 /** Concatenate item lists in order, keeping what pahole keeps (pahole-dedup.ts). */

@@ -1,6 +1,6 @@
 /**
- * pahole 1.24 (`pahole -F dwarf`) compatible text output. Pure renderers: they format Layouts
- * computed by src/layout and never compute layout facts themselves.
+ * pahole 1.24 and 1.31 (`pahole -F dwarf`) compatible text output. Pure renderers: they format
+ * Layouts computed by src/layout (layout/computed.ts) and never compute layout facts themselves.
  *
  * Followed from dwarves_fprintf.c: tag__fprintf, __class__fprintf, union__fprintf,
  * class_member__fprintf, type__fprintf, array_type__fprintf, enumeration__fprintf,
@@ -10,18 +10,17 @@
 import { StructureTree, structureSignature } from './pahole-dedup.js';
 import type { TypeTable } from '../model/table.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Member, type Type, type TypeId } from '../model/types.js';
-import { analyzeLayout } from '../layout/analyze.js';
-import { guessAddressSize, PaholeState } from '../layout/pahole-rules.js';
-import type { CachelineMarker, Layout, LayoutItem, MemberLayout } from '../layout/types.js';
+import type { SizesRow, TypeBlock } from '../layout/computed.js';
+import { DEFAULT_PAHOLE_DIALECT, type CachelineMarker, type Layout, type LayoutItem, type LayoutSummary, type MemberLayout, type MemberTypeFacts, type PaholeDialect } from '../layout/types.js';
 import { groupsComment } from './groups.js';
 import { functionTypeString, ljust, methodString, typeName, type SpellContext } from './ctype.js';
 
 export interface PaholeOptions {
-  /** Bytes per cacheline (pahole --cacheline_size); default 64. */
+  /** Bytes per cacheline (pahole --cacheline_size); default 64. Used by the layout step. */
   cachelineSize?: number;
   /** Offsets and sizes in hexadecimal (pahole --hex). */
   hex?: boolean;
-  /** Pointer size; guessed from the table when absent. */
+  /** Pointer size; guessed from the table when absent. Used by the layout step. */
   addressSize?: number;
   /** Expand named struct/union member types inline, showing typedef chains (pahole -E). */
   expand?: boolean;
@@ -29,6 +28,27 @@ export interface PaholeOptions {
   relOffset?: boolean;
   /** Leave out a C++ class's nested types, methods, static variables and vtable (pahole -M). */
   onlyDataMembers?: boolean;
+  /** Whose text to reproduce: pahole 1.24 or 1.31 (the default). */
+  pahole?: PaholeDialect;
+}
+
+/** What the two pahole versions print differently, as flags the renderer consults. */
+interface Dialect {
+  /** One "XXX last struct has ..." line with the member type's flexible arrays, paddings and holes (1.31), or its padding only (1.24). */
+  memberTypeHoles: boolean;
+  /** `-E`: named enums are expanded too, and a space always separates an expanded type from the member name. */
+  expandEnums: boolean;
+  /** Summary lines "member types with ..." and "flexible array members: ...". */
+  memberTypeSummary: boolean;
+}
+
+const DIALECTS: Record<PaholeDialect, Dialect> = {
+  '1.24': { memberTypeHoles: false, expandEnums: false, memberTypeSummary: false },
+  '1.31': { memberTypeHoles: true, expandEnums: true, memberTypeSummary: true },
+};
+
+function dialectOf(v: PaholeDialect | undefined): Dialect {
+  return DIALECTS[v ?? DEFAULT_PAHOLE_DIALECT];
 }
 
 const TABS = '\t'.repeat(16);
@@ -43,6 +63,7 @@ interface Conf {
   hex: boolean;
   expand: boolean;
   onlyDataMembers?: boolean;
+  dialect: Dialect;
   language?: number;
   prefix?: string;
   suffix?: string;
@@ -192,7 +213,7 @@ function typeDecl(id: TypeId, name: string | null, conf: Conf, inl: Layout | und
         if (!inl) return out + `union {} ${nm ?? ''}`;
         return out + renderUnionBody(inl, tconf);
       case 'enum':
-        if (t.name !== undefined) return out + `enum ${ljust(t.name, tconf.typeSpacing - 5)} ${nm ?? ''}`;
+        if (t.name !== undefined && !(tconf.expand && tconf.dialect.expandEnums)) return out + `enum ${ljust(t.name, tconf.typeSpacing - 5)} ${nm ?? ''}`;
         return out + renderEnumBody(t, tconf);
       default:
         return out + defaultDecl(tid, nm, tconf);
@@ -267,7 +288,7 @@ function memberLine(ml: MemberLayout, member: Member, unionMember: boolean, conf
   if (structLike) {
     out += typeDecl(ml.type, null, sconf, ml.inline);
     if (name !== undefined) {
-      if (anonymous) out += ' ';
+      if (anonymous || (conf.expand && conf.dialect.expandEnums)) out += ' ';
       out += name;
     }
   } else {
@@ -390,6 +411,38 @@ function renderTypedef(id: TypeId, conf: Conf, inl: Layout | undefined): string 
 
 // ---------------------------------------------------------------- classes
 
+/** pahole 1.31 class__fprintf_member_type_holes(): "a flexible array, 4 bytes of padding, 1 hole". */
+function memberTypeFactsText(f: MemberTypeFacts): string {
+  const parts: string[] = [];
+  if (f.flexibleArray) parts.push('a flexible array');
+  if (f.embeddedFlexibleArray) parts.push('embedded flexible array(s)');
+  if (f.padding) parts.push(`${f.padding} byte${plural(f.padding)} of padding`);
+  if (f.bitPadding) parts.push(`${f.bitPadding} bit${plural(f.bitPadding)} of padding`);
+  if (f.holes) parts.push(`${f.holes} hole${plural(f.holes)}`);
+  if (f.bitHoles) parts.push(`${f.bitHoles} bit hole${plural(f.bitHoles)}`);
+  return parts.join(', ');
+}
+
+/** pahole 1.31's `/* member types with holes: N, total: N, bit holes: …, bit paddings: … *\/`. */
+function memberTypesLine(s: LayoutSummary, ind: string): string {
+  const parts: string[] = [];
+  if (s.memberTypesWithHoles > 0) parts.push(`holes: ${s.memberTypesWithHoles}, total: ${s.memberTypesTotalHoles}`);
+  if (s.memberTypesWithBitHoles > 0) parts.push(`bit holes: ${s.memberTypesWithBitHoles}, total: ${s.memberTypesTotalBitHoles}`);
+  if (s.memberTypesWithBitPaddings > 0) {
+    const n = s.memberTypesSumBitPaddings;
+    parts.push(`bit paddings: ${s.memberTypesWithBitPaddings}, total: ${n} bit${n > 1 ? 's' : ''}`);
+  }
+  return parts.length ? `${ind}/* member types with ${parts.join(', ')} */\n` : '';
+}
+
+/** pahole 1.31's `/* flexible array members: end: N, middle: M *\/`. */
+function flexibleArraysLine(s: LayoutSummary, ind: string): string {
+  const parts: string[] = [];
+  if (s.flexibleArrayMembersEnd > 0) parts.push(`end: ${s.flexibleArrayMembersEnd}`);
+  if (s.flexibleArrayMembersMiddle > 0) parts.push(`middle: ${s.flexibleArrayMembersMiddle}`);
+  return parts.length ? `${ind}/* flexible array members: ${parts.join(', ')} */\n` : '';
+}
+
 function itemAccessibility(layout: Layout, t: AggregateType, item: LayoutItem): number | undefined {
   if (item.kind === 'member') return t.members[layout.members[item.member]!.index]!.accessibility;
   if (item.kind === 'method') return item.method.accessibility;
@@ -494,7 +547,12 @@ function renderClassBody(layout: Layout, conf: Conf): string {
     }
     const mconf: Conf = { ...cconf, lastMember: !!ml.lastMember, firstMember: !!ml.firstMember };
     out += ind + memberLine(ml, member, false, mconf);
-    if (ml.typePadding !== undefined && ml.typePadding > 0) {
+    if (cconf.dialect.memberTypeHoles) {
+      if (ml.typeFacts) {
+        if (!newline++) out += '\n';
+        out += `\n${ind}/* XXX last struct has ${memberTypeFactsText(ml.typeFacts)} */`;
+      }
+    } else if (ml.typePadding !== undefined && ml.typePadding > 0) {
       if (!newline++) out += '\n';
       out += `\n${ind}/* XXX last struct has ${ml.typePadding} byte${plural(ml.typePadding)} of padding */`;
     }
@@ -538,6 +596,7 @@ function renderClassBody(layout: Layout, conf: Conf): string {
       }
     }
     if (s.padding > 0) out += `${ind}/* padding: ${s.padding} */\n`;
+    if (cconf.dialect.memberTypeSummary) out += memberTypesLine(s, ind);
     if (s.paddings > 0) out += `${ind}/* paddings: ${s.paddings}, sum paddings: ${s.sumPaddings} */\n`;
     if (s.bitPadding > 0) out += `${ind}/* bit_padding: ${s.bitPadding} bits */\n`;
     if (s.forcedAlignments !== 0) {
@@ -545,6 +604,7 @@ function renderClassBody(layout: Layout, conf: Conf): string {
       if (s.forcedHoles !== 0) out += `, forced holes: ${s.forcedHoles}, sum forced holes: ${s.sumForcedHoles}`;
       out += ' */\n';
     }
+    if (cconf.dialect.memberTypeSummary) out += flexibleArraysLine(s, ind);
     if (s.lastCacheline !== 0) out += `${ind}/* last cacheline: ${s.lastCacheline} bytes */\n`;
     if (s.accountingDiff !== 0 && s.members !== 0) {
       out +=
@@ -571,6 +631,7 @@ function topConf(table: TypeTable, t: Type, opts: PaholeOptions): Conf {
     hex: opts.hex ?? false,
     expand: opts.expand ?? false,
     onlyDataMembers: opts.onlyDataMembers ?? false,
+    dialect: dialectOf(opts.pahole),
     language: isAggregate(t) ? t.language : undefined,
     unionMember: false,
     lastMember: false,
@@ -585,41 +646,19 @@ export function renderLayout(table: TypeTable, layout: Layout, opts: PaholeOptio
   return (t.kind === 'union' ? renderUnionBody(layout, conf) : renderClassBody(layout, conf)) + ';';
 }
 
-function renderWithState(table: TypeTable, id: TypeId, opts: PaholeOptions, state: PaholeState | undefined): string {
-  const t = table.get(id);
-  const conf = topConf(table, t, opts);
-  if (isAggregate(t)) {
-    const layout = analyzeLayout(table, id, {
-      cachelineSize: opts.cachelineSize ?? 64,
-      addressSize: opts.addressSize ?? state?.addressSize,
-      expand: opts.expand,
-      relOffset: opts.relOffset,
-      state,
-    });
-    return (t.kind === 'union' ? renderUnionBody(layout, conf) : renderClassBody(layout, conf)) + ';';
-  }
-  if (t.kind === 'enum') return renderEnumBody(t, conf) + ';';
-  if (t.kind === 'typedef') {
-    // `typedef struct { … } name;` prints the anonymous struct in full, summary included.
-    let inl: Layout | undefined;
-    const tt = t.target !== VOID_TYPE ? table.get(t.target) : undefined;
-    if (tt && (tt.kind === 'struct' || tt.kind === 'class') && tt.name === undefined && !tt.declaration) {
-      inl = analyzeLayout(table, t.target, {
-        cachelineSize: opts.cachelineSize ?? 64,
-        addressSize: opts.addressSize ?? state?.addressSize,
-        state,
-      });
-    }
-    return renderTypedef(id, conf, inl) + ';';
-  }
-  return typeName(spell(conf), id);
-}
-
 /**
- * One struct/union/class/enum as `pahole -F dwarf -C NAME` prints it, without the final newline.
+ * Render what the layout step computed for one type (layout/computed.ts typeBlock/fileBlocks) as
+ * pahole prints it: an aggregate or enum with its closing `;`, a typedef, or a type's name.
  */
-export function renderType(table: TypeTable, id: TypeId, opts: PaholeOptions = {}): string {
-  return renderWithState(table, id, opts, undefined);
+export function renderBlock(table: TypeTable, block: TypeBlock, opts: PaholeOptions = {}): string {
+  const t = table.get(block.id);
+  // the dialect the layout was computed for, unless the caller names one
+  const computedFor = block.kind === 'aggregate' ? block.layout.dialect : block.kind === 'typedef' ? block.inline?.dialect : undefined;
+  const conf = topConf(table, t, { ...opts, pahole: opts.pahole ?? computedFor });
+  if (block.kind === 'aggregate') return (t.kind === 'union' ? renderUnionBody(block.layout, conf) : renderClassBody(block.layout, conf)) + ';';
+  if (block.kind === 'enum' && t.kind === 'enum') return renderEnumBody(t, conf) + ';';
+  if (block.kind === 'typedef') return renderTypedef(block.id, conf, block.inline) + ';';
+  return typeName(spell(conf), block.id);
 }
 
 /** pahole.c type__compare(): name, size, member count, member names, bit offsets, bit-field widths. */
@@ -635,42 +674,7 @@ export function printableTypes(table: TypeTable): TypeId[] {
   return out;
 }
 
-/** Every block `pahole -F dwarf FILE` prints, in order (each without its trailing newline). */
-export function renderAllBlocks(table: TypeTable, opts: PaholeOptions = {}): { id: TypeId; text: string }[] {
-  const addressSize = opts.addressSize ?? guessAddressSize(table);
-  // pahole's inferred-packed marks live on per-unit copies of the types: start afresh with each unit.
-  let state = new PaholeState(table, addressSize);
-  let unit: number | undefined;
-  return printableTypes(table).map((id) => {
-    const u = (table.get(id) as AggregateType).origin.unit;
-    if (u !== undefined && u !== unit) {
-      if (unit !== undefined) state = new PaholeState(table, addressSize);
-      unit = u;
-    }
-    return { id, text: renderWithState(table, id, opts, state) };
-  });
-}
-
-/** What `pahole -F dwarf FILE` prints for a whole file. */
-export function renderAll(table: TypeTable, opts: PaholeOptions = {}): string {
-  return renderAllBlocks(table, opts)
-    .map((b) => b.text + '\n')
-    .join('');
-}
-
-/** What `pahole --sizes FILE` prints: `name\tsize\tholes` per printed type (holes are 0 for unions). */
-export function renderSizes(table: TypeTable, opts: PaholeOptions = {}): string {
-  return sizesLines(table, printableTypes(table), opts)
-    .map((l) => l + '\n')
-    .join('');
-}
-
-/** The `--sizes` line of each of `ids` (without newlines). */
-export function sizesLines(table: TypeTable, ids: readonly TypeId[], opts: PaholeOptions = {}): string[] {
-  const state = new PaholeState(table, opts.addressSize ?? guessAddressSize(table));
-  return ids.map((id) => {
-    const t = table.get(id) as AggregateType;
-    const holes = t.kind === 'union' ? 0 : state.holes(id).nrHoles;
-    return `${t.name}\t${t.size}\t${holes}`;
-  });
+/** `pahole --sizes` lines: `name\tsize\tholes` (holes are 0 for unions), each with its newline. */
+export function renderSizesRows(rows: readonly SizesRow[]): string {
+  return rows.map((r) => `${r.name}\t${r.size}\t${r.holes}\n`).join('');
 }

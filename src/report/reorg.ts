@@ -1,67 +1,19 @@
 /**
- * `structscope reorg` output. The proposed layout is printed by the pahole renderer itself: the
- * reordered struct is built as a model type (members in the new order at the engine's offsets)
- * in an overlay of the file's table, so the text is exactly pahole-style. Pure.
+ * `structscope reorg` output. The proposed layout is printed by the pahole renderer itself, from
+ * the reordered struct the layout step built and laid out (layout/reorg/reordered.ts), so the text
+ * is exactly pahole-style. Pure.
  */
-import { memberLabel } from '../layout/abi/attributes.js';
 import type { TypeTable } from '../model/table.js';
-import type { AggregateType, ClassChild, Member, Type, TypeId } from '../model/types.js';
-import type { EngineLayout } from '../layout/abi/index.js';
 import { describeMove, type ReorgOk, type ReorgResult } from '../layout/reorg/index.js';
-import { renderType } from './pahole.js';
+import { memberLabel } from '../layout/abi/attributes.js';
+import type { ReorderedView } from '../layout/reorg/reordered.js';
+import { renderBlock } from './pahole.js';
 
-export const REORG_SCHEMA_VERSION = 1;
-
-/** The struct with its members in `order` at the offsets of `layout`. */
-export function reorderedType(agg: AggregateType, order: readonly number[], layout: EngineLayout): AggregateType {
-  const at = new Map(layout.members.map((m) => [m.index, m]));
-  const members: Member[] = order.map((i) => {
-    const m = agg.members[i]!;
-    const e = at.get(i)!;
-    return { ...m, bitOffset: e.bitOffset };
-  });
-  // children (clang nests anonymous types in C structs, after the member using them) list members
-  // and nested types in DIE order: a nested type moves with the member of that type, else with
-  // the member before it
-  let children: ClassChild[] | undefined;
-  if (agg.children) {
-    const after = new Map<number, ClassChild[]>();
-    const head: ClassChild[] = [];
-    let prev = -1;
-    for (const c of agg.children) {
-      if (c.kind === 'member') {
-        prev = c.index;
-        continue;
-      }
-      const owner = c.kind === 'type' ? agg.members.findIndex((m) => m.type === c.type) : -1;
-      const at = owner >= 0 ? owner : prev;
-      if (at < 0) head.push(c);
-      else {
-        const list = after.get(at);
-        if (list) list.push(c);
-        else after.set(at, [c]);
-      }
-    }
-    children = [...head];
-    order.forEach((i, k) => children!.push({ kind: 'member', index: k }, ...(after.get(i) ?? [])));
-  }
-  const out: AggregateType = { ...agg, members, size: layout.size };
-  if (children) out.children = children;
-  return out;
-}
-
-/** A view of `table` with one extra type, without copying it. */
-export function overlayTable(table: TypeTable, t: Type): { table: TypeTable; id: TypeId } {
-  const id = table.types.length;
-  const view = Object.create(table) as TypeTable;
-  view.get = (x: TypeId) => (x === id ? t : table.get(x));
-  return { table: view, id };
-}
+/** 2: moves are data ({member, after}), not sentences. */
+export const REORG_SCHEMA_VERSION = 2;
 
 export interface ReorgTextOptions {
   cachelineSize: number;
-  addressSize: number;
-  steps: boolean;
 }
 
 const cachelines = (size: number, line: number): number => Math.ceil(size / line);
@@ -74,16 +26,13 @@ function savedRemark(r: ReorgOk, line: number): string {
   return `   /* saved ${saved} byte${saved !== 1 ? 's' : ''}${cl > 0 ? ` and ${cl} cacheline${cl !== 1 ? 's' : ''}` : ''}! */`;
 }
 
-function renderOrder(table: TypeTable, r: ReorgOk, order: readonly number[], layout: EngineLayout, o: ReorgTextOptions): string {
-  const v = overlayTable(table, reorderedType(r.agg, order, layout));
-  return renderType(v.table, v.id, { cachelineSize: o.cachelineSize, addressSize: o.addressSize });
-}
+const renderView = (v: ReorderedView): string => renderBlock(v.table, v.block);
 
 /**
  * One struct: the moves, (with --steps) each intermediate layout, then the new layout closed
- * with the savings. `layoutOf` lays out an intermediate order (the engine, from the CLI).
+ * with the savings. `views` are the laid-out proposal and, for --steps, each intermediate order.
  */
-export function renderReorgText(table: TypeTable, r: ReorgResult, o: ReorgTextOptions, layoutOf?: (order: readonly number[]) => EngineLayout): string {
+export function renderReorgText(r: ReorgResult, views: { final?: ReorderedView; steps?: readonly ReorderedView[] }, o: ReorgTextOptions): string {
   const name = r.agg?.name ?? '(anonymous)';
   if (!r.ok) return `/* ${r.agg?.kind ?? 'struct'} ${name}: not reorganized: ${r.reason} */\n`;
   let out = '';
@@ -91,14 +40,11 @@ export function renderReorgText(table: TypeTable, r: ReorgResult, o: ReorgTextOp
   out += intentNotes(r);
   for (const m of r.moves) out += `${describeMove(r.agg, m)}\n`;
   if (r.moves.length) out += '\n';
-  if (o.steps && layoutOf) {
-    r.steps.slice(0, -1).forEach((order, k) => {
-      out += `/* step ${k + 1}: ${describeMove(r.agg, r.moves[k]!)} */\n`;
-      out += renderOrder(table, r, order, layoutOf(order), o) + '\n\n';
-    });
-  }
-  const text = renderOrder(table, r, r.order, r.newLayout, o);
-  out += text + savedRemark(r, o.cachelineSize) + '\n';
+  (views.steps ?? []).forEach((v, k) => {
+    out += `/* step ${k + 1}: ${describeMove(r.agg, r.moves[k]!)} */\n`;
+    out += renderView(v) + '\n\n';
+  });
+  if (views.final) out += renderView(views.final) + savedRemark(r, o.cachelineSize) + '\n';
   return out;
 }
 
@@ -109,6 +55,15 @@ export interface ReorgJsonMember {
   size: number;
   bitOffset: number;
   bitSize?: number;
+}
+
+/** One move: `member` (with a run of bit-fields: every member in `block`) now follows `after` (null: first). */
+export interface ReorgJsonMove {
+  member: string;
+  index: number;
+  block?: string[];
+  after: string | null;
+  afterIndex: number | null;
 }
 
 export interface ReorgJsonType {
@@ -123,7 +78,7 @@ export interface ReorgJsonType {
   minimal?: string;
   oldCachelines?: number;
   newCachelines?: number;
-  moves?: string[];
+  moves?: ReorgJsonMove[];
   members?: ReorgJsonMember[];
   kept?: string[];
   budget?: { maxMoves: number; size: number; moves: number; moreSaved: number };
@@ -144,7 +99,11 @@ export function reorgJsonType(r: ReorgResult, cachelineSize: number): ReorgJsonT
     minimal: r.minimal,
     oldCachelines: cachelines(r.oldLayout.size, cachelineSize),
     newCachelines: cachelines(r.newLayout.size, cachelineSize),
-    moves: r.moves.map((m) => describeMove(r.agg, m)),
+    moves: r.moves.map((m) => {
+      const mv: ReorgJsonMove = { member: memberLabel(r.agg, m.members[0]!), index: m.members[0]!, after: m.after === undefined ? null : memberLabel(r.agg, m.after), afterIndex: m.after ?? null };
+      if (m.members.length > 1) mv.block = m.members.map((i) => memberLabel(r.agg, i));
+      return mv;
+    }),
     members: r.order.map((i) => {
       const e = at.get(i)!;
       const m: ReorgJsonMember = { name: r.agg.members[i]!.name ?? null, originalIndex: i, offset: Math.floor(e.bitOffset / 8), size: e.byteSize, bitOffset: e.bitOffset };

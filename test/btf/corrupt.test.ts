@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseBtf } from '../../src/btf/format.js';
 import { loadFile } from '../../src/load/index.js';
 import { openElf } from '../../src/elf/index.js';
-import { renderAll } from '../../src/report/pahole.js';
+import { renderAll } from '../../src/pahole-text.js';
 import { StructscopeError } from '../../src/util/errors.js';
 import { fixturesDir } from '../helpers/fixtures.js';
 

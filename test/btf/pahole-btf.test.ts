@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFile } from '../../src/load/index.js';
-import { renderAll, renderSizes } from '../../src/report/pahole.js';
+import { renderAll, renderSizes } from '../../src/pahole-text.js';
 import { run } from '../helpers/cli.js';
 import { fixturesDir } from '../helpers/fixtures.js';
 import { normalize124, normalize131 } from './pahole131.js';

@@ -23,23 +23,23 @@ function goldenBlock(base: string, header: string): string {
 
 describe('structscope show (the built CLI)', () => {
   it('prints the whole module exactly as pahole does', () => {
-    const r = run(KO);
+    const r = run(KO, '--pahole', '1.24');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(readExpected('virtio_net.ko', 'pahole.txt'));
   });
 
   it('`show` is the default command and -C selects exact names', () => {
-    const a = run('show', KO, '-C', 'virtnet_info,receive_queue');
+    const a = run('show', KO, '-C', 'virtnet_info,receive_queue', '--pahole', '1.24');
     expect(a.code).toBe(0);
     // like pahole: in the order of the arguments
     expect(a.stdout).toBe(goldenBlock('virtio_net.ko', 'struct virtnet_info {') + goldenBlock('virtio_net.ko', 'struct receive_queue {'));
-    expect(run(KO, '-C', 'virtnet_info').stdout).toBe(goldenBlock('virtio_net.ko', 'struct virtnet_info {'));
+    expect(run(KO, '-C', 'virtnet_info', '--pahole', '1.24').stdout).toBe(goldenBlock('virtio_net.ko', 'struct virtnet_info {'));
   });
 
   it("pahole's order works: -C NAME, -x PREFIX and other list options before the file", () => {
     const block = goldenBlock('virtio_net.ko', 'struct virtnet_info {');
-    expect(run('-C', 'virtnet_info', KO)).toEqual({ code: 0, stdout: block, stderr: '' });
-    expect(run('show', '-C', 'virtnet_info', KO).stdout).toBe(block);
+    expect(run('-C', 'virtnet_info', KO, '--pahole', '1.24')).toEqual({ code: 0, stdout: block, stderr: '' });
+    expect(run('show', '-C', 'virtnet_info', KO, '--pahole', '1.24').stdout).toBe(block);
     // repeated -C adds names; each value may hold commas
     const both = run('-C', 'virtnet_info', '-C', 'receive_queue,send_queue', KO, '--sizes');
     expect(both.stdout.trim().split('\n').map((l) => l.split('\t')[0]).sort()).toEqual(['receive_queue', 'send_queue', 'virtnet_info']);
@@ -107,8 +107,8 @@ describe('structscope show (the built CLI)', () => {
     const golden = readExpected('dup-exe', 'pahole.txt')!;
     const [first, second] = golden.split(/(?=^struct dup \{)/m).filter((b) => b.startsWith('struct dup {'));
     const firstBlock = first!.slice(0, first!.indexOf('\n};\n') + 4);
-    expect(run(exe, '-C', 'dup').stdout).toBe(firstBlock);
-    expect(run(exe, '-C', 'dup', '--all-definitions').stdout).toBe(firstBlock + second);
+    expect(run(exe, '-C', 'dup', '--pahole', '1.24').stdout).toBe(firstBlock);
+    expect(run(exe, '-C', 'dup', '--all-definitions', '--pahole', '1.24').stdout).toBe(firstBlock + second);
   });
 
   it('several files: each under a header naming it', () => {

@@ -20,7 +20,7 @@ interface JsonType {
   oldSize: number;
   newSize: number;
   saved: number;
-  moves: string[];
+  moves: { member: string; index: number; block?: string[]; after: string | null; afterIndex: number | null }[];
   members: { name: string | null; originalIndex: number; offset: number; size: number; bitOffset: number; bitSize?: number }[];
 }
 
@@ -37,7 +37,11 @@ describe('structscope reorg (the built CLI)', () => {
     const r = run('reorg', KO, '-C', 'virtnet_info');
     expect(r.code).toBe(0);
     const [json] = reorgJson(KO, '-C', 'virtnet_info');
-    for (const m of json!.moves) expect(r.stdout).toContain(`${m}\n`);
+    // the moves as data, and as sentences in the text
+    for (const m of json!.moves) {
+      const what = m.block ? `'${m.block[0]}'..'${m.block[m.block.length - 1]}'` : `'${m.member}'`;
+      expect(r.stdout).toContain(m.after === null ? `move ${what} to the top\n` : `move ${what} after '${m.after}'\n`);
+    }
     expect(r.stdout).toContain('struct virtnet_info {\n');
     expect(r.stdout).toContain(`/* size: ${json!.newSize}, cachelines: `);
     expect(r.stdout.trimEnd().endsWith(`};   /* saved ${json!.saved} bytes! */`)).toBe(true);

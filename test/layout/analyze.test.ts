@@ -112,7 +112,7 @@ describe('pahole arithmetic', () => {
     expect(paholeSize(b.t, decl, 8)).toBe(0);
   });
 
-  it('wraps negative holes like pahole (uint16) when offsets go backwards', () => {
+  it('wraps negative holes like pahole 1.24 (uint16) when offsets go backwards; 1.31 keeps them signed', () => {
     const b = new TB();
     const int = b.base('int', 4, DW_ATE.signed);
     const base16 = b.struct('B16', 16, [{ name: 'x', type: int, off: 0 }]);
@@ -123,9 +123,14 @@ describe('pahole arithmetic', () => {
     ]);
     const h = findHoles(b.t, b.t.get(d) as never, 8);
     expect(h.members[0]!.hole).toBe(-4);
-    const l = analyzeLayout(b.t, d, opts);
+    const l = analyzeLayout(b.t, d, { ...opts, dialect: '1.24' });
     expect(l.members[0]!.hole).toBe(65532);
     expect(l.holes.filter((x) => x.kind === 'byte')).toEqual([]);
+    const l131 = analyzeLayout(b.t, d, { ...opts, dialect: '1.31' });
+    expect(l131.members[0]!.hole).toBe(-4);
+    // 1.31 counts bases in sum members, less the reused tail: 16 - 4 + 4
+    expect(l131.summary.sumMembers).toBe(16);
+    expect(l.summary.sumMembers).toBe(0);
   });
 
   it('finds inline anonymous aggregates through arrays, const and pointers', () => {

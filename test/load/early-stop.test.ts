@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadFile } from '../../src/load/index.js';
-import { renderType } from '../../src/report/pahole.js';
+import { renderType } from '../../src/pahole-text.js';
 import { firstDefinitionsFound, selectTypes } from '../../src/report/select.js';
 import { fixturePath } from '../helpers/fixtures.js';
 

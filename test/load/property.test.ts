@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../src/load/index.js';
-import { printableTypes, renderType } from '../../src/report/pahole.js';
+import { printableTypes } from '../../src/report/pahole.js';
+import { renderType } from '../../src/pahole-text.js';
+import { computedTypes } from '../../src/layout/computed.js';
 import { jsonDocument, jsonFile } from '../../src/report/json.js';
 import { abiForElf, inferAll } from '../../src/layout/abi/index.js';
 import { factsFromJsonFile } from '../../src/diff/facts.js';
@@ -58,7 +60,7 @@ function useEverything(file: LoadedFile): void {
     const text = renderType(file.table, id, {});
     expect(escapeControls(text)).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   }
-  const jf = jsonFile(file, ids, { cachelineSize: 64 });
+  const jf = jsonFile(file, computedTypes(file, ids, { cachelineSize: 64 }), { cachelineSize: 64 });
   const doc = JSON.parse(JSON.stringify(jsonDocument([jf])));
   if (!validateShow(doc)) throw new Error(`JSON output fails the schema: ${JSON.stringify(validateShow.errors?.[0])}`);
   const abi = abiForElf(file.info.machine, file.info.elfClass, file.info.littleEndian, file.info.flags);
@@ -100,7 +102,7 @@ describe('property: JSON reports given to diff (a valid report with one field re
       { tag: 0x13, attrs: [[0x03, 0x08, 's'], [0x0b, 0x0b, 12]], children: [0, 4].map((o) => ({ tag: 0x0d, attrs: [[0x03, 0x08, `m${o}`], [0x49, 0x13, { ref: 'int' }], [0x38, 0x0b, o]] as [number, number, number | string | { ref: string }][] })) },
     ] }));
     if (file instanceof StructscopeError) throw file;
-    return JSON.parse(JSON.stringify(jsonDocument([jsonFile(file, printableTypes(file.table), { cachelineSize: 64 })]))) as unknown;
+    return JSON.parse(JSON.stringify(jsonDocument([jsonFile(file, computedTypes(file, printableTypes(file.table), { cachelineSize: 64 }), { cachelineSize: 64 })]))) as unknown;
   })();
 
   it('the report is refused with a message naming a field, or compared without an exception', () => {

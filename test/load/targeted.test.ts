@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../src/load/index.js';
 import { indexKeyOf, indexPath, readIndex } from '../../src/load/index-cache.js';
-import { renderType } from '../../src/report/pahole.js';
+import { renderType } from '../../src/pahole-text.js';
 import { exactClassNames, firstDefinitionsFound, selectTypes, type Selection } from '../../src/report/select.js';
 import { CLI, CLI_ENV, run } from '../helpers/cli.js';
 import { fixtureLoadOptions, fixtureManifest, fixturePath } from '../helpers/fixtures.js';

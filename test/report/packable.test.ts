@@ -9,6 +9,7 @@ import { loadFile } from '../../src/load/index.js';
 import { guessAddressSize } from '../../src/layout/pahole-rules.js';
 import { printableTypes } from '../../src/report/pahole.js';
 import { renderPackable } from '../../src/report/packable.js';
+import { packableRows } from '../../src/layout/computed.js';
 import { fixturesDir } from '../helpers/fixtures.js';
 
 const FILES = ['layout-plain.o', 'virtio_net.ko', 'layout-i386.o'];
@@ -19,7 +20,7 @@ describe('pahole --packable parity', () => {
     const bin = path.join(fixturesDir, 'bin', base);
     it.skipIf(!existsSync(expectedFile) || !existsSync(bin))(`${base}: identical to pahole --packable`, () => {
       const { table, info } = loadFile(bin);
-      const got = renderPackable(table, printableTypes(table), info.addressSize || guessAddressSize(table));
+      const got = renderPackable(packableRows(table, printableTypes(table), info.addressSize || guessAddressSize(table)));
       expect(got).toBe(readFileSync(expectedFile, 'utf8'));
     });
   }

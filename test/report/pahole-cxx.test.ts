@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ClassChild, Method, TypeId } from '../../src/model/types.js';
-import { renderType } from '../../src/report/pahole.js';
+import { renderType } from '../../src/pahole-text.js';
 import { blockFor, DW_ATE, TB } from './builder.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -163,7 +163,7 @@ describe('pahole C++ output (g++ DWARF 5)', () => {
   ];
   for (const [key, header] of cases) {
     it(`renders ${header.slice(0, -2)}`, () => {
-      expect(renderType(b.t, ids[key])).toBe(blockFor(golden, header));
+      expect(renderType(b.t, ids[key], { pahole: '1.24' })).toBe(blockFor(golden, header));
     });
   }
 });

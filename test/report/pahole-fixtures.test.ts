@@ -1,6 +1,7 @@
 /**
- * Differential test: renderAll(loadFile(bin)) against pahole 1.24's golden output for every fixture
- * (fixtures/expected/<file>.pahole.txt), block by block, and renderSizes against <file>.sizes.txt.
+ * Differential test: renderAll(loadFile(bin)) against pahole's golden output for every fixture, in
+ * both dialects (pahole 1.24: fixtures/expected/<file>.pahole.txt; upstream 1.31:
+ * <file>.pahole-1.31.txt), block by block, and renderSizes against <file>.sizes.txt (the same in both).
  * Fixtures pahole cannot read (zstd) are compared with the golden file of the fixture they share
  * their types with (manifest `sameTypesAs`).
  */
@@ -8,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { renderAllBlocks, renderSizes } from '../../src/report/pahole.js';
+import { renderAllBlocks, renderSizes } from '../../src/pahole-text.js';
 import { splitBlocks } from './builder.js';
 import { withoutGroups } from '../helpers/groups.js';
 
@@ -41,7 +42,7 @@ const loadModule = async () => {
   return (await import('../../src/load/index.js')) as typeof import('../../src/load/index.js');
 };
 
-function goldenFor(e: Entry, kind: 'pahole' | 'sizes'): string | undefined {
+function goldenFor(e: Entry, kind: 'pahole' | 'pahole-1.31' | 'sizes'): string | undefined {
   const candidates = [e.file];
   if (!e.paholeReadable && e.sameTypesAs) candidates.push(e.sameTypesAs);
   for (const c of candidates) {
@@ -59,36 +60,39 @@ describe('pahole parity on fixtures', () => {
     return;
   }
   for (const e of entries) {
-    const golden = goldenFor(e, 'pahole');
-    if (golden === undefined) continue;
+    for (const dialect of ['1.24', '1.31'] as const) {
+      const golden = goldenFor(e, dialect === '1.24' ? 'pahole' : 'pahole-1.31');
+      if (golden === undefined) continue;
+      const name = path.basename(e.file);
+      it(`${name}: every block identical to pahole ${dialect}`, async () => {
+        const load = await loadModule();
+        if (!load) return;
+        const lf = load.loadFile(path.join(fixtures, e.file), { debugDirs: [path.join(fixtures, 'bin/debug-root')] });
+        let ours = renderAllBlocks(lf.table, { addressSize: lf.info.addressSize, pahole: dialect }).map((b) => withoutGroups(b.text));
+        let theirs = splitBlocks(golden);
+        if (ORDER_FREE.has(name)) {
+          // the separator after a block depends on its position: compare blocks without it
+          ours = ours.map((b) => b.trimEnd()).sort();
+          theirs = theirs.map((b) => b.trimEnd()).sort();
+        }
+        const differing: string[] = [];
+        let same = 0;
+        for (let i = 0; i < Math.max(ours.length, theirs.length); i++) {
+          if (ours[i] === theirs[i]) same++;
+          else differing.push(`#${i} ${(theirs[i] ?? ours[i] ?? '').split('\n')[0]}`);
+        }
+        const gap = KNOWN_GAPS[name];
+        const summary = `${name}: ${same}/${theirs.length} blocks identical (ours: ${ours.length})` +
+          (differing.length ? `; differing: ${differing.slice(0, 12).join(', ')}` : '');
+        if (gap) {
+          expect(same, `${summary} (known gap: ${gap.why})`).toBeGreaterThanOrEqual(gap.min);
+        } else {
+          expect(differing, summary).toEqual([]);
+          expect(ours.length).toBe(theirs.length);
+        }
+      });
+    }
     const name = path.basename(e.file);
-    it(`${name}: every block identical to pahole`, async () => {
-      const load = await loadModule();
-      if (!load) return;
-      const lf = load.loadFile(path.join(fixtures, e.file), { debugDirs: [path.join(fixtures, 'bin/debug-root')] });
-      let ours = renderAllBlocks(lf.table, { addressSize: lf.info.addressSize }).map((b) => withoutGroups(b.text));
-      let theirs = splitBlocks(golden);
-      if (ORDER_FREE.has(name)) {
-        // the separator after a block depends on its position: compare blocks without it
-        ours = ours.map((b) => b.trimEnd()).sort();
-        theirs = theirs.map((b) => b.trimEnd()).sort();
-      }
-      const differing: string[] = [];
-      let same = 0;
-      for (let i = 0; i < Math.max(ours.length, theirs.length); i++) {
-        if (ours[i] === theirs[i]) same++;
-        else differing.push(`#${i} ${(theirs[i] ?? ours[i] ?? '').split('\n')[0]}`);
-      }
-      const gap = KNOWN_GAPS[name];
-      const summary = `${name}: ${same}/${theirs.length} blocks identical (ours: ${ours.length})` +
-        (differing.length ? `; differing: ${differing.slice(0, 12).join(', ')}` : '');
-      if (gap) {
-        expect(same, `${summary} (known gap: ${gap.why})`).toBeGreaterThanOrEqual(gap.min);
-      } else {
-        expect(differing, summary).toEqual([]);
-        expect(ours.length).toBe(theirs.length);
-      }
-    });
     const sizes = goldenFor(e, 'sizes');
     if (sizes !== undefined) {
       it(`${name}: --sizes identical to pahole`, async () => {
