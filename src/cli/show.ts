@@ -8,7 +8,7 @@ import { exactClassNames, firstDefinitionsFound, type Selection } from '../repor
 import { loadSelected, reportDiagnostics } from './load-selected.js';
 import { parallelDump } from './parallel.js';
 import type { DumpMode } from '../report/dump.js';
-import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
+import type { OverviewRow, SortField } from '../report/table.js';
 import type { Output } from './output.js';
 import { predictFile, unpredictableNotice } from './target.js';
 
@@ -117,6 +117,8 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
         const packed = paholePackable(file.table, id, file.info.addressSize);
         return { name: t.name ?? '', kind: t.kind, summary: layoutOf(id).summary, savings: packed ? packed.size - packed.newSize : 0 };
       });
+      // loaded only here: cli-table3 and its width tables cost start-up time on every other path
+      const { renderOverview } = await import('../report/table.js');
       out.write(renderOverview(rows, args.sort) + '\n');
       continue;
     }
