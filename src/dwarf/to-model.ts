@@ -45,6 +45,14 @@ export interface LoadOptions {
   beforeUnit?: (start: number, end: number) => void;
   /** Record DW_AT_decl_file/line on members too (reorg --patch); off by default to save memory. */
   memberDecl?: boolean;
+  /**
+   * Only the struct/union/class/enum definitions of these names are wanted (`-C NAME`): in a C
+   * unit, only those are converted, with the types they refer to; every other definition of the
+   * unit is left alone. (C only: there a member's type is complete, so the DIE it refers to is the
+   * definition and nothing is found by name; C++ may refer to a declaration whose definition is
+   * elsewhere in the unit.) Files with type units, dwz or split DWARF convert everything.
+   */
+  typeNames?: readonly string[];
 }
 
 /** Debug info outside the file's own sections (see src/load: supplementary.ts, split.ts). */
@@ -136,6 +144,12 @@ class Converter {
 
   private beforeUnit: LoadOptions['beforeUnit'];
   private memberDecl = false;
+  /** LoadOptions.typeNames as UTF-8 bytes, compared with names in place (no string per DIE). */
+  private typeNames: Uint8Array[] | undefined;
+  /** The unit being converted takes only the wanted types: what pointers reach stays shallow. */
+  private shallowPointees = false;
+  /** Converting what a pointer refers to (shallowPointees). */
+  private behindPointer = false;
 
   run(opts: LoadOptions): DwarfTypes {
     this.beforeUnit = opts.beforeUnit;
@@ -147,6 +161,7 @@ class Converter {
     const separate = this.external.alt !== undefined || units.some((u) => u.unitType === DW_UT.partial || u.unitType === DW_UT.skeleton);
     const typeUnits = this.main.typeUnits.length > 0;
     const wanted = separate || typeUnits ? undefined : opts.onlyUnits;
+    if (!separate && !typeUnits && opts.typeNames?.length) this.typeNames = opts.typeNames.map((n) => new TextEncoder().encode(n));
     const dies = new UnitDies(4096);
     const total = units.length;
     let done = 0;
@@ -292,8 +307,11 @@ class Converter {
   private convertUnit(u: ScannedUnit): void {
     const { dies } = u;
     const toFill: number[] = [];
+    const names = this.typeNames && isCLanguage(u.root.language) ? this.typeNames : undefined;
+    this.shallowPointees = names !== undefined;
     for (let i = 0; i < dies.count; i++) {
       if (isNamedTypeTag(dies.tag[i]!) && u.memo[i] === -1) {
+        if (names && !this.nameIsOneOf(u, i, names)) continue;
         if (this.registerAggregate(u, i)) toFill.push(i);
       } else if (dies.typeKind[i] === RefKind.Signature && dies.parent[i] === 0) {
         // type units: a unit-level DIE (variable, typedef) naming a type unit brings its type in, in DIE order
@@ -301,6 +319,7 @@ class Converter {
       }
     }
     for (const i of toFill) this.fillAggregate(u, i);
+    this.shallowPointees = false;
   }
 
   /** Give an aggregate/enum DIE its TypeId: an existing identical one, or a new placeholder. Returns true when new. */
@@ -600,15 +619,39 @@ class Converter {
 
   // ---- conversion of one DIE --------------------------------------------------------------------
 
+  /** A pointer's target; in typeNames mode, aggregates behind it are shallow (registerShallow). */
+  private pointee(u: ScannedUnit, i: number): TypeId {
+    if (!this.shallowPointees) return this.typeRef(u, i);
+    const behind = this.behindPointer;
+    this.behindPointer = true;
+    try {
+      return this.typeRef(u, i);
+    } finally {
+      this.behindPointer = behind;
+    }
+  }
+
   private convert(u: ScannedUnit, i: number): TypeId {
     const memo = u.memo[i]!;
     if (memo >= 0) return memo;
     if (memo === IN_PROGRESS) return this.unresolved(`type cycle at 0x${u.dies.offset[i]!.toString(16)}`);
     if (this.depth > MAX_RECURSION) return this.unresolved('type chain too deep');
     const tag = u.dies.tag[i]!;
+    if (this.behindPointer) {
+      const seen = u.shallow?.get(i);
+      if (seen !== undefined) return seen;
+    }
     if (isNamedTypeTag(tag)) {
-      // reached before pass 1 (foreign units, type units): register and fill now
-      if (this.registerAggregate(u, i)) this.fillAggregate(u, i);
+      if (this.behindPointer && u.dies.nameKind[i] !== StrKind.None) return this.registerShallow(u, i);
+      // reached before pass 1 (foreign units, type units): register and fill now; its members
+      // are laid out inside it, so they are converted whole even when it was reached by pointer
+      const behind = this.behindPointer;
+      this.behindPointer = false;
+      try {
+        if (this.registerAggregate(u, i)) this.fillAggregate(u, i);
+      } finally {
+        this.behindPointer = behind;
+      }
       return u.memo[i]!;
     }
     u.memo[i] = IN_PROGRESS;
@@ -619,7 +662,41 @@ class Converter {
     } finally {
       this.depth--;
     }
-    u.memo[i] = id;
+    if (this.behindPointer) {
+      // may lead to a shallow aggregate: kept apart from the unit's memo, which whole conversions use
+      u.memo[i] = -1;
+      (u.shallow ??= new Map()).set(i, id);
+    } else u.memo[i] = id;
+    return id;
+  }
+
+  /**
+   * A named struct/union/class/enum only pointed to (typeNames mode): its name, size and kind,
+   * which is all a pointer to it prints, without members. Not a definition, never deduplicated
+   * with whole types; one per distinct header.
+   */
+  private registerShallow(u: ScannedUnit, i: number): TypeId {
+    const { dies } = u;
+    const tag = dies.tag[i]!;
+    const name = this.name(u, i) ?? '';
+    const declaration = dies.has(DieFlag.Declaration, i);
+    const size = finite(dies.byteSize[i]!) ?? 0;
+    const topLevel = dies.parent[i] === 0;
+    const id = this.intern(`s|${tag}|${name}|${size}|${declaration ? 1 : 0}|${topLevel ? 1 : 0}`, (): Type => {
+      if (tag === DW_TAG.enumeration_type) return { kind: 'enum', name, size, declaration, enumerators: [], origin: { die: dies.offset[i]! } };
+      const a: AggregateType = {
+        kind: tag === DW_TAG.union_type ? 'union' : tag === DW_TAG.class_type ? 'class' : 'struct',
+        name,
+        size,
+        declaration,
+        members: [],
+        origin: { die: dies.offset[i]!, unit: u.header.offset },
+      };
+      if (!topLevel) a.topLevel = false;
+      if (u.root.language !== undefined) a.language = u.root.language;
+      return a;
+    });
+    (u.shallow ??= new Map()).set(i, id);
     return id;
   }
 
@@ -651,7 +728,7 @@ class Converter {
       case DW_TAG.reference_type:
       case DW_TAG.rvalue_reference_type:
       case DW_TAG.ptr_to_member_type: {
-        const target = this.typeRef(u, i);
+        const target = this.pointee(u, i);
         const size = finite(dies.byteSize[i]!) ?? u.header.addressSize;
         const pointerKind =
           tag === DW_TAG.pointer_type ? 'pointer' : tag === DW_TAG.reference_type ? 'reference' : tag === DW_TAG.rvalue_reference_type ? 'rvalue_reference' : 'ptr_to_member';
@@ -728,6 +805,21 @@ class Converter {
 
   // ---- attribute helpers -----------------------------------------------------------------------
 
+  /** DIE i's name is one of `names` (UTF-8), compared in the string section. */
+  private nameIsOneOf(u: ScannedUnit, i: number, names: readonly Uint8Array[]): boolean {
+    const kind = u.dies.nameKind[i] as StrKind;
+    if (kind === StrKind.None) return false;
+    const loc = u.src.strings.locate(kind, u.dies.name[i]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
+    if (!loc) return false;
+    const { bytes, offset } = loc;
+    outer: for (const n of names) {
+      if (offset + n.length >= bytes.length || bytes[offset + n.length] !== 0) continue;
+      for (let k = 0; k < n.length; k++) if (bytes[offset + k] !== n[k]) continue outer;
+      return true;
+    }
+    return false;
+  }
+
   private name(u: ScannedUnit, i: number): string | undefined {
     const kind = u.dies.nameKind[i] as StrKind;
     if (kind === StrKind.None) return undefined;
@@ -803,6 +895,11 @@ function childKind(tag: number): ChildKind {
   }
 }
 
+
+/** DW_LANG_C89, C, C99, C11, C17 (DW_AT_language of the unit DIE). */
+function isCLanguage(language: number | undefined): boolean {
+  return language === 0x01 || language === 0x02 || language === 0x0c || language === 0x1d || language === 0x2c;
+}
 
 function finite(v: number): number | undefined {
   return Number.isNaN(v) ? undefined : v;

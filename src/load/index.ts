@@ -71,7 +71,7 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
     const lazy = sparse ? lazyUnits(elf, own.info!.bytes) : undefined;
     // not plain (relocated, compressed): search the names in the section read whole
     if (!plan && names && ext.sections === own) plan = sectionSearchPlan(own, names);
-    const dwarf = loadDwarfTypes(ext.sections, { ...opts, onlyUnits: plan?.only, beforeUnit: lazy }, ext.external);
+    const dwarf = loadDwarfTypes(ext.sections, { ...opts, onlyUnits: plan?.only, beforeUnit: lazy, ...(names ? { typeNames: names } : {}) }, ext.external);
     const info: FileInfo = {
       path,
       machine: elf.header.machine,
