@@ -855,6 +855,7 @@ class Converter {
       const stmt = u.root.stmtList;
       if (stmt !== undefined && u.src.sec.line) {
         try {
+          u.src.sec.fillLine?.(stmt);
           u.fileNames = readLineFileNames(u.src.sec.line, stmt, this.le, (kind, v) =>
             u.src.strings.get(kind, v, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize),
           );

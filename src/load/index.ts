@@ -1,7 +1,7 @@
 import { loadDwarfTypes, type LoadOptions } from '../dwarf/to-model.js';
 import type { DwarfSections } from '../dwarf/sections.js';
 import { readUnitHeaders } from '../dwarf/unit.js';
-import { loadDebugSection, openElf, plainDebugSection, type ElfFile } from '../elf/index.js';
+import { loadDebugSection, loadDebugSectionRanges, openElf, plainDebugSection, type ElfFile } from '../elf/index.js';
 import type { FileInfo, IndexUse, LoadedFile } from '../model/table.js';
 import { StructscopeError } from '../util/errors.js';
 import { resolveDebugInfo, type ExternalOptions } from './external.js';
@@ -64,7 +64,10 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
     if (!plan && names) plan = searchPlan(elf, names, str);
     // with a plan and a plain .debug_info, the section starts as unit headers only (zero
     // elsewhere) and each unit is read from the file as it is decoded
-    const own = readDwarfSections(elf, '', plan && headerRanges(plan.extents), str ? { str } : {});
+    // likewise .debug_line (17 MB in vmlinux): only the line program headers of the units decoded
+    const line = plan ? loadDebugSectionRanges(elf, '.debug_line', []) : undefined;
+    const own = readDwarfSections(elf, '', plan && headerRanges(plan.extents), { ...(str ? { str } : {}), ...(line ? { line } : {}) });
+    if (line) own.fillLine = lazyLinePrograms(elf, line);
     // separate debug file, dwz supplementary file, split DWARF (src/load/external.ts)
     const ext = resolveDebugInfo(path, elf, own, opts);
     const sparse = plan !== undefined && ext.sections === own && own.info !== undefined && plainDebugSection(elf, '.debug_info') !== undefined;
@@ -149,5 +152,23 @@ function lazyUnits(elf: ElfFile, bytes: Uint8Array): (start: number, end: number
     filled.add(start);
     const from = start + HEADER_BYTES;
     if (end > from) bytes.set(elf.readAt(section.fileOffset + from, end - from, section.name), from);
+  };
+}
+
+/** Fill a sparse .debug_line with the line program at an offset (its unit_length says how far). */
+function lazyLinePrograms(elf: ElfFile, bytes: Uint8Array): (offset: number) => void {
+  const section = plainDebugSection(elf, '.debug_line')!;
+  const filled = new Set<number>();
+  return (offset) => {
+    if (filled.has(offset) || offset < 0 || offset + 4 > bytes.length) return;
+    filled.add(offset);
+    const head = elf.readAt(section.fileOffset + offset, Math.min(12, bytes.length - offset), section.name);
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    const le = elf.header.littleEndian;
+    const length32 = view.getUint32(0, le);
+    // 64-bit DWARF: 0xffffffff, then an 8-byte length
+    const total = length32 === 0xffffffff && head.length >= 12 ? 12 + Number(view.getBigUint64(4, le)) : 4 + length32;
+    const end = Math.min(bytes.length, offset + total);
+    bytes.set(elf.readAt(section.fileOffset + offset, end - offset, section.name), offset);
   };
 }
