@@ -1,7 +1,7 @@
 import { loadDwarfTypes, type LoadOptions } from '../dwarf/to-model.js';
 import type { DwarfSections } from '../dwarf/sections.js';
 import { readUnitHeaders } from '../dwarf/unit.js';
-import { loadDebugSection, loadDebugSectionRanges, openElf, plainDebugSection, type ElfFile } from '../elf/index.js';
+import { loadDebugSection, loadDebugSectionRanges, loadDebugSectionRangesRelocated, openElf, plainDebugSection, type ElfFile } from '../elf/index.js';
 import type { FileInfo, IndexUse, LoadedFile } from '../model/table.js';
 import { StructscopeError } from '../util/errors.js';
 import { resolveDebugInfo, type ExternalOptions } from './external.js';
@@ -66,7 +66,9 @@ export function loadFile(path: string, opts: FileLoadOptions = {}): LoadedFile {
     // elsewhere) and each unit is read from the file as it is decoded
     // likewise .debug_line (17 MB in vmlinux): only the line program headers of the units decoded
     const line = plan ? loadDebugSectionRanges(elf, '.debug_line', []) : undefined;
-    const own = readDwarfSections(elf, '', plan && headerRanges(plan.extents), { ...(str ? { str } : {}), ...(line ? { line } : {}) });
+    // ET_REL with a unit plan (a worker's share): its units and every header, relocated alone
+    const relInfo = plan && opts.unitPlan ? relocatedUnits(elf, plan) : undefined;
+    const own = readDwarfSections(elf, '', plan && headerRanges(plan.extents), { ...(str ? { str } : {}), ...(line ? { line } : {}), ...(relInfo ? { info: relInfo } : {}) });
     if (line) own.fillLine = lazyLinePrograms(elf, line);
     // separate debug file, dwz supplementary file, split DWARF (src/load/external.ts)
     const ext = resolveDebugInfo(path, elf, own, opts);
@@ -171,4 +173,12 @@ function lazyLinePrograms(elf: ElfFile, bytes: Uint8Array): (offset: number) => 
     const end = Math.min(bytes.length, offset + total);
     bytes.set(elf.readAt(section.fileOffset + offset, end - offset, section.name), offset);
   };
+}
+
+/** ET_REL: the planned units and every unit header of .debug_info, with their relocations only. */
+function relocatedUnits(elf: ElfFile, plan: UnitPlan): Uint8Array | undefined {
+  if (plainDebugSection(elf, '.debug_info')) return undefined; // not ET_REL: read sparsely as it is
+  const ranges: [number, number][] = [];
+  for (const [start, end] of plan.extents) ranges.push(plan.only.has(start) ? [start, end] : [start, Math.min(end, start + HEADER_BYTES)]);
+  return loadDebugSectionRangesRelocated(elf, '.debug_info', ranges);
 }
