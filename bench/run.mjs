@@ -7,7 +7,7 @@
 //   npm run build && npm run bench [-- --runs 3] [-- --quick]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,18 +37,21 @@ const PAHOLE_131 = process.env.STRUCTSCOPE_PAHOLE_131 ?? '/root/.cache/pahole-1.
 const PAHOLE_124 = process.env.STRUCTSCOPE_PAHOLE_124 ?? '/usr/bin/pahole';
 const have131 = existsSync(PAHOLE_131);
 
-/** Wall time (s) and peak RSS (MB) of one command (stdout discarded), via GNU time. */
+/**
+ * Wall time (s), peak RSS (MB) and CPU time (user + system, s: steadier than wall on a shared
+ * machine) of one command (stdout discarded), via GNU time.
+ */
 function measure(cmd, args) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] });
   const last = r.stderr.trim().split('\n').pop().split(' ');
-  return { wall: Number(last[0]), rss: Number(last[1]) / 1024, code: r.status };
+  return { wall: Number(last[0]), rss: Number(last[1]) / 1024, cpu: Number(last[2]) + Number(last[3]), code: r.status };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ours = (args) => measure(process.execPath, [CLI, ...args]);
 const nodeFloor = () => measure(process.execPath, ['-e', '0']);
 
-const fmt = (m) => (m ? `${m.wall.toFixed(2).padStart(6)} s ${m.rss.toFixed(0).padStart(5)} MB` : '     (absent)     ');
+const fmt = (m) => (m ? `${m.wall.toFixed(2).padStart(6)} s ${m.rss.toFixed(0).padStart(5)} MB cpu ${m.cpu.toFixed(2)} s` : '     (absent)     ');
 const ratio = (a, b) => (a && b && b.wall > 0 ? `×${(a.wall / b.wall).toFixed(2)}` : '×-');
 
 /**
@@ -64,12 +67,13 @@ function row(label, ourArgs, paholeArgs, target = '', { p124Args = paholeArgs } 
     if (paholeArgs && have131) xs.p131.push(measure(PAHOLE_131, paholeArgs));
     xs.node.push(nodeFloor());
   }
-  const med = (a) => (a.length ? { wall: median(a.map((x) => x.wall)), rss: median(a.map((x) => x.rss)) } : undefined);
+  const med = (a) => (a.length ? { wall: median(a.map((x) => x.wall)), rss: median(a.map((x) => x.rss)), cpu: median(a.map((x) => x.cpu)) } : undefined);
   const m = { ours: med(xs.ours), p124: med(xs.p124), p131: med(xs.p131), node: med(xs.node) };
   console.log(
-    `${label.padEnd(44)} ${fmt(m.ours)} | 1.24 ${fmt(m.p124)} | 1.31 ${fmt(m.p131)} | node -e 0 ${m.node.wall.toFixed(2)} s` +
-      ` | vs 1.31 wall ${ratio(m.ours, m.p131)} rss ${m.p131 ? `×${(m.ours.rss / m.p131.rss).toFixed(2)}` : '×-'} | vs node ${ratio(m.ours, m.node)}` +
-      (target ? `  (target ${target})` : ''),
+    `${label.padEnd(44)} ${fmt(m.ours)} | 1.24 ${fmt(m.p124)} | 1.31 ${fmt(m.p131)} | node -e 0 ${fmt(m.node)}` +
+      ` | vs 1.31 wall ${ratio(m.ours, m.p131)} rss ${m.p131 ? `×${(m.ours.rss / m.p131.rss).toFixed(2)}` : '×-'} | vs node wall ${ratio(m.ours, m.node)} cpu ×${(m.ours.cpu / m.node.cpu).toFixed(2)}` +
+      (target ? `  (target ${target})` : '') +
+      ` [load ${loadavg()[0].toFixed(1)}]`,
   );
   return m;
 }
