@@ -35,7 +35,8 @@ export interface FileLoadOptions extends LoadOptions, ExternalOptions {
 
 export interface UnitPlan {
   extents: readonly (readonly [number, number])[];
-  only: ReadonlySet<number>;
+  /** A Set, or a filter that searches the file as it is asked (name-search.ts). */
+  only: { has(offset: number): boolean };
 }
 
 /** Bytes of each unit's start read besides the wanted units, so every unit header parses. */

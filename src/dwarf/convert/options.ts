@@ -28,7 +28,7 @@ export interface LoadOptions {
    * Only the units at these .debug_info offsets are converted (those a type index or a name
    * search found); the result is then partial. Ignored when units cannot be read alone.
    */
-  onlyUnits?: ReadonlySet<number>;
+  onlyUnits?: { has(offset: number): boolean };
   /**
    * Called before a unit of .debug_info is decoded, with its byte range: lets the loader fill in a
    * sparsely read section only for the units actually converted (and the units they refer to).
