@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Opt-in benchmark (not CI): structscope against pahole 1.24 on Debian's real kernel debug info,
-// side by side in the same run, medians of --runs N (default 3). Downloads and extracts
+// Opt-in benchmark (not CI): structscope against pahole 1.24 and upstream pahole 1.31 (and
+// `node -e 0`, the floor of any Node program) on Debian's real kernel debug info, the rows of
+// issue 13, interleaved in the same run, medians of --runs N (default 3); then the parity rows
+// (byte-identical output against pahole 1.24). Downloads and extracts
 // linux-image-6.1.0-47-amd64-dbg once into bench/cache (or $STRUCTSCOPE_BENCH_CACHE).
 //   npm run build && npm run bench [-- --runs 3] [-- --quick]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,39 +35,52 @@ function ensureKernel() {
   execFileSync('sh', ['-c', `dpkg-deb --fsys-tarfile '${deb}' | tar -x -C '${cache}'`], { cwd: cache, stdio: 'inherit' });
 }
 
-/** Wall time (s) and peak RSS (MB) of one command (stdout discarded), via GNU time. */
+const PAHOLE_131 = process.env.STRUCTSCOPE_PAHOLE_131 ?? '/root/.cache/pahole-1.31/pahole';
+const PAHOLE_124 = process.env.STRUCTSCOPE_PAHOLE_124 ?? '/usr/bin/pahole';
+const have131 = existsSync(PAHOLE_131);
+
+/**
+ * Wall time (s), peak RSS (MB) and CPU time (user + system, s: steadier than wall on a shared
+ * machine) of one command (stdout discarded), via GNU time.
+ */
 function measure(cmd, args) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] });
   const last = r.stderr.trim().split('\n').pop().split(' ');
-  return { wall: Number(last[0]), rss: Number(last[1]) / 1024, code: r.status };
+  return { wall: Number(last[0]), rss: Number(last[1]) / 1024, cpu: Number(last[2]) + Number(last[3]), code: r.status };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ours = (args) => measure(process.execPath, [CLI, ...args]);
-const theirs = (args) => measure('pahole', args);
+const nodeFloor = () => measure(process.execPath, ['-e', '0']);
 
-function medianOf(fn) {
-  const xs = [];
-  for (let i = 0; i < runs; i++) xs.push(fn());
-  return { wall: median(xs.map((x) => x.wall)), rss: median(xs.map((x) => x.rss)) };
-}
+const fmt = (m) => (m ? `${m.wall.toFixed(2).padStart(6)} s ${m.rss.toFixed(0).padStart(5)} MB cpu ${m.cpu.toFixed(2)} s` : '     (absent)     ');
+const ratio = (a, b) => (a && b && b.wall > 0 ? `×${(a.wall / b.wall).toFixed(2)}` : '×-');
 
-const fmt = (m) => `${m.wall.toFixed(2).padStart(6)} s ${m.rss.toFixed(0).padStart(5)} MB`;
-
-/** One row: structscope vs pahole (runs interleaved so both see the same machine). */
-function compare(label, ourArgs, paholeArgs, targets = '') {
-  const a = [], b = [];
+/**
+ * One row of the issue's table: structscope, pahole 1.24, pahole 1.31 and `node -e 0`, run
+ * interleaved (one of each per round, so all see the same machine), medians of `runs` rounds.
+ * `paholeArgs` undefined: a row pahole has no counterpart for (still with node -e 0).
+ */
+function row(label, ourArgs, paholeArgs, target = '', { p124Args = paholeArgs } = {}) {
+  const xs = { ours: [], p124: [], p131: [], node: [] };
   for (let i = 0; i < runs; i++) {
-    a.push(ours(ourArgs));
-    b.push(theirs(paholeArgs));
+    xs.ours.push(ours(ourArgs));
+    if (p124Args) xs.p124.push(measure(PAHOLE_124, p124Args));
+    if (paholeArgs && have131) xs.p131.push(measure(PAHOLE_131, paholeArgs));
+    xs.node.push(nodeFloor());
   }
-  const ma = { wall: median(a.map((x) => x.wall)), rss: median(a.map((x) => x.rss)) };
-  const mb = { wall: median(b.map((x) => x.wall)), rss: median(b.map((x) => x.rss)) };
-  console.log(`${label.padEnd(40)} structscope ${fmt(ma)} | pahole ${fmt(mb)} | wall ×${(ma.wall / mb.wall).toFixed(2)} rss ×${(ma.rss / mb.rss).toFixed(2)}${targets ? `  (target ${targets})` : ''}`);
-  return ma;
+  const med = (a) => (a.length ? { wall: median(a.map((x) => x.wall)), rss: median(a.map((x) => x.rss)), cpu: median(a.map((x) => x.cpu)) } : undefined);
+  const m = { ours: med(xs.ours), p124: med(xs.p124), p131: med(xs.p131), node: med(xs.node) };
+  console.log(
+    `${label.padEnd(44)} ${fmt(m.ours)} | 1.24 ${fmt(m.p124)} | 1.31 ${fmt(m.p131)} | node -e 0 ${fmt(m.node)}` +
+      ` | vs 1.31 wall ${ratio(m.ours, m.p131)} rss ${m.p131 ? `×${(m.ours.rss / m.p131.rss).toFixed(2)}` : '×-'} | vs node wall ${ratio(m.ours, m.node)} cpu ×${(m.ours.cpu / m.node.cpu).toFixed(2)}` +
+      (target ? `  (target ${target})` : '') +
+      ` [load ${loadavg()[0].toFixed(1)}]`,
+  );
+  return m;
 }
 
-/** The first and last units' structs, from the type index a full run leaves behind. */
+/** The first and last units' structs, from the type index a complete read leaves behind. */
 function firstAndLastStructs() {
   const dir = join(indexDir, 'index-v1');
   const file = readdirSync(dir).find((f) => f.endsWith('.idx'));
@@ -81,30 +96,40 @@ function firstAndLastStructs() {
 
 ensureKernel();
 if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-console.log(`median of ${runs} runs on ${(await import('node:os')).availableParallelism()} cores; ratios are structscope / pahole 1.24 (-F dwarf)`);
+const os = await import('node:os');
+console.log(`medians of ${runs} interleaved runs on ${os.availableParallelism()} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(`pahole 1.24: ${PAHOLE_124}; pahole 1.31: ${have131 ? PAHOLE_131 : 'absent (build it with ../shared/tools/pahole-upstream/build.sh)'}; both read -F dwarf`);
 console.log(`vmlinux: ${VMLINUX}`);
+const VIRTIO_NET = join(MODULES, 'drivers/net/virtio_net.ko');
+const EXT4 = join(MODULES, 'fs/ext4/ext4.ko');
 
 if (!parityOnly) {
-const dump = compare('vmlinux full dump vs pahole -j2', [VMLINUX], ['-F', 'dwarf', '-j2', VMLINUX], 'wall ≤ ×0.33, rss ≤ ×0.17');
-compare('vmlinux full dump vs pahole', [VMLINUX], ['-F', 'dwarf', VMLINUX]);
-compare('vmlinux full dump --jobs 1 vs pahole -j2', [VMLINUX, '--jobs', '1'], ['-F', 'dwarf', '-j2', VMLINUX]);
-compare('vmlinux --sizes', [VMLINUX, '--sizes'], ['-F', 'dwarf', '--sizes', VMLINUX]);
-const json = medianOf(() => ours([VMLINUX, '--format', 'json']));
-console.log(`${'vmlinux --format json'.padEnd(40)} structscope ${fmt(json)} | text dump ${fmt(dump)} | json/text wall ×${(json.wall / dump.wall).toFixed(2)}  (target ≤ ×1.5)`);
+row('structscope --version', ['--version'], undefined, '≤ ×1.3 node -e 0');
+row('virtio_net.ko -C virtnet_info', [VIRTIO_NET, '-C', 'virtnet_info', '--no-cache'], ['-F', 'dwarf', '-C', 'virtnet_info', VIRTIO_NET], '≤ ×2 node -e 0');
+const dump = row('vmlinux full dump (pahole -j2)', [VMLINUX], ['-F', 'dwarf', '-j2', VMLINUX], 'wall ≤ ×0.33 of 1.31, rss ≤ ×0.17');
+if (!quick) row('vmlinux full dump --jobs 1 (pahole -j1)', [VMLINUX, '--jobs', '1'], ['-F', 'dwarf', VMLINUX]);
+if (!quick) row('vmlinux --sizes (pahole -j2)', [VMLINUX, '--sizes'], ['-F', 'dwarf', '-j2', '--sizes', VMLINUX]);
+const json = row('vmlinux --format json', [VMLINUX, '--format', 'json'], undefined, '≤ ×1.3 of the text dump');
+console.log(`${'  json / text dump'.padEnd(44)} ×${(json.ours.wall / dump.ours.wall).toFixed(2)}`);
 
-// a full run wrote the type index; pick structs from the first and the last unit
+// the index: built once by a complete read, as the background builder does
+execFileSync(process.execPath, [join(root, 'dist/cli/build-index.js'), indexDir, VMLINUX], { env });
 const { first, last, units } = firstAndLastStructs();
-console.log(`-C structs: '${first}' (first unit with structs), '${last}' (only in the last of ${units} units)`);
-for (const [where, name] of [['first', first], ['last', last]]) {
-  compare(`vmlinux -C ${name} cold (--no-cache)`, [VMLINUX, '-C', name, '--no-cache'], ['-F', 'dwarf', '-C', name, VMLINUX], '≤ 1 s');
-  compare(`vmlinux -C ${name} with index`, [VMLINUX, '-C', name], ['-F', 'dwarf', '-C', name, VMLINUX], '≤ 0.25 s');
-  void where;
-}
-compare('vmlinux -C task_struct with index', [VMLINUX, '-C', 'task_struct'], ['-F', 'dwarf', '-C', 'task_struct', VMLINUX]);
+console.log(`-C structs: 'task_struct', '${first}' (first unit with structs), '${last}' (only in the last of ${units} units)`);
+row('vmlinux -C task_struct, with index', [VMLINUX, '-C', 'task_struct'], ['-F', 'dwarf', '-C', 'task_struct', VMLINUX], '≤ ×2 node -e 0');
+row('vmlinux -C task_struct, no index', [VMLINUX, '-C', 'task_struct', '--no-cache'], ['-F', 'dwarf', '-C', 'task_struct', VMLINUX], '≤ ×2 node -e 0');
+row(`vmlinux -C ${last} (last unit), no index`, [VMLINUX, '-C', last, '--no-cache'], ['-F', 'dwarf', '-C', last, VMLINUX], '≤ ×0.2 of 1.31');
+row(`vmlinux -C ${last} (last unit), with index`, [VMLINUX, '-C', last], ['-F', 'dwarf', '-C', last, VMLINUX]);
+row('vmlinux -C tcp_sock,sk_buff, no index', [VMLINUX, '-C', 'tcp_sock,sk_buff', '--no-cache'], ['-F', 'dwarf', '-C', 'tcp_sock,sk_buff', VMLINUX]);
 
-compare('amdgpu.ko full dump vs pahole -j2', [AMDGPU], ['-F', 'dwarf', '-j2', AMDGPU]);
-compare('amdgpu.ko full dump vs pahole', [AMDGPU], ['-F', 'dwarf', AMDGPU]);
-compare('virtio_net.ko full dump', [join(MODULES, 'drivers/net/virtio_net.ko')], ['-F', 'dwarf', join(MODULES, 'drivers/net/virtio_net.ko')]);
+row('ext4.ko full dump', [EXT4], ['-F', 'dwarf', EXT4], '≤ ×1 of 1.31');
+row('amdgpu.ko full dump (pahole -j2)', [AMDGPU], ['-F', 'dwarf', '-j2', AMDGPU], '≤ ×1 of 1.31 -j2');
+if (!quick) row('virtio_net.ko full dump', [VIRTIO_NET], ['-F', 'dwarf', VIRTIO_NET]);
+// two builds: STRUCTSCOPE_DIFF_NEW=<root of another linux-image-*-dbg's usr/lib/debug>; else the same vmlinux twice
+const newRoot = process.env.STRUCTSCOPE_DIFF_NEW;
+const newVmlinux = newRoot && existsSync(join(newRoot, 'boot')) ? join(newRoot, 'boot', readdirSync(join(newRoot, 'boot')).find((f) => f.startsWith('vmlinux-'))) : VMLINUX;
+const diff = row(`diff vmlinux ${newVmlinux === VMLINUX ? '(same file twice)' : 'two builds'}`, ['diff', VMLINUX, newVmlinux], undefined, '≤ ×1.5 of one full dump');
+console.log(`${'  diff / full dump'.padEnd(44)} ×${(diff.ours.wall / dump.ours.wall).toFixed(2)}`);
 }
 
 /** Split a pahole-format dump into its top-level blocks. */
@@ -125,28 +150,43 @@ function blocks(text) {
   return out;
 }
 
-// pahole 1.31: $PAHOLE131, else what fixtures/tools/pahole-upstream/build.sh builds
-const PAHOLE131 = process.env.PAHOLE131 ?? join((await import('node:os')).homedir(), '.cache/pahole-1.31/pahole');
-const has131 = existsSync(PAHOLE131) && spawnSync(PAHOLE131, ['--version'], { encoding: 'utf8' }).stdout?.trim() === 'v1.31';
+/**
+ * STRUCTSCOPE_BASELINE_CLI=<another build's dist/cli/main.js>: each parity row also compares the
+ * output with that build's, byte for byte (text, and JSON for every file), so a speed change can
+ * show it changed nothing.
+ */
+const BASELINE = process.env.STRUCTSCOPE_BASELINE_CLI;
+
+function sameAsBaseline(a, file, extra) {
+  if (!BASELINE) return '';
+  const base = (args) => execFileSync(process.execPath, [BASELINE, file, ...args], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
+  let note = ` | baseline: ${a === base(extra) ? 'same' : 'CHANGED'}`;
+  if (!extra.length) {
+    const json = ['--format', 'json'];
+    const ourJson = execFileSync(process.execPath, [CLI, file, ...json], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
+    note += `, json ${ourJson === base(json) ? 'same' : 'CHANGED'}`;
+  }
+  return note;
+}
 
 function parity(label, file, extra = [], dialect = '1.24') {
   const a = execFileSync(process.execPath, [CLI, file, ...extra, '--pahole', dialect], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
-  const b = execFileSync(dialect === '1.31' ? PAHOLE131 : 'pahole', ['-F', 'dwarf', ...extra, file], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const b = execFileSync(dialect === '1.31' ? PAHOLE_131 : PAHOLE_124, ['-F', 'dwarf', ...extra, file], { maxBuffer: 1 << 30, encoding: 'utf8' });
   if (extra.length) {
-    console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'} (${b.split('\n').length - 1} lines)`);
+    console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'} (${b.split('\n').length - 1} lines)${sameAsBaseline(a, file, extra)}`);
     return;
   }
   const ours = blocks(a);
   const same = new Set(ours);
   const ref = blocks(b);
   const identical = ref.filter((x) => same.has(x)).length;
-  console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'}: pahole blocks ${ref.length}, identical ${identical}, structscope blocks ${ours.length}`);
+  console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'}: pahole blocks ${ref.length}, identical ${identical}, structscope blocks ${ours.length}${sameAsBaseline(a, file, extra)}`);
 }
 
 const MODS = ['drivers/net/virtio_net.ko', 'fs/ext4/ext4.ko', 'fs/btrfs/btrfs.ko', 'net/mac80211/mac80211.ko', 'net/ipv4/tcp_bbr.ko', 'drivers/block/virtio_blk.ko', 'drivers/gpu/drm/i915/i915.ko'];
 for (const dialect of ['1.24', '1.31']) {
-  if (dialect === '1.31' && !has131) {
-    console.log(`parity with pahole 1.31: skipped, ${PAHOLE131} not built (fixtures/tools/pahole-upstream/build.sh)`);
+  if (dialect === '1.31' && !have131) {
+    console.log(`parity with pahole 1.31: skipped, ${PAHOLE_131} not built (fixtures/tools/pahole-upstream/build.sh)`);
     continue;
   }
   const v = dialect === '1.31' ? ' (1.31)' : '';

@@ -4,10 +4,13 @@ import { isAggregate } from '../model/types.js';
 import { renderViews } from '../report/views.js';
 import { reportDiagnostics } from './load-selected.js';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { reportProblem } from './report-schema.js';
 import { loadFile, type FileLoadOptions } from '../load/index.js';
-import { jsonFile, READABLE_SCHEMA_VERSIONS, type JsonDocument } from '../report/json.js';
+import { readsBtf } from '../load/btf.js';
+import { jsonFile, READABLE_SCHEMA_VERSIONS, type JsonDocument, type JsonFile } from '../report/json.js';
 import { computedTypes } from '../layout/computed.js';
+import { parallelDump } from './parallel.js';
 import { exactClassNames, firstDefinitionsFound, parseClassPatterns, selectTypes, type Selection } from '../report/select.js';
 import { factsFromJsonFile, type LayoutFacts, type TypeFacts } from '../diff/facts.js';
 import { selectFacts } from '../diff/select.js';
@@ -41,14 +44,15 @@ class InputError extends Error {}
  * `structscope diff OLD NEW`: returns the exit code: 0 no --fail-on regression, 1 a --fail-on
  * regression (or a -C name matching in neither input), 2 an input could not be read.
  */
-export function runDiff(args: DiffArgs, out: Output): number {
+export async function runDiff(args: DiffArgs, out: Output): Promise<number> {
   const sides: LayoutFacts[] = [];
   const hit = new Set<string>();
   /** Names DWARF defines inside functions or classes only (BTF has no scopes). */
   const nested = new Set<string>();
-  for (const path of [args.old, args.new]) {
+  const whole = await readWholeFiles(args, out);
+  for (const [k, path] of [args.old, args.new].entries()) {
     try {
-      const facts = readSide(path, args, out, sides.length === 0 && path === args.old ? 0 : 1, nested);
+      const facts = whole[k] ? factsFromJsonFile(whole[k], 'elf', args.cachelineSize) : readSide(path, args, out, k === 0 ? 0 : 1, nested);
       const sel = selectFacts(facts.types, args);
       for (const h of sel.hit) hit.add(h);
       sides.push({ file: facts.file, types: sel.types });
@@ -115,6 +119,26 @@ function sideSource(source: SourceOptions | undefined, side: 0 | 1): FileLoadOpt
   if (format?.length === 2 && format[0] !== format[1]) opts.format = [format[side]!];
   else if (format) opts.format = format;
   return opts;
+}
+
+/**
+ * Without a selection, both ELF inputs are read at once, each split between worker threads as
+ * a whole-file `show --format json` is (parallel.ts: the same JSON as jsonFile); undefined for a
+ * side that is a JSON report or is read in one piece (readSide then reads it, reporting errors).
+ */
+async function readWholeFiles(args: DiffArgs, out: Output): Promise<(JsonFile | undefined)[]> {
+  if (args.classes?.length || args.structs || args.unions || args.exclude?.length || args.prefix?.length || args.source?.format || args.source?.btfBase) return [];
+  // two files at once: half the cores each, at least two workers (fewer means no split at all)
+  const jobs = Math.min(4, Math.max(2, Math.floor(availableParallelism() / 2)));
+  return Promise.all(
+    [args.old, args.new].map(async (path) => {
+      if (looksLikeJson(path) || readsBtf(path, args.source)) return undefined;
+      const dump = await parallelDump(path, 'json', { cachelineSize: args.cachelineSize, hex: false, expand: false }, jobs);
+      if (!dump?.header) return undefined;
+      reportDiagnostics(out, path, dump.diagnostics, args.verbose);
+      return { ...dump.header, types: dump.items.map((i) => i.json!) };
+    }),
+  );
 }
 
 /** An ELF file (loaded and analysed) or a `show --format json` report, as facts. */

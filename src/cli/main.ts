@@ -364,7 +364,7 @@ export async function main(argv: string[]): Promise<number> {
       async (a) => {
         if (usageError !== undefined) return;
         const { runDiff } = await import('./diff.js');
-        code = runDiff(
+        code = await runDiff(
           {
             old: a.old as string,
             new: a.new as string,

@@ -31,7 +31,8 @@ export async function parallelDump(
   minBytes = MIN_PARALLEL_BYTES,
 ): Promise<ParallelDump | undefined> {
   if (jobs < 2) return undefined;
-  const extents = readUnitExtents(path);
+  // ET_REL (kernel modules) too: each worker relocates only its own units
+  const extents = readUnitExtents(path, true);
   if (!extents || extents.length < 2) return undefined;
   const bytes = extents.reduce((n, [s, e]) => n + (e - s), 0);
   if (bytes < minBytes) return undefined;

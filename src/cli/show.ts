@@ -11,7 +11,7 @@ import { loadSelected, reportDiagnostics } from './load-selected.js';
 import { parallelDump } from './parallel.js';
 import { keepIndex } from '../load/index-cache.js';
 import type { DumpMode } from '../report/dump.js';
-import { renderOverview, type OverviewRow, type SortField } from '../report/table.js';
+import type { OverviewRow, SortField } from '../report/table.js';
 import type { Output } from './output.js';
 import { predictFile, unpredictableNotice } from './target.js';
 import { escapeLineBreaksInNames } from '../model/printable-names.js';
@@ -185,6 +185,8 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
         const t = file.table.get(c.id) as AggregateType;
         return { name: t.name ?? '', kind: t.kind, summary: c.layout.summary, savings: c.packedSize !== undefined ? t.size - c.packedSize : 0, groups: c.layout.groups };
       });
+      // loaded only here: cli-table3 and its width tables cost start-up time on every other path
+      const { renderOverview } = await import('../report/table.js');
       out.write(renderOverview(rows, args.sort) + '\n');
       continue;
     }

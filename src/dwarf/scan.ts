@@ -75,7 +75,21 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
   let parent = -1;
   let lastChild = -1; // last child appended under `parent`
   const lastChildStack: number[] = [];
+  // inside a function body (under a subprogram that is not a member function, not under a type):
+  // parameters and variables there are skipped, and leaves that are not types are not recorded
+  let inBody = false;
+  const bodyStack: boolean[] = [];
   let depth = 0;
+  const skipAttributes = (at: number, ai: number, aStart: number, aEnd: number): number => {
+    const fixed = fixedTotal[ai]!;
+    if (fixed !== VARIABLE) return at + fixed;
+    for (let j = aStart; j < aEnd; j++) {
+      const sz = formSize[j]!;
+      if (sz !== VARIABLE) at += sz;
+      else at = skipVariable(b, at, abbrevs.attrForm[j]!, unit, littleEndian, fail);
+    }
+    return at;
+  };
   while (p < end) {
     const dieOff = p;
     // abbreviation code (ULEB128)
@@ -94,6 +108,7 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
       // end of a sibling chain
       if (parent < 0) continue; // padding after the unit DIE
       lastChild = lastChildStack.pop()!;
+      inBody = bodyStack.pop()!;
       parent = dies.parent[parent]!;
       depth--;
       continue;
@@ -101,27 +116,26 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
     const ai = abbrevs.indexOf(code);
     if (ai < 0) fail(dieOff, `abbreviation code ${code} not in the table at 0x${unit.abbrevOffset.toString(16)}`, 'BAD_ABBREV');
     const tag = abbrevs.tags[ai]!;
+    const aStart = abbrevs.attrStart[ai]!;
+    const aEnd = aStart + abbrevs.attrCount[ai]!;
+    const isRoot = dies.count === 0;
+    // member functions: DW_TAG_subprogram directly inside a struct/class/union (never elsewhere)
+    const isMethod = tag === DW_TAG.subprogram && parent >= 0 && isAggregateTag(dies.tag[parent]!);
+    const wanted = isRoot || isMethod || (tag < 0x50 && WANTED[tag] === 1 && !(inBody && (tag === DW_TAG.formal_parameter || tag === DW_TAG.variable)));
+    const hasChildren = abbrevs.hasChildren[ai] === 1;
+    if (!wanted && inBody && !hasChildren) {
+      // a function's parameter, variable, label or call site: not even recorded
+      p = skipAttributes(p, ai, aStart, aEnd);
+      if (p > end) fail(dieOff, 'DIE runs past the end of the unit');
+      continue;
+    }
     const i = dies.push(dieOff, tag, parent);
     if (lastChild >= 0) dies.nextSibling[lastChild] = i;
     else if (parent >= 0) dies.firstChild[parent] = i;
     lastChild = i;
 
-    const aStart = abbrevs.attrStart[ai]!;
-    const aEnd = aStart + abbrevs.attrCount[ai]!;
-    const isRoot = i === 0;
-    // member functions: DW_TAG_subprogram directly inside a struct/class/union (never elsewhere)
-    const isMethod = tag === DW_TAG.subprogram && parent >= 0 && isAggregateTag(dies.tag[parent]!);
-    if (!isRoot && !isMethod && (tag >= 0x50 || WANTED[tag] === 0)) {
-      // skip the attributes
-      const fixed = fixedTotal[ai]!;
-      if (fixed !== VARIABLE) p += fixed;
-      else {
-        for (let j = aStart; j < aEnd; j++) {
-          const sz = formSize[j]!;
-          if (sz !== VARIABLE) p += sz;
-          else p = skipVariable(b, p, abbrevs.attrForm[j]!, unit, littleEndian, fail);
-        }
-      }
+    if (!wanted) {
+      p = skipAttributes(p, ai, aStart, aEnd);
     } else {
       if (isMethod) dies.resetMethod(i);
       for (let j = aStart; j < aEnd; j++) {
@@ -490,11 +504,15 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
       }
     }
     if (p > end) fail(dieOff, 'DIE runs past the end of the unit');
-    if (abbrevs.hasChildren[ai]) {
+    if (hasChildren) {
       if (++depth > MAX_DEPTH) fail(dieOff, `DIE nesting deeper than ${MAX_DEPTH}`, 'LIMIT');
       lastChildStack.push(lastChild);
+      bodyStack.push(inBody);
       parent = i;
       lastChild = -1;
+      // a function body starts under a subprogram that is not a member function and ends under a type
+      if (isRoot || isMethod || wanted) inBody = false;
+      else if (tag === DW_TAG.subprogram) inBody = true;
     }
   }
   return root;

@@ -16,6 +16,8 @@ export interface ScannedUnit {
   /** DIE index → TypeId, -1 unknown, -2 in progress. */
   memo: Int32Array;
   fileNames?: (string | undefined)[];
+  /** DIE index → TypeId of what was converted behind a pointer in typeNames mode (to-model.ts). */
+  shallow?: Map<number, number>;
 }
 
 /** Tags of the types that carry a name and are registered as definitions. */

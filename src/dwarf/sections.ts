@@ -17,6 +17,11 @@ export interface DwarfSections {
   line?: SectionBytes;
   /** DWARF 4 type units. */
   types?: SectionBytes;
+  /**
+   * Set when `line` was read sparsely (zero but where filled): fills the line program starting at
+   * a unit's DW_AT_stmt_list offset before its header is parsed.
+   */
+  fillLine?: (offset: number) => void;
 }
 
 export const EMPTY_SECTION: SectionBytes = { name: '', bytes: new Uint8Array(0), fileOffset: 0 };

@@ -53,9 +53,15 @@ export function loadDebugSection(elf: ElfFile, name: string, diagnostics?: Reloc
 const RELOC_CHUNK_ENTRIES = 1 << 20;
 
 /** One section's contents, decompressed, and relocated when the file is ET_REL (relocations read `chunkEntries` at a time). */
-export function loadSectionRelocated(elf: ElfFile, section: Section, diagnostics?: RelocDiagnostic[], chunkEntries = RELOC_CHUNK_ENTRIES): Uint8Array {
+export function loadSectionRelocated(
+  elf: ElfFile,
+  section: Section,
+  diagnostics?: RelocDiagnostic[],
+  chunkEntries = RELOC_CHUNK_ENTRIES,
+  ranges?: readonly (readonly [number, number])[],
+): Uint8Array {
   try {
-    const data = elf.readSection(section);
+    const data = ranges ? readRanges(elf, section, ranges) : elf.readSection(section);
     if (elf.header.type !== ET.REL) return data;
     for (const rs of relocationSectionsFor(elf, section)) {
       if (rs.type === SHT.CREL) {
@@ -80,15 +86,17 @@ export function loadSectionRelocated(elf: ElfFile, section: Section, diagnostics
       }
       const symbols = placedSymbols(elf, symtab);
       const found: RelocDiagnostic[] = [];
-      for (const chunk of relocationChunks(elf, rs, chunkEntries)) {
-        const relocs = parseRelocations(chunk.bytes, rs.type === SHT.RELA, elf.header.class, elf.header.littleEndian, elf.header.machine, {
-          section: rs.name,
-          fileOffset: chunk.fileOffset,
-          entsize: rs.entsize,
-        });
-        // `data` is our own fresh buffer
-        const result = applyRelocations(data, relocs, symbols, elf.header.machine, elf.header.class, elf.header.littleEndian, { inPlace: true });
-        mergeDiagnostics(found, result.diagnostics);
+      for (const whole of relocationChunks(elf, rs, chunkEntries)) {
+        for (const chunk of ranges ? entriesInRanges(whole, rs, elf, ranges) : [whole]) {
+          const relocs = parseRelocations(chunk.bytes, rs.type === SHT.RELA, elf.header.class, elf.header.littleEndian, elf.header.machine, {
+            section: rs.name,
+            fileOffset: chunk.fileOffset,
+            entsize: rs.entsize,
+          });
+          // `data` is our own fresh buffer
+          const result = applyRelocations(data, relocs, symbols, elf.header.machine, elf.header.class, elf.header.littleEndian, { inPlace: true });
+          mergeDiagnostics(found, result.diagnostics);
+        }
       }
       if (diagnostics) for (const d of found) diagnostics.push({ ...d, section: rs.name });
     }
@@ -97,6 +105,82 @@ export function loadSectionRelocated(elf: ElfFile, section: Section, diagnostics
     if (e instanceof StructscopeError) throw e.withFile(elf.path);
     throw e;
   }
+}
+
+/** A section's bytes with only `ranges` ([start, end) in the section) read; zero elsewhere. */
+function readRanges(elf: ElfFile, section: Section, ranges: readonly (readonly [number, number])[]): Uint8Array {
+  const out = new Uint8Array(section.size);
+  for (const [start, end] of ranges) {
+    const s = Math.max(0, start);
+    const e = Math.min(section.size, end);
+    if (e > s) out.set(elf.readAt(section.fileOffset + s, e - s, section.name), s);
+  }
+  return out;
+}
+
+/**
+ * The runs of a chunk's relocation entries whose r_offset falls in one of `ranges` (sorted,
+ * disjoint): only those are parsed and applied. Correct whatever the entries' order; with the
+ * usual ascending order there is one run per range.
+ */
+function entriesInRanges(
+  chunk: { bytes: Uint8Array; fileOffset: number },
+  rs: Section,
+  elf: ElfFile,
+  ranges: readonly (readonly [number, number])[],
+): { bytes: Uint8Array; fileOffset: number }[] {
+  const is64 = elf.header.class === 64;
+  const stride = rs.entsize || (rs.type === SHT.RELA ? 3 : 2) * (is64 ? 8 : 4);
+  const b = chunk.bytes;
+  if (b.length % stride !== 0) return [chunk]; // parseRelocations reports it
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const le = elf.header.littleEndian;
+  const inRange = (off: number): boolean => {
+    let lo = 0;
+    let hi = ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const [s, e] = ranges[mid]!;
+      if (off < s) hi = mid - 1;
+      else if (off >= e) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
+  const out: { bytes: Uint8Array; fileOffset: number }[] = [];
+  let runStart = -1;
+  for (let at = 0; at < b.length; at += stride) {
+    // r_offset: the first field of Elf32/Elf64 Rel and Rela (beyond 2^53 it is outside anyway)
+    const off = is64 ? (le ? dv.getUint32(at, true) + dv.getUint32(at + 4, true) * 0x100000000 : dv.getUint32(at + 4, false) + dv.getUint32(at, false) * 0x100000000) : dv.getUint32(at, le);
+    if (inRange(off)) {
+      if (runStart < 0) runStart = at;
+    } else if (runStart >= 0) {
+      out.push({ bytes: b.subarray(runStart, at), fileOffset: chunk.fileOffset + runStart });
+      runStart = -1;
+    }
+  }
+  if (runStart >= 0) out.push({ bytes: b.subarray(runStart), fileOffset: chunk.fileOffset + runStart });
+  return out;
+}
+
+/**
+ * Debug section `name` of an ET_REL file with only `ranges` read and only the relocations that
+ * land in them applied (a worker's share of a large kernel module); zero elsewhere. Undefined
+ * unless the file is ET_REL and the section is one uncompressed part.
+ */
+export function loadDebugSectionRangesRelocated(elf: ElfFile, name: string, ranges: readonly (readonly [number, number])[], diagnostics?: RelocDiagnostic[]): Uint8Array | undefined {
+  const section = rawDebugSection(elf, name);
+  if (!section || elf.header.type !== ET.REL) return undefined;
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  return loadSectionRelocated(elf, section, diagnostics, RELOC_CHUNK_ENTRIES, sorted);
+}
+
+/** The one uncompressed section that holds debug section `name`, relocatable or not (for unit headers). */
+export function rawDebugSection(elf: ElfFile, name: string): Section | undefined {
+  const parts = debugSectionParts(elf, name);
+  if (parts.length !== 1) return undefined;
+  const section = parts[0]!;
+  return section.flags & SHF.COMPRESSED || section.name.startsWith('.zdebug') ? undefined : section;
 }
 
 /** A relocation section's contents in whole-entry chunks (compressed ones in one piece). */

@@ -1,7 +1,7 @@
 /** ELF container layer: header, sections, symbols, notes, compression, ET_REL debug relocations. */
 export { openElf, ElfFile, MAX_SECTIONS } from './elf.js';
 export type { ElfHeader, Section, ElfSymbol, ElfNote } from './elf.js';
-export { loadDebugSection, loadDebugSectionRanges, plainDebugSection, loadSectionRelocated, debugSectionParts, relocationSectionsFor, canonicalDebugName } from './debug.js';
+export { loadDebugSection, loadDebugSectionRanges, loadDebugSectionRangesRelocated, rawDebugSection, plainDebugSection, loadSectionRelocated, debugSectionParts, relocationSectionsFor, canonicalDebugName } from './debug.js';
 export {
   applyRelocations,
   parseRelocations,

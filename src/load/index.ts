@@ -1,7 +1,7 @@
 import { loadDwarfTypes, type LoadOptions } from '../dwarf/to-model.js';
 import type { DwarfSections } from '../dwarf/sections.js';
 import { readUnitHeaders } from '../dwarf/unit.js';
-import { loadDebugSection, openElf, plainDebugSection, type ElfFile } from '../elf/index.js';
+import { loadDebugSection, loadDebugSectionRanges, loadDebugSectionRangesRelocated, openElf, plainDebugSection, type ElfFile } from '../elf/index.js';
 import type { FileInfo, IndexUse, LoadedFile, TypeTable } from '../model/table.js';
 import { isAggregate } from '../model/types.js';
 import { StructscopeError } from '../util/errors.js';
@@ -39,7 +39,8 @@ export interface FileLoadOptions extends LoadOptions, ExternalOptions, BtfFileOp
 
 export interface UnitPlan {
   extents: readonly (readonly [number, number])[];
-  only: ReadonlySet<number>;
+  /** A Set, or a filter that searches the file as it is asked (name-search.ts). */
+  only: { has(offset: number): boolean };
 }
 
 /** Bytes of each unit's start read besides the wanted units, so every unit header parses. */
@@ -89,14 +90,19 @@ function loadDwarfFile(path: string, opts: FileLoadOptions): LoadedFile {
     if (!plan && names) plan = searchPlan(elf, names, str);
     // with a plan and a plain .debug_info, the section starts as unit headers only (zero
     // elsewhere) and each unit is read from the file as it is decoded
-    const own = readDwarfSections(elf, '', plan && headerRanges(plan.extents), str ? { str } : {});
+    // likewise .debug_line (17 MB in vmlinux): only the line program headers of the units decoded
+    const line = plan ? loadDebugSectionRanges(elf, '.debug_line', []) : undefined;
+    // ET_REL with a unit plan (a worker's share): its units and every header, relocated alone
+    const relInfo = plan && opts.unitPlan ? relocatedUnits(elf, plan) : undefined;
+    const own = readDwarfSections(elf, '', plan && headerRanges(plan.extents), { ...(str ? { str } : {}), ...(line ? { line } : {}), ...(relInfo ? { info: relInfo } : {}) });
+    if (line) own.fillLine = lazyLinePrograms(elf, line);
     // separate debug file, dwz supplementary file, split DWARF (src/load/external.ts)
     const ext = resolveDebugInfo(path, elf, own, opts);
     const sparse = plan !== undefined && ext.sections === own && own.info !== undefined && plainDebugSection(elf, '.debug_info') !== undefined;
     const lazy = sparse ? lazyUnits(elf, own.info!.bytes) : undefined;
     // not plain (relocated, compressed): search the names in the section read whole
     if (!plan && names && ext.sections === own) plan = sectionSearchPlan(own, names);
-    const dwarf = loadDwarfTypes(ext.sections, { ...opts, onlyUnits: plan?.only, beforeUnit: lazy }, ext.external);
+    const dwarf = loadDwarfTypes(ext.sections, { ...opts, onlyUnits: plan?.only, beforeUnit: lazy, ...(names ? { typeNames: names } : {}) }, ext.external);
     // the cache is untrusted: an index that sent us to units without a name it lists (or said a
     // name is absent) is checked by reading the file without it, and discarded when it was wrong
     if (index && plan && !opts.unitPlan && names && !names.every((n) => definesAggregate(dwarf.table, n))) {
@@ -196,4 +202,30 @@ function lazyUnits(elf: ElfFile, bytes: Uint8Array): (start: number, end: number
     const from = start + HEADER_BYTES;
     if (end > from) bytes.set(elf.readAt(section.fileOffset + from, end - from, section.name), from);
   };
+}
+
+/** Fill a sparse .debug_line with the line program at an offset (its unit_length says how far). */
+function lazyLinePrograms(elf: ElfFile, bytes: Uint8Array): (offset: number) => void {
+  const section = plainDebugSection(elf, '.debug_line')!;
+  const filled = new Set<number>();
+  return (offset) => {
+    if (filled.has(offset) || offset < 0 || offset + 4 > bytes.length) return;
+    filled.add(offset);
+    const head = elf.readAt(section.fileOffset + offset, Math.min(12, bytes.length - offset), section.name);
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    const le = elf.header.littleEndian;
+    const length32 = view.getUint32(0, le);
+    // 64-bit DWARF: 0xffffffff, then an 8-byte length
+    const total = length32 === 0xffffffff && head.length >= 12 ? 12 + Number(view.getBigUint64(4, le)) : 4 + length32;
+    const end = Math.min(bytes.length, offset + total);
+    bytes.set(elf.readAt(section.fileOffset + offset, end - offset, section.name), offset);
+  };
+}
+
+/** ET_REL: the planned units and every unit header of .debug_info, with their relocations only. */
+function relocatedUnits(elf: ElfFile, plan: UnitPlan): Uint8Array | undefined {
+  if (plainDebugSection(elf, '.debug_info')) return undefined; // not ET_REL: read sparsely as it is
+  const ranges: [number, number][] = [];
+  for (const [start, end] of plan.extents) ranges.push(plan.only.has(start) ? [start, end] : [start, Math.min(end, start + HEADER_BYTES)]);
+  return loadDebugSectionRangesRelocated(elf, '.debug_info', ranges);
 }

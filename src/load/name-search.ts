@@ -21,18 +21,35 @@ const CHUNK = 8 << 20;
 
 type Extents = readonly (readonly [number, number])[];
 
-/** The units (from `extents`) that can define one of `names`, searching .debug_info in the file; `str` is its .debug_str. */
-export function candidateUnitsInFile(elf: ElfFile, extents: Extents, names: readonly string[], str: Uint8Array | undefined): Set<number> | undefined {
+/**
+ * The units (from `extents`) that can define one of `names`, searching .debug_info in the file;
+ * `str` is its .debug_str. The search runs as the answer is needed: asking about a unit searches
+ * the file up to that unit's end, so a reader that goes through the units in order and stops at
+ * the first definition (`-C NAME`, as pahole) never searches the rest of the file.
+ */
+export function candidateUnitsInFile(elf: ElfFile, extents: Extents, names: readonly string[], str: Uint8Array | undefined): UnitFilter | undefined {
   const info = plainDebugSection(elf, '.debug_info');
   if (!info || elf.section('.debug_str_offsets')) return undefined;
   const needles = nameNeedles(names, str, elf.header.littleEndian, false);
   const overlap = Math.max(...needles.map((n) => n.length)) - 1;
   const hits = new UnitHits(extents);
-  for (let pos = 0; pos < info.size; pos += CHUNK) {
-    const chunk = elf.readAt(info.fileOffset + pos, Math.min(info.size - pos, CHUNK + overlap), info.name);
-    hits.search(asBuffer(chunk), pos, needles);
-  }
-  return hits.units;
+  const ends = new Map(extents.map(([start, end]) => [start, end] as const));
+  let searched = 0; // every chunk that starts below this was searched
+  return {
+    has(offset: number): boolean {
+      const end = ends.get(offset) ?? info.size;
+      for (; searched < end && searched < info.size; searched += CHUNK) {
+        const chunk = elf.readAt(info.fileOffset + searched, Math.min(info.size - searched, CHUNK + overlap), info.name);
+        hits.search(asBuffer(chunk), searched, needles);
+      }
+      return hits.units.has(offset);
+    },
+  };
+}
+
+/** Which units to read: only `has` is asked, unit by unit. */
+export interface UnitFilter {
+  has(offset: number): boolean;
 }
 
 /** The same search over sections already read (relocated objects, compressed sections). */

@@ -2,10 +2,14 @@
  * Where the units of .debug_info are, read from their headers alone (a few bytes each) rather
  * than from the whole section: what splitting a file between worker threads needs.
  */
-import { openElf, plainDebugSection, type ElfFile } from '../elf/index.js';
+import { openElf, plainDebugSection, rawDebugSection, type ElfFile } from '../elf/index.js';
 
-/** [offset, end) of every unit, or undefined when .debug_info is not stored plainly (compressed, ET_REL, split in parts, broken). */
-export function readUnitExtents(path: string): [number, number][] | undefined {
+/**
+ * [offset, end) of every unit, or undefined when .debug_info is not stored plainly (compressed,
+ * split in parts, broken). `relocatable`: ET_REL files too (unit lengths are never relocated),
+ * for a reader that relocates each worker's share (loadDebugSectionRangesRelocated).
+ */
+export function readUnitExtents(path: string, relocatable = false): [number, number][] | undefined {
   let elf;
   try {
     elf = openElf(path);
@@ -13,16 +17,19 @@ export function readUnitExtents(path: string): [number, number][] | undefined {
     return undefined; // the reader in one piece reports it
   }
   try {
-    return unitExtents(elf);
+    return unitExtents(elf, relocatable);
   } finally {
     elf.close();
   }
 }
 
-/** unit extents of an open file (see readUnitExtents); only 32-bit DWARF units. */
-export function unitExtents(elf: ElfFile): [number, number][] | undefined {
+/**
+ * unit extents of an open file (see readUnitExtents); only 32-bit DWARF units. Not ET_REL unless
+ * `relocatable`: the byte search for names (name-search.ts) needs relocated .debug_info.
+ */
+export function unitExtents(elf: ElfFile, relocatable = false): [number, number][] | undefined {
   try {
-    const s = plainDebugSection(elf, '.debug_info');
+    const s = relocatable ? rawDebugSection(elf, '.debug_info') : plainDebugSection(elf, '.debug_info');
     if (!s) return undefined;
     const le = elf.header.littleEndian;
     const out: [number, number][] = [];

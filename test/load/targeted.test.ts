@@ -13,9 +13,16 @@ import { fixtureLoadOptions, fixtureManifest, fixturePath } from '../helpers/fix
 const tmp = mkdtempSync(join(tmpdir(), 'structscope-index-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** What `-C` prints for a selection from a table. */
-function shown(table: ReturnType<typeof loadFile>['table'], sel: Selection): string[] {
-  return selectTypes(table, sel).ids.map((id) => renderType(table, id));
+/** What `-C` prints for a selection from a file (with the file's address size, as the CLI does). */
+function shown(file: ReturnType<typeof loadFile>, sel: Selection): string[] {
+  return selectTypes(file.table, sel).ids.map((id) => renderType(file.table, id, { addressSize: file.info.addressSize }));
+}
+
+/** Load with onlyNames, counting the units converted. */
+function countingUnits(path: string, names: string[], cacheDir?: string) {
+  let units = 0;
+  const file = loadFile(path, { onlyNames: names, cacheDir, onUnit: () => units++ });
+  return { file, units };
 }
 
 /** `-C NAME` the way show reads: only candidate units, stopping at the first definitions. */
@@ -33,11 +40,11 @@ describe('-C NAME reads only the units that can define NAME', () => {
       const sample = names.length > 200 ? names.filter((_, i) => i % 25 === 0) : names;
       for (const name of sample) {
         const sel = { classes: [name] };
-        expect(shown(targeted(f.path, sel).table, sel), `${f.base} -C ${name}`).toEqual(shown(full.table, sel));
+        expect(shown(targeted(f.path, sel), sel), `${f.base} -C ${name}`).toEqual(shown(full, sel));
         checked++;
       }
       const all = { classes: [names.join(',')], allDefinitions: true };
-      expect(shown(loadFile(f.path, { ...fixtureLoadOptions(), onlyNames: exactClassNames(all) }).table, all), `${f.base} all`).toEqual(shown(full.table, all));
+      expect(shown(loadFile(f.path, { ...fixtureLoadOptions(), onlyNames: exactClassNames(all) }), all), `${f.base} all`).toEqual(shown(full, all));
     }
     expect(checked).toBeGreaterThan(500);
   });
@@ -47,9 +54,10 @@ describe('-C NAME reads only the units that can define NAME', () => {
     const sel = { classes: ['only_a'], allDefinitions: true };
     const t = loadFile(exe, { onlyNames: exactClassNames(sel) });
     expect(t.partial).toBe(true);
-    expect(shown(t.table, sel)).toEqual(shown(loadFile(exe).table, sel));
-    // the second unit's struct dup was never converted
-    expect(t.table.definitionsOf('struct', 'dup')).toHaveLength(1);
+    expect(shown(t, sel)).toEqual(shown(loadFile(exe), sel));
+    // the second unit was never converted, and in the first only the wanted type was (C units)
+    expect(countingUnits(exe, ['only_a']).units).toBe(1);
+    expect(t.table.definitionsOf('struct', 'dup')).toHaveLength(0);
     expect(loadFile(exe).table.definitionsOf('struct', 'dup')).toHaveLength(2);
     expect(targeted(exe, { classes: ['no_such_type'] }).table.definitions).toEqual([]);
   });
@@ -77,11 +85,11 @@ describe('type index cache', () => {
     for (const sel of [{ classes: ['only_a'] }, { classes: ['dup,only_a'] }, { classes: ['dup'], allDefinitions: true }]) {
       const t = targeted(exe, sel, cache);
       expect(t.index?.state).toBe('used');
-      expect(shown(t.table, sel)).toEqual(shown(first.table, sel));
+      expect(shown(t, sel)).toEqual(shown(first, sel));
     }
-    const one = loadFile(exe, { onlyNames: ['only_a'], cacheDir: cache });
-    expect(one.index?.state).toBe('used');
-    expect(one.table.definitionsOf('struct', 'dup')).toHaveLength(1);
+    const one = countingUnits(exe, ['only_a'], cache);
+    expect(one.file.index?.state).toBe('used');
+    expect(one.units).toBe(1);
   });
 
   it('is not used when stale or corrupt, and is rewritten by the next complete read', () => {
