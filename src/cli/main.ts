@@ -123,7 +123,8 @@ function checkShowCombinations(a: {
   class?: unknown;
 }): void {
   const query = a.contains !== undefined ? '--contains' : a['find-pointers-to'] !== undefined ? '--find_pointers_to' : undefined;
-  const textOnly = a.sizes ? '--sizes' : a.packable ? '--packable' : query ?? (a.reorganize ? '--reorganize' : undefined);
+  // -P filters every format (text: pahole's lines; JSON and table: the packable types)
+  const textOnly = a.sizes ? '--sizes' : query ?? (a.reorganize ? '--reorganize' : undefined);
   if (a.contains !== undefined && a['find-pointers-to'] !== undefined) throw new Error('--contains and --find_pointers_to exclude each other');
   if (query && a.class !== undefined) throw new Error(`${query} takes the type name itself; it cannot be combined with -C`);
   if (query && (a.sizes || a.packable || a.reorganize)) throw new Error(`${query} prints a list of names; it cannot be combined with --sizes, --packable or --reorganize`);
@@ -134,7 +135,7 @@ function checkShowCombinations(a: {
   if (a.recursive && a.contains === undefined) throw new Error('--recursive (-d) only applies to --contains (-i)');
   if (a['show-reorg-steps'] && !a.reorganize) throw new Error('--show_reorg_steps (-S) only applies to --reorganize (-R)');
   if (a.hex && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error('--hex only applies to the layouts printed as text');
-  if (a.expand && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error('--expand only applies to the layouts printed as text');
+  if (a.expand && ((a.format !== 'text' && a.format !== 'json') || a.sizes || a.packable || query || a.reorganize)) throw new Error('--expand only applies to the layouts printed as text or JSON');
   for (const [on, name] of [[a['rel-offset'], '--rel_offset'], [a['show-only-data-members'], '--show_only_data_members'], [a['anon-include'], '--anon_include']] as const) {
     if (on && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error(`${name} only applies to the layouts printed as text`);
   }

@@ -121,7 +121,7 @@ describe('group reports equal what the compiler placed', () => {
       // the net_device-shaped struct has a group straddling a 64-byte line that fits in a 128-byte one
       expect(spread).toBe(line === 64 ? 1 : 0);
       const table = run('show', e.path, '--cacheline-size', String(line), '--format', 'table').stdout;
-      expect(table).toMatch(new RegExp(`struct g_netdev .*│ 3${line === 64 ? ' \\(1 spread\\)' : ' '}`));
+      expect(table).toMatch(new RegExp(`struct g_netdev .*│\\s+3${line === 64 ? ' \\(1 spread\\)' : ' '}`));
     });
 
     it(`${e.arch}: check notes spread groups and names marker alignment as the group macros'`, () => {

@@ -29,8 +29,8 @@ describe('README library example', () => {
     const block = run(join(repoRoot, 'fixtures/bin/virtio_net.ko'), '-C', 'virtnet_info').stdout;
     const xxx = [...block.matchAll(/XXX (\d+) bytes? hole/g)].map((m) => Number(m[1]));
     expect(holes.map((l) => Number(/(\d+) bytes/.exec(l)![1]))).toEqual(xxx);
-    // and the block itself, as the CLI prints it
-    expect(rest.slice(holes.length).join('\n')).toBe(block);
+    // and the block itself, as the CLI prints it (pahole 1.31 follows a -C block with a blank line)
+    expect(rest.slice(holes.length).join('\n')).toBe(block.replace(/\n\n$/, '\n'));
   });
 
   it('the package exports the library and the CLI', () => {

@@ -43,7 +43,7 @@ describe.skipIf(!existsSync(join(fixturesDir, 'expected/layout-plain.o.pahole-1.
 
   it('an unknown dialect is a usage error', () => {
     const r = run(fixturePath('layout-plain.o'), '--pahole', '1.30');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(64);
     expect(r.stderr).toMatch(/pahole/);
   });
 });

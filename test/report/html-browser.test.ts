@@ -175,10 +175,16 @@ describe.skipIf(skip !== undefined)('HTML report in Chromium', () => {
     const t = json.files[0].types[0];
     const { page, errors } = await open('reorg', args);
     await page.waitForSelector('#struct .side.right .grid');
-    expect(await page.$$eval('#view .changes li', (els) => els.map((e) => e.textContent))).toEqual(t.moves);
+    // the page lists the moves as the text does; the JSON has them as data ({member, after, block})
+    type Move = { member: string; after: string | null; block?: string[] };
+    const sentence = (m: Move) => {
+      const what = m.block && m.block.length > 1 ? `'${m.block[0]}'..'${m.block[m.block.length - 1]}'` : `'${m.member}'`;
+      return m.after === null ? `move ${what} to the top` : `move ${what} after '${m.after}'`;
+    };
+    expect(await page.$$eval('#view .changes li', (els) => els.map((e) => e.textContent))).toEqual(t.moves.map(sentence));
     const proposed = await page.$$eval('#struct .side.right .member', (els) => els.map((e) => [(e as HTMLElement).dataset.name, Number((e as HTMLElement).dataset.offset), Number((e as HTMLElement).dataset.size)]));
     expect(proposed).toEqual(t.members.map((m: { name: string; offset: number; size: number }) => [m.name, m.offset, m.size]));
-    const moved = t.moves.map((m: string) => /^move '([^']+)'/.exec(m)![1]).sort();
+    const moved = t.moves.map((m: Move) => m.member).sort();
     expect((await page.$$eval('#struct .side.right .member[data-change=moved]', (els) => els.map((e) => (e as HTMLElement).dataset.name))).sort()).toEqual(moved);
     expect((await page.$$eval('#struct .side.left .member[data-change=moved]', (els) => els.map((e) => (e as HTMLElement).dataset.name))).sort()).toEqual(moved);
     await page.screenshot({ path: join(ARTIFACTS, 'html-reorg-virtnet_info.png') });

@@ -228,9 +228,9 @@ describe('show --format map against pahole 1.24', () => {
     expect(text).toContain(`${(first - 1) * 64} >cpus_mask---`);
   });
 
-  it('--width below 20 is a usage error on one line (exit 1)', () => {
+  it('--width below 20 is a usage error on one line (exit 64)', () => {
     const r = spawnSync(process.execPath, [CLI, 'show', fixturePath('virtio_net.ko'), '-C', 'virtnet_info', '--format', 'map', '--width', '5'], { encoding: 'utf8', env: CLI_ENV });
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(64);
     expect(r.stderr.trim().split('\n')).toEqual(['structscope: --width takes a whole number of at least 20 (try --help)']);
   });
 
