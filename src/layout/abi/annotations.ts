@@ -47,6 +47,8 @@ export class AnnotationPredictor {
     readonly source: Abi,
     readonly target: Abi,
     readonly attributesOf: (id: TypeId) => LayoutAttributes,
+    /** The engine on the source ABI, with the inferred attributes. */
+    readonly sourceEngine: LayoutEngine,
   ) {}
 
   /**
@@ -87,6 +89,14 @@ export class AnnotationPredictor {
       members.set(em.index, this.typeUserAligned(m.type) ? em.alignment : undefined);
     }
     let aggregate: number | undefined;
+    if (agg.alignment !== undefined && agg.alignment > 1) {
+      // gcc records the final alignment: the rules must give it on the source, or an attribute
+      // was missed (a packed member at an offset aligned anyway) and the target layout is a guess.
+      const own = this.sourceEngine.layout(id);
+      if (own.unpredictable === undefined && own.alignment !== agg.alignment) {
+        return { unpredictable: `its alignment on ${this.source.name} is ${agg.alignment} (DW_AT_alignment), the rules give ${own.alignment}: an attribute DWARF does not show is missing` };
+      }
+    }
     if (agg.alignment !== undefined) {
       if (!attrs.aligned && layout.alignment < agg.alignment) {
         return { unpredictable: `gcc records only the resulting alignment (${agg.alignment}) on ${this.source.name}: an aligned(N) with N <= ${agg.alignment} on the ${agg.kind} would decide its alignment on ${this.target.name} (${layout.alignment} without one)` };

@@ -77,7 +77,7 @@ export function predictTable(
   // gcc records final alignments (retargeted here); clang the requested ones (kept).
   const producer = producerOf(table);
   const annotations =
-    producer === 'gcc' ? new AnnotationPredictor(table, engine, source, target, (id) => inference.infer(id).attributes) : undefined;
+    producer === 'gcc' ? new AnnotationPredictor(table, engine, source, target, (id) => inference.infer(id).attributes, inference.engine) : undefined;
   for (const id of aggregates) {
     const agg = table.get(id) as AggregateType;
     const why = reasonOnSource(id);
