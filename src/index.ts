@@ -15,3 +15,7 @@ export { Reorganizer, describeMove, type ReorgOptions, type ReorgResult, type Re
 export { renderReorgText, reorgJsonType, reorgDocument, REORG_SCHEMA_VERSION } from './report/reorg.js';
 export { buildPatch, reorderSource, type PatchRequest } from './report/patch.js';
 export { sourceUnder } from './load/named-files.js';
+// exports: what an ELF file exports (EXPORT_SYMBOL tables, .dynsym), the roots of an ABI surface
+export { readExports, type FileExports } from './load/exports.js';
+export { dynamicExports, kernelExports, type ExportedSymbol, type ExportKind } from './elf/exports.js';
+export { renderExportsText, exportsDocument, type ExportsDocument } from './report/exports.js';
