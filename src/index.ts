@@ -18,4 +18,4 @@ export { sourceUnder } from './load/named-files.js';
 // exports: what an ELF file exports (EXPORT_SYMBOL tables, .dynsym), the roots of an ABI surface
 export { readExports, type FileExports } from './load/exports.js';
 export { dynamicExports, kernelExports, type ExportedSymbol, type ExportKind } from './elf/exports.js';
-export { renderExportsText, exportsDocument, type ExportsDocument } from './report/exports.js';
+export { renderExportsText, exportsDocument, type ExportsDocument, type ExportsFile } from './report/exports.js';

@@ -1,5 +1,5 @@
 import { openElf } from '../elf/index.js';
-import { readExports } from '../load/exports.js';
+import { readExports, type FileExports } from '../load/exports.js';
 import { exportsDocument, renderExportsText, type ExportsFile } from '../report/exports.js';
 import { isStructscopeError } from '../util/errors.js';
 import type { Output } from './output.js';
@@ -14,7 +14,7 @@ export function runExports(args: ExportsArgs, out: Output): number {
   let exit = 0;
   const files: ExportsFile[] = [];
   for (const path of args.files) {
-    let f: ExportsFile;
+    let f: ExportsFile & FileExports;
     try {
       const elf = openElf(path);
       try {

@@ -2,14 +2,22 @@
  * `structscope exports`: the exported symbols of each file, as text or JSON
  * (schema/exports.schema.json). Pure: renders what src/load/exports.ts read.
  */
-import type { ExportDiagnostic, ExportedSymbol } from '../elf/exports.js';
+
+/** One exported symbol as src/elf/exports.ts reads it (restated here: report does not import elf). */
+export interface ExportedSymbol {
+  name: string;
+  kind: 'function' | 'object' | undefined;
+  gplOnly: boolean;
+  namespace?: string;
+  binding?: 'global' | 'weak';
+  address?: bigint;
+}
 
 export interface ExportsFile {
   path: string;
   /** kernel: __ksymtab*; dynamic: .dynsym; none: the file exports nothing. */
   source: 'kernel' | 'dynamic' | 'none';
   exports: readonly ExportedSymbol[];
-  diagnostics: readonly ExportDiagnostic[];
 }
 
 export interface ExportsJsonSymbol {
