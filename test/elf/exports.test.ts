@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openElf, type ElfFile } from '../../src/elf/index.js';
+import { kernelExports, openElf, type ElfFile } from '../../src/elf/index.js';
 import { readExports, type FileExports } from '../../src/load/exports.js';
 import { fixture, hasReadelf } from './helpers.js';
 
@@ -226,5 +226,40 @@ describe.skipIf(!hasReadelf)('__ksymtab exports', () => {
     expect(r.source).toBe('kernel');
     expect(r.exports).toEqual([]);
     expect(readelfSectionNames(fixture('virtio_net.ko'))).not.toContain('__ksymtab');
+  });
+});
+
+describe('malformed __ksymtab (synthetic bytes)', () => {
+  const strings = { index: 2, name: '__ksymtab_strings', addr: 0x2000n, fileOffset: 0x200, bytes: new TextEncoder().encode('foo\0NS\0') };
+  const input = (table: Uint8Array) => ({
+    elfClass: 64 as const,
+    littleEndian: true,
+    relocatable: false,
+    tables: [{ index: 1, name: '__ksymtab', addr: 0x1000n, fileOffset: 0x100, bytes: table }],
+    strings: [strings],
+    symbols: [],
+  });
+  /** One relative entry at 0x1000: value, name → "foo", namespace → "NS" (or as given). */
+  function entry(nameAt: number, nsAt: number | null): Uint8Array {
+    const b = new Uint8Array(12);
+    const dv = new DataView(b.buffer);
+    dv.setInt32(0, 0x10, true);
+    dv.setInt32(4, 0x2000 + nameAt - 0x1004, true);
+    dv.setInt32(8, nsAt === null ? 0 : 0x2000 + nsAt - 0x1008, true);
+    return b;
+  }
+
+  it('reads a well-formed relative entry, and a NULL namespace as none', () => {
+    expect(kernelExports(input(entry(0, 4))).exports).toEqual([{ name: 'foo', kind: undefined, gplOnly: false, namespace: 'NS', address: 0x1010n }]);
+    expect(kernelExports(input(entry(0, null))).exports[0]!.namespace).toBeUndefined();
+  });
+
+  it('names pointing outside __ksymtab_strings, or a section of no entry size: a diagnostic, no throw', () => {
+    for (const bytes of [entry(0x500, 4), entry(-8, 4), new Uint8Array(13), new Uint8Array(5)]) {
+      const r = kernelExports(input(bytes));
+      expect(r.exports).toEqual([]);
+      expect(r.diagnostics).toHaveLength(1);
+      expect(r.diagnostics[0]).toMatchObject({ section: '__ksymtab', fileOffset: 0x100 });
+    }
   });
 });
