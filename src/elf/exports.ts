@@ -41,6 +41,10 @@ export interface ExportedSymbol {
   namespace?: string;
   /** .dynsym: STB_GLOBAL or STB_WEAK. */
   binding?: 'global' | 'weak';
+  /** .dynsym of a versioned library: the version name (`.gnu.version_d`). */
+  version?: string;
+  /** With `version`: whether it is the default one (`foo@@V`, true) or a hidden older one (`foo@V`). */
+  defaultVersion?: boolean;
   /** Address (linked files) or section-relative value (relocatable files), when known. */
   address?: bigint;
 }
@@ -108,11 +112,51 @@ export function ksymtabSectionKind(name: string): { gplOnly: boolean } | undefin
   return undefined;
 }
 
+/** Symbol versions of `.dynsym`: `.gnu.version` entries and the names `.gnu.version_d` defines. */
+export interface SymbolVersions {
+  /** One entry per .dynsym symbol: version index, bit 15 set when hidden (not the default). */
+  versym: Uint16Array;
+  /** Version index → name, from .gnu.version_d (index 1 is the file itself and never shown). */
+  names: ReadonlyMap<number, string>;
+}
+
+const SHT_GNU_VERSYM_HIDDEN = 0x8000;
+
+/** Decode `.gnu.version` (u16 per symbol). */
+export function parseVersym(bytes: Uint8Array, littleEndian: boolean): Uint16Array {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Uint16Array(bytes.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = dv.getUint16(i * 2, littleEndian);
+  return out;
+}
+
+/**
+ * Decode `.gnu.version_d` (Elf_Verdef chain with Elf_Verdaux names in `strtab`): version index →
+ * name. Stops at the first entry that does not fit; never throws.
+ */
+export function parseVerdef(bytes: Uint8Array, strtab: Uint8Array, littleEndian: boolean, count: number): Map<number, string> {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const names = new Map<number, string>();
+  let off = 0;
+  for (let n = 0; n < count && off + 20 <= bytes.length; n++) {
+    const ndx = dv.getUint16(off + 4, littleEndian);
+    const aux = dv.getUint32(off + 12, littleEndian);
+    const next = dv.getUint32(off + 16, littleEndian);
+    if (aux >= 8 && off + aux + 8 <= bytes.length) {
+      const name = cstringAt(strtab, dv.getUint32(off + aux, littleEndian));
+      if (name !== undefined) names.set(ndx, name);
+    }
+    if (next === 0) break;
+    off += next;
+  }
+  return names;
+}
+
 /**
  * Defined, non-hidden global/weak functions and objects of `.dynsym`, in table order.
  * Symbols in SHN_ABS of size 0 (version-name markers) and untyped symbols are left out.
  */
-export function dynamicExports(dynsym: readonly ElfSymbol[]): ExportedSymbol[] {
+export function dynamicExports(dynsym: readonly ElfSymbol[], versions?: SymbolVersions): ExportedSymbol[] {
   const out: ExportedSymbol[] = [];
   for (const s of dynsym) {
     if (s.shndx === SHN.UNDEF || s.name === '') continue;
@@ -122,7 +166,15 @@ export function dynamicExports(dynsym: readonly ElfSymbol[]): ExportedSymbol[] {
     const kind = kindOf(s.type);
     if (!kind) continue;
     if (s.shndx === SHN.ABS && s.size === 0) continue;
-    out.push({ name: s.name, kind, gplOnly: false, binding: s.bind === STB_WEAK ? 'weak' : 'global', address: s.valueBig });
+    const e: ExportedSymbol = { name: s.name, kind, gplOnly: false, binding: s.bind === STB_WEAK ? 'weak' : 'global', address: s.valueBig };
+    const v = versions?.versym[s.index];
+    const version = v === undefined ? undefined : versions!.names.get(v & ~SHT_GNU_VERSYM_HIDDEN);
+    // index 1 (VER_NDX_GLOBAL) names the file itself: an unversioned symbol
+    if (version !== undefined && (v! & ~SHT_GNU_VERSYM_HIDDEN) > 1) {
+      e.version = version;
+      e.defaultVersion = (v! & SHT_GNU_VERSYM_HIDDEN) === 0;
+    }
+    out.push(e);
   }
   return out;
 }

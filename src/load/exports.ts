@@ -9,6 +9,8 @@ import {
   SHT,
   dynamicExports,
   kernelExports,
+  parseVerdef,
+  parseVersym,
   ksymtabSectionKind,
   ksymtabSymbolNames,
   parseRelocations,
@@ -22,6 +24,7 @@ import {
   type Relocation,
   type RelocationTable,
   type Section,
+  type SymbolVersions,
 } from '../elf/index.js';
 
 export interface FileExports {
@@ -55,7 +58,21 @@ export function readExports(elf: ElfFile): FileExports {
   }
   const dynsym = elf.sections.find((s) => s.type === SHT.DYNSYM);
   if (!dynsym) return { source: 'none', exports: [], diagnostics: [] };
-  return { source: 'dynamic', exports: dynamicExports(elf.symbolTable(dynsym)), diagnostics: [] };
+  return { source: 'dynamic', exports: dynamicExports(elf.symbolTable(dynsym), symbolVersions(elf)), diagnostics: [] };
+}
+
+const SHT_GNU_VERDEF = 0x6ffffffd;
+const SHT_GNU_VERSYM = 0x6fffffff;
+
+/** `.gnu.version` and the names of `.gnu.version_d`, when the file has both. */
+function symbolVersions(elf: ElfFile): SymbolVersions | undefined {
+  const versym = elf.sections.find((s) => s.type === SHT_GNU_VERSYM);
+  const verdef = elf.sections.find((s) => s.type === SHT_GNU_VERDEF);
+  const strtab = verdef ? elf.sections[verdef.link] : undefined;
+  if (!versym || !verdef || !strtab) return undefined;
+  const le = elf.header.littleEndian;
+  // sh_info of .gnu.version_d is the number of definitions
+  return { versym: parseVersym(elf.readSection(versym), le), names: parseVerdef(elf.readSection(verdef), elf.readSection(strtab), le, verdef.info) };
 }
 
 function exportSection(elf: ElfFile, s: Section, withRelocations: boolean): ExportSection {

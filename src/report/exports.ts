@@ -10,7 +10,14 @@ export interface ExportedSymbol {
   gplOnly: boolean;
   namespace?: string;
   binding?: 'global' | 'weak';
+  version?: string;
+  defaultVersion?: boolean;
   address?: bigint;
+}
+
+/** `name`, `name@@VERSION` (default version) or `name@VERSION` (hidden older one), as readelf and nm write them. */
+export function versionedName(e: ExportedSymbol): string {
+  return e.version === undefined ? e.name : `${e.name}${e.defaultVersion ? '@@' : '@'}${e.version}`;
 }
 
 export interface ExportsFile {
@@ -26,6 +33,9 @@ export interface ExportsJsonSymbol {
   gplOnly: boolean;
   namespace?: string;
   binding?: 'global' | 'weak';
+  /** .dynsym symbol version, and whether it is the default one (name@@version). */
+  version?: string;
+  defaultVersion?: boolean;
   /** Hexadecimal, 0x-prefixed (kernel addresses exceed 2^53). */
   address?: string;
 }
@@ -45,12 +55,12 @@ function exportedAs(source: ExportsFile['source'], e: ExportedSymbol): string {
 
 /** One line per symbol (name, kind, how exported, namespace), then a count line. */
 export function renderExportsText(f: ExportsFile): string {
-  const width = Math.max(0, ...f.exports.map((e) => e.name.length));
+  const width = Math.max(0, ...f.exports.map((e) => versionedName(e).length));
   const kindWidth = 8;
   const asWidth = Math.max(0, ...f.exports.map((e) => exportedAs(f.source, e).length));
   let s = '';
   for (const e of f.exports) {
-    const cols = [e.name.padEnd(width), (e.kind ?? '-').padEnd(kindWidth), exportedAs(f.source, e).padEnd(asWidth)];
+    const cols = [versionedName(e).padEnd(width), (e.kind ?? '-').padEnd(kindWidth), exportedAs(f.source, e).padEnd(asWidth)];
     if (e.namespace) cols.push(e.namespace);
     s += cols.join('  ').trimEnd() + '\n';
   }
@@ -74,6 +84,10 @@ export function exportsDocument(files: readonly ExportsFile[]): ExportsDocument 
         const j: ExportsJsonSymbol = { name: e.name, kind: e.kind ?? null, gplOnly: e.gplOnly };
         if (e.namespace) j.namespace = e.namespace;
         if (e.binding) j.binding = e.binding;
+        if (e.version !== undefined) {
+          j.version = e.version;
+          j.defaultVersion = e.defaultVersion === true;
+        }
         if (e.address !== undefined) j.address = '0x' + e.address.toString(16);
         return j;
       }),

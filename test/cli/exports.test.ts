@@ -12,7 +12,7 @@ import { run, schemaValidator } from '../helpers/cli.js';
 import { fixturePath } from '../helpers/fixtures.js';
 
 const validate = schemaValidator('exports');
-const FILES = ['bmi160_core.ko', 'libexports.so', 'ksymtab-abs3-s390x-linked', 'ksymtab-rel3-i386.o', 'virtio_net.ko', 'layout-plain.o'];
+const FILES = ['bmi160_core.ko', 'libexports.so', 'libexports-versioned.so', 'ksymtab-abs3-s390x-linked', 'ksymtab-rel3-i386.o', 'virtio_net.ko', 'layout-plain.o'];
 
 function library(name: string) {
   const elf = openElf(fixturePath(name));
@@ -45,12 +45,13 @@ describe('structscope exports', () => {
           gplOnly: e.gplOnly,
           ...(e.namespace ? { namespace: e.namespace } : {}),
           ...(e.binding ? { binding: e.binding } : {}),
+          ...(e.version !== undefined ? { version: e.version, defaultVersion: e.defaultVersion } : {}),
           ...(e.address !== undefined ? { address: '0x' + e.address.toString(16) } : {}),
         })),
       );
     }
-    expect(doc.files[4].exports).toEqual([]); // virtio_net.ko exports nothing
-    expect(doc.files[5].source).toBe('none'); // an object with no export table
+    expect(doc.files[5].exports).toEqual([]); // virtio_net.ko exports nothing
+    expect(doc.files[6].source).toBe('none'); // an object with no export table
   });
 
   it('text: one line per symbol (name, kind, how exported, namespace) and a count line', () => {
@@ -66,6 +67,8 @@ describe('structscope exports', () => {
     const so = run('exports', fixturePath('libexports.so')).stdout.trimEnd().split('\n');
     expect(so.at(-1)).toBe('9 exported symbols (.dynsym): 3 functions, 6 objects');
     expect(so).toContain('lib_log              function  weak');
+    const versioned = run('exports', fixturePath('libexports-versioned.so')).stdout.split('\n');
+    expect(versioned).toContain('vlib_call@VLIB_1.0    function  global');
   });
 
   it('several files: a ==> FILE <== header each', () => {

@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kernelExports, openElf, type ElfFile } from '../../src/elf/index.js';
 import { readExports, type FileExports } from '../../src/load/exports.js';
+import { versionedName } from '../../src/report/exports.js';
 import { fixture, hasReadelf } from './helpers.js';
 
 const hasNm = spawnSync('nm', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -39,6 +40,8 @@ interface Sym {
   vis: string;
   ndx: string;
   name: string;
+  /** The name as printed, with its @VERSION / @@VERSION suffix. */
+  printed: string;
 }
 
 /** Rows of `readelf -s -W` / `--dyn-syms -W` (version suffixes stripped). */
@@ -56,6 +59,7 @@ function readelfSymbols(file: string, which: '-s' | '--dyn-syms'): Sym[] {
       vis: m[6]!,
       ndx: m[7]!,
       name: m[8]!.replace(/@.*$/, '').replace(/ \(\d+\)$/, ''),
+      printed: m[8]!.replace(/ \(\d+\)$/, ''),
     });
   }
   return out;
@@ -150,6 +154,33 @@ describe.skipIf(!hasReadelf)('.dynsym exports of a shared library', () => {
       .map((m) => m[2]!.replace(/@.*$/, ''))
       .sort();
     expect(exportsOf(file).exports.map((e) => e.name).sort()).toEqual(want);
+  });
+});
+
+describe.skipIf(!hasReadelf)('.dynsym exports of a versioned shared library', () => {
+  const file = 'libexports-versioned.so';
+  it('name@VERSION / name@@VERSION equal readelf --dyn-syms and nm -D --defined-only', () => {
+    const r = exportsOf(file);
+    const got = r.exports.map(versionedName).sort();
+    const want = readelfSymbols(fixture(file), '--dyn-syms')
+      .filter((s) => s.ndx !== 'UND' && s.ndx !== 'ABS' && (s.bind === 'GLOBAL' || s.bind === 'WEAK') && KIND[s.type])
+      .map((s) => s.printed)
+      .sort();
+    expect(got).toEqual(want);
+    expect(got).toEqual(['vlib_call@@VLIB_2.0', 'vlib_call@VLIB_1.0', 'vlib_data@@VLIB_1.0', 'vlib_new@@VLIB_2.0', 'vlib_state@@VLIB_2.0']);
+    if (hasNm) {
+      const nm = run('nm', '-D', '--defined-only', fixture(file))
+        .split('\n')
+        .map((l) => /^[0-9a-f]+ ([A-Za-z]) (\S+)$/.exec(l))
+        .filter((m): m is RegExpExecArray => m !== null && m[1] !== 'A')
+        .map((m) => m[2]!)
+        .sort();
+      expect(got).toEqual(nm);
+    }
+  });
+
+  it('an unversioned library has no versions', () => {
+    expect(exportsOf('libexports.so').exports.every((e) => e.version === undefined)).toBe(true);
   });
 });
 
