@@ -120,7 +120,7 @@ export interface SymbolVersions {
   names: ReadonlyMap<number, string>;
 }
 
-const SHT_GNU_VERSYM_HIDDEN = 0x8000;
+const VERSYM_HIDDEN = 0x8000;
 
 /** Decode `.gnu.version` (u16 per symbol). */
 export function parseVersym(bytes: Uint8Array, littleEndian: boolean): Uint16Array {
@@ -168,11 +168,11 @@ export function dynamicExports(dynsym: readonly ElfSymbol[], versions?: SymbolVe
     if (s.shndx === SHN.ABS && s.size === 0) continue;
     const e: ExportedSymbol = { name: s.name, kind, gplOnly: false, binding: s.bind === STB_WEAK ? 'weak' : 'global', address: s.valueBig };
     const v = versions?.versym[s.index];
-    const version = v === undefined ? undefined : versions!.names.get(v & ~SHT_GNU_VERSYM_HIDDEN);
+    const version = v === undefined ? undefined : versions!.names.get(v & ~VERSYM_HIDDEN);
     // index 1 (VER_NDX_GLOBAL) names the file itself: an unversioned symbol
-    if (version !== undefined && (v! & ~SHT_GNU_VERSYM_HIDDEN) > 1) {
+    if (version !== undefined && (v! & ~VERSYM_HIDDEN) > 1) {
       e.version = version;
-      e.defaultVersion = (v! & SHT_GNU_VERSYM_HIDDEN) === 0;
+      e.defaultVersion = (v! & VERSYM_HIDDEN) === 0;
     }
     out.push(e);
   }
