@@ -54,7 +54,10 @@ export function readExports(elf: ElfFile): FileExports {
       strings: strings.map((s) => exportSection(elf, s, false)),
       symbols,
     });
-    return { source: 'kernel', ...r, ksymtabSymbols: ksymtabSymbolNames(symbols, tableBytes) };
+    const ksymtabSymbols = ksymtabSymbolNames(symbols, tableBytes);
+    const mismatch = crossCheck(r.exports, ksymtabSymbols);
+    if (mismatch) r.diagnostics.push({ detail: mismatch, section: '.symtab', fileOffset: symtab!.fileOffset });
+    return { source: 'kernel', ...r, ksymtabSymbols };
   }
   const dynsym = elf.sections.find((s) => s.type === SHT.DYNSYM);
   if (!dynsym) return { source: 'none', exports: [], diagnostics: [] };
@@ -102,4 +105,16 @@ function mergeRelocations(tables: RelocationTable[]): RelocationTable {
     }
   }
   return relocationTable(list, tables.every((t) => t.rela));
+}
+
+/** The entries read against the `__ksymtab_NAME` symbols (none: no .symtab, nothing to say). */
+function crossCheck(exports: readonly ExportedSymbol[], ksymtabSymbols: readonly string[]): string | undefined {
+  if (ksymtabSymbols.length === 0) return undefined;
+  const read = new Set(exports.map((e) => e.name));
+  const marked = new Set(ksymtabSymbols);
+  const unmarked = [...read].filter((n) => !marked.has(n));
+  const unread = [...marked].filter((n) => !read.has(n));
+  if (unmarked.length === 0 && unread.length === 0) return undefined;
+  const some = (l: string[]) => l.slice(0, 3).join(', ') + (l.length > 3 ? ', …' : '');
+  return `the export tables and the __ksymtab_NAME symbols disagree: ${unread.length} symbols without an entry read (${some(unread)}), ${unmarked.length} entries without a symbol (${some(unmarked)})`;
 }

@@ -9,11 +9,12 @@
  *   STT of NAME; and, for RELA objects, the relocation `readelf -r` shows on each name field.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kernelExports, openElf, type ElfFile } from '../../src/elf/index.js';
 import { readExports, type FileExports } from '../../src/load/exports.js';
 import { versionedName } from '../../src/report/exports.js';
-import { fixture, hasReadelf } from './helpers.js';
+import { fixture, hasReadelf, removeTmpFiles, tmpFile } from './helpers.js';
 
 const hasNm = spawnSync('nm', ['--version'], { encoding: 'utf8' }).status === 0;
 
@@ -292,5 +293,26 @@ describe('malformed __ksymtab (synthetic bytes)', () => {
       expect(r.diagnostics).toHaveLength(1);
       expect(r.diagnostics[0]).toMatchObject({ section: '__ksymtab', fileOffset: 0x100 });
     }
+  });
+});
+
+describe('cross-check against the __ksymtab_NAME symbols', () => {
+  afterAll(removeTmpFiles);
+  it('a name changed in __ksymtab_strings (a copy of bmi160_core.ko): one diagnostic naming both sides', () => {
+    const bytes = new Uint8Array(readFileSync(fixture('bmi160_core.ko')));
+    const elf = openElf(fixture('bmi160_core.ko'));
+    const strings = elf.section('__ksymtab_strings')!;
+    elf.close();
+    const text = Buffer.from(bytes.subarray(strings.fileOffset, strings.fileOffset + strings.size)).toString('latin1');
+    const at = strings.fileOffset + text.indexOf('bmi160_core_probe') + 'bmi160_core_prob'.length;
+    bytes[at] = 'X'.charCodeAt(0);
+    const copy = openElf(tmpFile(bytes, 'bmi160'));
+    opened.push(copy);
+    const r = readExports(copy);
+    expect(r.exports.map((e) => e.name)).toContain('bmi160_core_probX');
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.detail).toBe(
+      'the export tables and the __ksymtab_NAME symbols disagree: 1 symbols without an entry read (bmi160_core_probe), 1 entries without a symbol (bmi160_core_probX)',
+    );
   });
 });
