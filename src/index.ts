@@ -25,3 +25,7 @@ export { renderMap, renderMapLegend, type MapStruct, type MapOptions } from './r
 export { renderHtml, type HtmlReport, type HtmlStruct, type HtmlLayout } from './report/html.js';
 // pahole's queries: class__filter's filters, -i/--contains, -f/--find_pointers_to
 export { filterTypes, containersOf, pointersTo, hasFlexibleArray, type TypeFilter } from './report/query.js';
+// exports: what an ELF file exports (EXPORT_SYMBOL tables, .dynsym), the roots of an ABI surface
+export { readExports, type FileExports } from './load/exports.js';
+export { dynamicExports, kernelExports, type ExportedSymbol, type ExportKind } from './elf/exports.js';
+export { renderExportsText, exportsDocument, type ExportsDocument, type ExportsFile } from './report/exports.js';

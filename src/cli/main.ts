@@ -463,6 +463,20 @@ export async function main(argv: string[]): Promise<number> {
         code = runIndex({ files: a.files as string[], cacheDir: cacheDirectory(), debugDir: debugDirs(a['debug-dir']) }, out);
       },
     )
+    .command(
+      'exports <files..>',
+      'list the exported symbols: EXPORT_SYMBOL/EXPORT_SYMBOL_GPL of vmlinux, .ko and .o (__ksymtab*), else the defined global symbols of .dynsym',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'ELF files: vmlinux, .ko, .o, shared libraries, executables' })
+          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
+          .epilog('Exit codes: 0 success; 2 a file could not be read; 3 internal error; 64 usage error.'),
+      async (a) => {
+        if (usageError !== undefined) return;
+        const { runExports } = await import('./exports.js');
+        code = runExports({ files: a.files as string[], format: a.format }, out);
+      },
+    )
     .strict()
     .epilog(EPILOG)
     .help()

@@ -13,3 +13,5 @@ export type { RelocationTable, Relocation, RelocSymbol, RelocDiagnostic, ApplyRe
 export { inflateZlib, decompressZstd, MAX_BUFFER } from './compress.js';
 export type { DataLocation } from './compress.js';
 export * from './constants.js';
+export { dynamicExports, kernelExports, ksymtabSymbolNames, ksymtabSectionKind, parseVersym, parseVerdef } from './exports.js';
+export type { ExportedSymbol, ExportKind, ExportDiagnostic, ExportSection, KernelExportsInput, KernelExports, KsymtabLayout, SymbolVersions } from './exports.js';
