@@ -151,6 +151,18 @@ function checkShowCombinations(a: {
   }
 }
 
+/** What every command selects: the debug info to read (-F, --btf-base) and the types (-C, --structs, --unions, -x, -y). */
+function selectionOf(a: { format_path?: unknown; 'btf-base'?: unknown; class?: unknown; structs: boolean; unions: boolean; exclude?: unknown; 'prefix-filter'?: unknown }) {
+  return {
+    source: sourceOf(a),
+    classes: repeated(a.class),
+    structs: a.structs,
+    unions: a.unions,
+    exclude: repeated(a.exclude),
+    prefix: splitList(a['prefix-filter']),
+  };
+}
+
 /** One worker per core, up to 4 (more buys little: the merge and the output are serial). */
 function defaultJobs(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
@@ -236,12 +248,7 @@ export async function main(argv: string[]): Promise<number> {
           code = runReorg(
             {
               files: a.files as string[],
-              source: sourceOf(a),
-              classes: repeated(a.class),
-              structs: a.structs,
-              unions: a.unions,
-              exclude: repeated(a.exclude),
-              prefix: splitList(a['prefix-filter']),
+              ...selectionOf(a),
               format: 'text',
               cachelineSize: a['cacheline-size'] ?? 64,
               pin: [],
@@ -317,12 +324,7 @@ export async function main(argv: string[]): Promise<number> {
         code = runCheck(
           {
             files: a.files as string[],
-            source: sourceOf(a),
-            classes: repeated(a.class),
-            structs: a.structs,
-            unions: a.unions,
-            exclude: repeated(a.exclude),
-            prefix: splitList(a['prefix-filter']),
+            ...selectionOf(a),
             allDefinitions: a['all-definitions'],
             format: a.format,
             skipMissing: a['skip-missing'],
@@ -369,12 +371,7 @@ export async function main(argv: string[]): Promise<number> {
           {
             old: a.old as string,
             new: a.new as string,
-            source: sourceOf(a),
-            classes: repeated(a.class),
-            structs: a.structs,
-            unions: a.unions,
-            exclude: repeated(a.exclude),
-            prefix: splitList(a['prefix-filter']),
+            ...selectionOf(a),
             format: a.format,
             failOn: failOnKinds(a['fail-on']) as FailOnKind[],
             cachelineSize: a['cacheline-size'],
@@ -417,12 +414,7 @@ export async function main(argv: string[]): Promise<number> {
         code = runReorg(
           {
             files: a.files as string[],
-            source: sourceOf(a),
-            classes: repeated(a.class),
-            structs: a.structs,
-            unions: a.unions,
-            exclude: repeated(a.exclude),
-            prefix: splitList(a['prefix-filter']),
+            ...selectionOf(a),
             format: a.format,
             cachelineSize: a['cacheline-size'],
             pin: (repeated(a.pin) ?? []).flatMap((p) => p.split(',')).filter(Boolean),

@@ -309,12 +309,5 @@ export function plainDebugSection(elf: ElfFile, name: string): Section | undefin
  */
 export function loadDebugSectionRanges(elf: ElfFile, name: string, ranges: readonly (readonly [number, number])[]): Uint8Array | undefined {
   const section = plainDebugSection(elf, name);
-  if (!section) return undefined;
-  const out = new Uint8Array(section.size);
-  for (const [start, end] of ranges) {
-    const s = Math.max(0, start);
-    const e = Math.min(section.size, end);
-    if (e > s) out.set(elf.readAt(section.fileOffset + s, e - s, section.name), s);
-  }
-  return out;
+  return section ? readRanges(elf, section, ranges) : undefined;
 }
