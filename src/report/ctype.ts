@@ -25,6 +25,29 @@ export interface SpellContext {
 
 const MAX_DEPTH = 48;
 
+/**
+ * Longest parameter list spelled. Real prototypes are far shorter; a hostile one whose parameters
+ * are itself (or a chain of such types) would otherwise grow exponentially with the depth, since
+ * every level spells every parameter again.
+ */
+const MAX_PARAMS_CHARS = 4096;
+const TRUNCATED = '...<truncated>';
+
+/**
+ * Steps one top-level spelling may take. A hostile function type that returns itself and takes
+ * itself as a parameter branches at every level, so the depth bound alone still allows 2^48 steps;
+ * real declarations need a few dozen. Reset by every call at depth 0 (the spellers are synchronous
+ * and never interleave).
+ */
+const MAX_SPELL_STEPS = 10_000;
+let stepsLeft = MAX_SPELL_STEPS;
+
+/** True when this spelling must stop: too deep, or out of steps. */
+function exhausted(depth: number): boolean {
+  if (depth === 0) stepsLeft = MAX_SPELL_STEPS;
+  return depth > MAX_DEPTH || --stepsLeft < 0;
+}
+
 /** C printf `%-*s`: left-justify to |width| (a negative width also means left-justify). */
 export function ljust(s: string, width: number): string {
   return s.padEnd(Math.abs(width));
@@ -33,7 +56,7 @@ const LOOP = '<ERROR: type loop>';
 
 /** pahole's tag__name(): the type spelled without a declarator name. */
 export function typeName(ctx: SpellContext, id: TypeId, depth = 0): string {
-  if (depth > MAX_DEPTH) return LOOP;
+  if (exhausted(depth)) return LOOP;
   if (id === VOID_TYPE) return 'void';
   const t = ctx.table.get(id);
   switch (t.kind) {
@@ -137,7 +160,7 @@ export interface Signature {
 /** pahole's ftype__fprintf(). */
 export function functionTypeString(ctx: SpellContext, fn: Signature | FunctionType, o: FtypeOptions = {}): string {
   const depth = o.depth ?? 0;
-  if (depth > MAX_DEPTH) return LOOP;
+  if (exhausted(depth)) return LOOP;
   const stype = typeName(ctx, fn.returnType, depth + 1);
   const proto = o.isPrototype ?? true;
   const head =
@@ -153,12 +176,17 @@ export function functionTypeString(ctx: SpellContext, fn: Signature | FunctionTy
 
 /** pahole's ftype__fprintf_parms() with indent 0. */
 export function paramsString(ctx: SpellContext, fn: Signature | FunctionType, depth = 0): string {
+  if (exhausted(depth)) return `(${LOOP})`;
   const names = 'paramNames' in fn ? fn.paramNames : undefined;
   let out = '(';
   let first = true;
   for (let i = 0; i < fn.params.length; i++) {
     if (!first) out += ', ';
     first = false;
+    if (out.length > MAX_PARAMS_CHARS) {
+      out += TRUNCATED;
+      break;
+    }
     const pid = fn.params[i]!;
     const name = names?.[i];
     const t = ctx.table.get(pid);
@@ -203,7 +231,7 @@ export interface DeclarationOptions {
  * `const char  * const * strv`. Anonymous aggregates are abbreviated `struct {...}`.
  */
 export function declarationString(ctx: SpellContext, id: TypeId, name: string, o: DeclarationOptions = {}, depth = 0): string {
-  if (depth > MAX_DEPTH) return `${LOOP} ${name}`;
+  if (exhausted(depth)) return `${LOOP} ${name}`;
   if (id === VOID_TYPE) return `void ${name}`;
   const t = ctx.table.get(id);
   switch (t.kind) {

@@ -212,3 +212,20 @@ describe('property: generated BTF blobs (every kind and unknown ones, hostile si
     expect(loaded).toBeGreaterThan(0); // many blobs are valid enough to load: those were rendered, exported and compared
   });
 });
+
+describe('found by the BTF property: a function type that returns and takes itself', () => {
+  it('is spelled in bounded time and size, with the loop said (it took every byte of memory before)', () => {
+    // 1: FUNC_PROTO returning 1 with params (1, 1, 1); 2: struct s { fn_t m; } with the member of type 1
+    const types: BtfTypeSpec[] = [
+      { kind: 13, name: 0, kflag: false, sizeOrType: 1, extra: 0, members: [1, 1, 1].map((type) => ({ name: 0, type, value: 0 })) },
+      { kind: 4, name: 1, kflag: false, sizeOrType: 8, extra: 0, members: [{ name: 2, type: 1, value: 0 }] },
+    ];
+    const path = join(dir, 'self-fn.btf');
+    writeFileSync(path, buildBtf(types, ['s', 'm'], true, 0));
+    const file = loadFile(path);
+    const [id] = printableTypes(file.table);
+    const text = renderType(file.table, id!, {});
+    expect(text).toContain('<ERROR: type loop>');
+    expect(text.length).toBeLessThan(1 << 20);
+  });
+});
