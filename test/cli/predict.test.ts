@@ -8,34 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ABIS } from '../../src/layout/abi/targets.js';
 import { run, schemaValidator } from '../helpers/cli.js';
 import { fixtureManifest, fixturePath } from '../helpers/fixtures.js';
+import { blocks } from '../random/compare.js';
 
 const fixtures = fixtureManifest();
 const GCC_X86 = fixtures.find((f) => f.base === 'layout-plain.o')!;
 const CLANG_X86 = fixtures.find((f) => f.base === 'layout-clang-dwarf5.o')!;
 const targets = fixtures.filter((f) => f.source.includes('src/layout.c') && f.variant === 'cross');
-
-interface Block {
-  key: string;
-  text: string;
-  /** The reason, for an unpredictable type's notice. */
-  unpredictable?: string;
-}
-
-const NOTICE = /^\/\* ((?:struct|union|class) \S+): unpredictable on (\S+): (.+) \*\/$/;
-
-/** Split pahole-format output into one block per type, keyed by `struct NAME` (#n for repeats). */
-export function blocks(text: string): Map<string, Block> {
-  const out = new Map<string, Block>();
-  for (const chunk of text.split(/^(?=(?:struct|union|class) |\/\* (?:struct|union|class) )/m)) {
-    if (!chunk.trim()) continue;
-    const first = chunk.slice(0, chunk.indexOf('\n') < 0 ? chunk.length : chunk.indexOf('\n'));
-    const notice = NOTICE.exec(first);
-    let key = notice ? notice[1]! : first.replace(/\s*[:{].*$/, '');
-    for (let n = 2; out.has(key); n++) key = `${key.replace(/ #\d+$/, '')} #${n}`;
-    out.set(key, notice ? { key, text: chunk, unpredictable: notice[3]! } : { key, text: chunk });
-  }
-  return out;
-}
 
 const table: Record<string, string | number>[] = [];
 afterAll(() => {
