@@ -12,20 +12,12 @@ import { openElf } from '../../src/elf/index.js';
 import { renderAll } from '../../src/pahole-text.js';
 import { StructscopeError } from '../../src/util/errors.js';
 import { fixturesDir } from '../helpers/fixtures.js';
+import { rng } from '../helpers/rng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'structscope-btf-corrupt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const bin = (f: string) => join(fixturesDir, 'bin/btf', f);
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function attempt(bytes: Uint8Array, label: string, opts: { btfBase?: string } = {}): 'ok' | 'error' {
   const path = join(dir, label);

@@ -7,23 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StructscopeError } from '../../src/util/errors.js';
 import { SHF, SHT, openElf, loadDebugSection, type RelocDiagnostic } from '../../src/elf/index.js';
 import { fixture, tmpFile, removeTmpFiles } from './helpers.js';
+import { rng } from '../helpers/rng.js';
 
 afterAll(removeTmpFiles);
 
 const FILES = ['layout-plain.o', 'layout-zlib.o', 'layout-zstd.o', 'layout-mips.o', 'layout-riscv64.o', 'layout-arm.o', 'layout-exe'];
 const DEBUG = ['.debug_info', '.debug_abbrev', '.debug_str', '.debug_line', '.debug_line_str', '.debug_aranges', '.debug_loclists', '.debug_rnglists', '.debug_frame', '.debug_str_offsets'];
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Outcome {
   errors: Map<string, number>;

@@ -5,19 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../src/load/index.js';
 import { StructscopeError } from '../../src/util/errors.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { rng } from '../helpers/rng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'structscope-corrupt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Load a mutated copy: it may succeed (possibly with diagnostics) or throw a StructscopeError that names the file. */
 function expectOnlyTypedErrors(bytes: Uint8Array, label: string): 'ok' | 'error' {
