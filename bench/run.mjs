@@ -90,7 +90,8 @@ function firstAndLastStructs() {
   const min = Math.min(...entries.map(([, u]) => u[0]));
   const max = Math.max(...entries.map(([, u]) => u[u.length - 1]));
   const first = entries.find(([, u]) => u[0] === min)[0];
-  const last = entries.find(([, u]) => u.length === 1 && u[0] === max)[0];
+  // a struct only the last unit defines; else the first one the last unit defines
+  const last = (entries.find(([, u]) => u.length === 1 && u[0] === max) ?? entries.find(([, u]) => u[0] === max) ?? entries.find(([, u]) => u.includes(max)))[0];
   return { first, last, units: index.units.length };
 }
 
