@@ -1,6 +1,9 @@
 /** structscope's library API: load a file's types, analyse layouts, render them. */
 export { loadFile, type LoadOptions, type FileLoadOptions } from './load/index.js';
-export { TypeTable, type FileInfo, type LoadedFile, type Diagnostic, type IndexUse } from './model/table.js';
+export { TypeTable } from './model/table.js';
+export { type FileInfo } from './model/source.js';
+export { type LoadedFile, type IndexUse } from './load/loaded.js';
+export { type Diagnostic } from './util/diagnostic.js';
 export * from './model/types.js';
 export { analyzeLayout } from './layout/analyze.js';
 export type { Layout, MemberLayout, Hole, LayoutSummary } from './layout/types.js';
@@ -9,7 +12,8 @@ export { renderType, renderAll, renderAllBlocks, renderSizes } from './pahole-te
 export { computedTypes, typeBlock, fileBlocks, sizesRows, packableRows, type ComputedType, type TypeBlock } from './layout/computed.js';
 export type { PaholeDialect } from './layout/types.js';
 export { selectTypes, type Selection } from './report/select.js';
-export { jsonFile, jsonDocument, SCHEMA_VERSION, type JsonDocument } from './report/json.js';
+export { jsonFile, jsonDocument } from './report/json.js';
+export { SCHEMA_VERSION, type JsonDocument } from './doc/json.js';
 export { abiForElf, abiByName, layoutForTarget, type Abi } from './layout/abi/index.js';
 export { inferAttributes, type InferResult } from './layout/abi/infer.js';
 export { StructscopeError, isStructscopeError, type ErrorCode } from './util/errors.js';

@@ -4,7 +4,8 @@
  * DATASEC, DECL_TAG) keep their id as an `unresolved` entry; type tags are skipped over by every
  * reference, as pahole prints them (nothing).
  */
-import { TypeTable, type Diagnostic } from '../model/table.js';
+import { TypeTable } from '../model/table.js';
+import type { Diagnostic } from '../util/diagnostic.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Enumerator, type Member, type Type, type TypeId } from '../model/types.js';
 import { BTF_INT, BTF_KIND, blobOf, btfString, typeCount, validString, type BtfBlob } from './format.js';
 

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadFile } from '../load/index.js';
-import type { Diagnostic } from '../model/table.js';
+import type { Diagnostic } from '../util/diagnostic.js';
 import { dumpItems, jsonHeader, type DumpMode, type DumpOptions } from '../report/dump.js';
 import { isStructscopeError } from '../util/errors.js';
 import { buildTypeIndex } from '../load/type-index.js';

@@ -7,8 +7,8 @@
 import { Worker } from 'node:worker_threads';
 import { readUnitExtents, splitUnits } from '../load/unit-extents.js';
 import { mergeDumpItems, type DumpItem, type DumpMode, type DumpOptions } from '../report/dump.js';
-import type { JsonFile } from '../report/json.js';
-import type { Diagnostic } from '../model/table.js';
+import type { JsonFile } from '../doc/json.js';
+import type { Diagnostic } from '../util/diagnostic.js';
 import type { WorkerMessage, WorkerTask } from './dump-worker.js';
 
 /** Below this much .debug_info, starting workers costs more than it saves. */

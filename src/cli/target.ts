@@ -1,5 +1,5 @@
 import { abiByName, abiForElf, predictTable, type Prediction } from '../layout/abi/index.js';
-import type { LoadedFile } from '../model/table.js';
+import type { LoadedFile } from '../load/loaded.js';
 import type { Output } from './output.js';
 
 export { unpredictableNotice } from '../report/predict.js';

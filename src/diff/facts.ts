@@ -3,7 +3,7 @@
  * turned into the same JsonFile by report/json.ts, so an ELF and a JSON baseline of it give identical
  * facts and therefore identical diffs. Pure.
  */
-import type { JsonFile, JsonMember, JsonType } from '../report/json.js';
+import type { JsonFile, JsonMember, JsonType } from '../doc/json.js';
 
 export interface FileFacts {
   path: string;

@@ -1,5 +1,5 @@
 /** The CLI's type selection applied to facts (a JSON baseline has no TypeTable). Pure. */
-import { parseClassPatterns, type Selection } from '../report/select.js';
+import { parseClassPatterns, type Selection } from '../model/selection.js';
 import type { TypeFacts } from './facts.js';
 
 export interface FactsSelection {

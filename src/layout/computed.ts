@@ -5,7 +5,8 @@
  *  - typeBlock()/fileBlocks(): what pahole prints per type, with pahole's per-unit state;
  *  - sizesRows(), packableRows(): the facts of `--sizes` and `--packable`.
  */
-import type { LoadedFile, TypeTable } from '../model/table.js';
+import type { TypeTable } from '../model/table.js';
+import type { TypedFile } from '../model/source.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type TypeId } from '../model/types.js';
 import { analyzeLayout } from './analyze.js';
 import { abiForElf } from './abi/index.js';
@@ -42,7 +43,7 @@ export interface ComputeTypesOptions extends ComputeOptions {
   packable?: boolean;
 }
 
-export function computedTypes(file: LoadedFile, ids: readonly TypeId[], opts: ComputeTypesOptions): ComputedType[] {
+export function computedTypes(file: TypedFile, ids: readonly TypeId[], opts: ComputeTypesOptions): ComputedType[] {
   const abi = abiForElf(file.info.machine, file.info.elfClass, file.info.littleEndian, file.info.flags);
   const addressSize = opts.addressSize ?? file.info.addressSize;
   return ids.map((id) => {

@@ -8,7 +8,8 @@ import { arch } from 'node:process';
 import { btfToModel, isBtf, parseBtf, type BtfAlignmentInference, type BtfBlob } from '../btf/index.js';
 import { EM } from '../elf/constants.js';
 import { openElf, type ElfFile } from '../elf/index.js';
-import type { FileInfo, LoadedFile } from '../model/table.js';
+import type { FileInfo } from '../model/source.js';
+import type { LoadedFile } from './loaded.js';
 import { StructscopeError } from '../util/errors.js';
 
 export type DebugFormat = 'dwarf' | 'btf';

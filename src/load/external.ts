@@ -5,7 +5,7 @@
 import type { DwarfSections } from '../dwarf/sections.js';
 import type { ExternalDwarf } from '../dwarf/to-model.js';
 import { openElf, type ElfFile } from '../elf/index.js';
-import type { Diagnostic } from '../model/table.js';
+import type { Diagnostic } from '../util/diagnostic.js';
 import { StructscopeError } from '../util/errors.js';
 import { debugLinkCandidates, debugRoots, findSeparateDebugFile, type DebugFileUse } from './debug-files.js';
 import { readDwarfSections } from './sections.js';

@@ -1,39 +1,5 @@
 import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Type, type TypeId } from './types.js';
 
-/** Facts about the file a TypeTable was loaded from. */
-export interface FileInfo {
-  path: string;
-  /** ELF e_machine number and its name (e.g. 62, "x86_64"). */
-  machine: number;
-  machineName: string;
-  elfClass: 32 | 64;
-  littleEndian: boolean;
-  /** ELF e_flags (selects ABI variants such as mips o32/n32, arm EABI version). */
-  flags: number;
-  /** Pointer size in bytes from the units (4 or 8). */
-  addressSize: number;
-  /** Distinct DWARF versions of the units read, ascending. */
-  dwarfVersions: number[];
-  /** Units read per DW_AT_language (DW_LANG_* code). */
-  unitLanguages?: { language: number; units: number }[];
-  /** Hex build-id from .note.gnu.build-id, when present. */
-  buildId?: string;
-  /** Where the types came from: BTF records no decl file/line, no forced alignment. Undefined: DWARF. */
-  debugFormat?: 'btf';
-  /** Every file whose debug info was read (the file itself, separate debug files, .dwo …). */
-  filesRead: string[];
-  /** Files other than the one named that supplied debug info, and how each was found. */
-  debugFiles?: { path: string; role: 'build-id' | 'debuglink' | 'dwo' | 'dwp' | 'supplementary' }[];
-}
-
-/** A problem that did not stop loading: a broken unit skipped, an unknown form, … */
-export interface Diagnostic {
-  message: string;
-  /** A debug file the binary refers to is missing or was rejected (.dwo, supplementary file, debuglink CRC): always reported. */
-  missingFile?: boolean;
-  fileOffset?: number;
-}
-
 export type NamedKind = 'struct' | 'union' | 'class' | 'enum';
 
 /**
@@ -135,28 +101,4 @@ export class TypeTable {
 
 function nameKey(kind: NamedKind, name: string): string {
   return `${kind} ${name}`;
-}
-
-/** A loaded file: its facts, its types and what went wrong on the way. */
-export interface LoadedFile {
-  info: FileInfo;
-  table: TypeTable;
-  diagnostics: Diagnostic[];
-  /** Reading stopped early (LoadOptions.stopAfterUnit) or skipped units: not every unit was read. */
-  partial?: boolean;
-  /** Some DIE referred into another unit (ref_addr, type units): units cannot be read on their own. */
-  crossUnitRefs?: boolean;
-  /** What happened with the type index cache, when one was asked for. */
-  index?: IndexUse;
-}
-
-/**
- * The type index cache for this load: `used` (only the indexed units were read), `written`
- * (a complete load stored a new index), `present` (a complete load found it already there), `missing` (a partial load without an index),
- * `unusable` (the file's units refer into each other), `unwritable` (the cache could not be written),
- * `rejected` (the index was wrong about the file: it was discarded and the file read without it).
- */
-export interface IndexUse {
-  path: string;
-  state: 'used' | 'written' | 'present' | 'missing' | 'unusable' | 'unwritable' | 'rejected';
 }

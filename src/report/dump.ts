@@ -4,10 +4,11 @@
  * a file split between workers yields such a list; merging the lists in unit order the way
  * pahole drops repeated definitions gives exactly the dump of the whole file.
  */
-import type { LoadedFile } from '../model/table.js';
+import type { TypedFile } from '../model/source.js';
 import type { AggregateType } from '../model/types.js';
 import type { PaholeDialect } from '../layout/types.js';
-import { jsonFile, type JsonFile, type JsonType } from './json.js';
+import { jsonFile } from './json.js';
+import type { JsonFile, JsonType } from '../doc/json.js';
 import { printableTypes, renderBlock, renderSizesRows } from './pahole.js';
 import { computedTypes, fileBlocks, sizesRows } from '../layout/computed.js';
 import { StructureTree, structureSignature, type StructureSignature } from './pahole-dedup.js';
@@ -30,7 +31,7 @@ export interface DumpItem {
   json?: JsonType;
 }
 
-export function dumpItems(file: LoadedFile, mode: DumpMode, opts: DumpOptions): DumpItem[] {
+export function dumpItems(file: TypedFile, mode: DumpMode, opts: DumpOptions): DumpItem[] {
   const { table } = file;
   const keyOf = (id: number) => structureSignature(table.get(id) as AggregateType);
   const popts = { cachelineSize: opts.cachelineSize, hex: opts.hex, expand: opts.expand, addressSize: file.info.addressSize, pahole: opts.pahole };
@@ -44,7 +45,7 @@ export function dumpItems(file: LoadedFile, mode: DumpMode, opts: DumpOptions): 
 }
 
 /** The file-level part of a JSON dump (everything but the types). */
-export function jsonHeader(file: LoadedFile, opts: DumpOptions): JsonFile {
+export function jsonHeader(file: TypedFile, opts: DumpOptions): JsonFile {
   return jsonFile(file, [], { cachelineSize: opts.cachelineSize, pahole: opts.pahole });
 }
 

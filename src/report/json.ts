@@ -3,93 +3,14 @@
  * computed (layout/computed.ts computedTypes) and never computes one itself.
  * The document's shape is described by schema/show.schema.json (shipped in the package).
  */
-import type { LoadedFile, TypeTable } from '../model/table.js';
+import type { TypeTable } from '../model/table.js';
+import type { TypedFile } from '../model/source.js';
 import type { AggregateType } from '../model/types.js';
 import type { ComputedType } from '../layout/computed.js';
-import type { Layout, LayoutSummary, MemberLayout, MemberTypeFacts, PaholeDialect } from '../layout/types.js';
+import type { Layout, MemberLayout, PaholeDialect } from '../layout/types.js';
+import { SCHEMA_VERSION, type JsonDocument, type JsonFile, type JsonHole, type JsonMember, type JsonType } from '../doc/json.js';
 import { typeName } from './ctype.js';
 import { groupsJson } from './groups.js';
-
-/** 2: nested members of inline (anonymous, or -E) aggregates, per-member cacheline, static members, the pahole 1.31 counters. */
-export const SCHEMA_VERSION = 2;
-/** The versions `diff` reads (version 1 reports lack only what version 2 added). */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
-
-export interface JsonMember {
-  name: string | null;
-  type: string;
-  /** Byte offset as pahole prints it: from the start of the type, or of the pointed-to struct inside `pointeeMembers`. */
-  offset: number;
-  size: number;
-  /** The cacheline the member starts in (offset / cacheline size); absent inside `pointeeMembers`. */
-  cacheline?: number;
-  bitOffset?: number;
-  bitSize?: number;
-  alignment?: number;
-  base?: boolean;
-  /** A C++ static data member (no storage in the object: offset and size 0, as pahole prints them). */
-  static?: boolean;
-  /** When the member is an array: its dimensions (0 for flexible or unknown), which `type` leaves out. */
-  arrayDims?: number[];
-  /** The members of the anonymous struct/union (with -E: any struct/union) this member's type is printed as, recursively. */
-  members?: JsonMember[];
-  /** The same for an anonymous struct/union reached through a pointer: offsets are relative to it. */
-  pointeeMembers?: JsonMember[];
-  /** What pahole 1.31 says about the member's struct type: "XXX last struct has ...". */
-  typeFacts?: MemberTypeFacts;
-}
-
-export interface JsonHole {
-  /** Byte offset where the hole starts. */
-  offset: number;
-  size?: number;
-  bits?: number;
-  kind: 'byte' | 'bit' | 'tail';
-}
-
-export interface JsonType {
-  kind: string;
-  name: string;
-  size: number;
-  alignment: number | null;
-  cachelines: number;
-  decl: { file: string; line: number } | null;
-  members: JsonMember[];
-  holes: JsonHole[];
-  padding: number;
-  bitPadding: number;
-  summary: LayoutSummary;
-  /** Kernel cacheline groups (only for structs with `__cacheline_group_*` markers). */
-  groups?: object[];
-  /** show --packable: the size pahole's reorganization reaches, and the bytes saved. */
-  packable?: { newSize: number; savings: number };
-}
-
-export interface JsonFile {
-  path: string;
-  machine: string;
-  elfClass: 32 | 64;
-  endianness: 'little' | 'big';
-  dwarfVersions: number[];
-  buildId: string | null;
-  /** The cacheline size the layouts were computed with (absent in reports of older versions). */
-  cachelineSize?: number;
-  /** Whose arithmetic the summaries follow (`--pahole`; absent in reports of version 1). */
-  pahole?: PaholeDialect;
-  /** Files besides `path` whose debug info was read, and how each was found. */
-  debugFiles: { path: string; role: string }[];
-  types: JsonType[];
-  /** show --target: the ABI the layouts were predicted for. */
-  target?: string;
-  /** show --target: the types that cannot be predicted for the target, with the reason. */
-  unpredictable?: { kind: string; name: string; reason: string }[];
-}
-
-export interface JsonDocument {
-  schemaVersion: number;
-  tool: 'structscope';
-  files: JsonFile[];
-}
 
 export interface JsonOptions {
   cachelineSize: number;
@@ -97,7 +18,7 @@ export interface JsonOptions {
   pahole?: PaholeDialect;
 }
 
-export function jsonFile(file: LoadedFile, types: readonly ComputedType[], opts: JsonOptions): JsonFile {
+export function jsonFile(file: TypedFile, types: readonly ComputedType[], opts: JsonOptions): JsonFile {
   return {
     path: file.info.path,
     machine: file.info.machineName,

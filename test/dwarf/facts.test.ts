@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadFile } from '../../src/load/index.js';
 import { isAggregate } from '../../src/model/types.js';
-import type { LoadedFile } from '../../src/model/table.js';
+import type { LoadedFile } from '../../src/load/loaded.js';
 import { fixtureLoadOptions, fixtureManifest, readExpected } from '../helpers/fixtures.js';
 
 interface FactMember {

@@ -22,7 +22,7 @@ import { regressions } from '../../src/diff/regressions.js';
 import { reportProblem } from '../../src/cli/report-schema.js';
 import { escapeControls } from '../../src/util/printable.js';
 import { StructscopeError } from '../../src/util/errors.js';
-import type { LoadedFile } from '../../src/model/table.js';
+import type { LoadedFile } from '../../src/load/loaded.js';
 import { buildDwarfElf } from '../helpers/dwarf-builder.js';
 import { elfArb, mutateJson, unitArb } from '../helpers/arbitraries.js';
 import { schemaValidator } from '../helpers/cli.js';

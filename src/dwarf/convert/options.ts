@@ -1,5 +1,6 @@
 /** What a conversion takes and returns (the driver is to-model.ts). */
-import type { Diagnostic, TypeTable } from '../../model/table.js';
+import type { TypeTable } from '../../model/table.js';
+import type { Diagnostic } from '../../util/diagnostic.js';
 import type { DwarfSections } from '../sections.js';
 
 export interface DwarfTypes {

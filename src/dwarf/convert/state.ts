@@ -6,7 +6,8 @@
 import { AggregateIdentity } from '../identity.js';
 import type { ScannedUnit } from '../scanned.js';
 import { StructscopeError } from '../../util/errors.js';
-import { TypeTable, type Diagnostic } from '../../model/table.js';
+import { TypeTable } from '../../model/table.js';
+import type { Diagnostic } from '../../util/diagnostic.js';
 import type { Type, TypeId } from '../../model/types.js';
 import type { UnitDies } from '../dies.js';
 import { scanUnit } from '../scan.js';

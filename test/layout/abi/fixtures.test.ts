@@ -9,7 +9,7 @@ import { layoutForTarget } from '../../../src/layout/abi/engine.js';
 import { attributeSourceOf, inferAll, type InferResult } from '../../../src/layout/abi/infer.js';
 import { abiForElf, type Abi } from '../../../src/layout/abi/targets.js';
 import { loadFile } from '../../../src/load/index.js';
-import type { LoadedFile } from '../../../src/model/table.js';
+import type { LoadedFile } from '../../../src/load/loaded.js';
 import { isAggregate, type AggregateType, type TypeId } from '../../../src/model/types.js';
 import { fixtureLoadOptions, fixtureManifest } from '../../helpers/fixtures.js';
 
