@@ -9,7 +9,8 @@
  */
 import { StructscopeError } from '../util/errors.js';
 import { ET, SHF, SHN, SHT } from './constants.js';
-import type { ElfFile, ElfSymbol, Section } from './elf.js';
+import type { ElfFile } from './elf.js';
+import type { ElfSymbol, Section } from './types.js';
 import { applyRelocations, parseRelocations, type RelocDiagnostic, type RelocSymbol } from './reloc.js';
 
 /** `.zdebug_info` → `.debug_info`; other names unchanged. */

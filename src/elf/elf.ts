@@ -1,6 +1,7 @@
 /**
  * ELF container reading: header, section table, section contents (raw and decompressed),
- * symbols, notes, build-id and debug links.
+ * symbols, notes, build-id and debug links. This is the I/O; the bytes are parsed by the pure
+ * functions of headers.ts, symbols.ts and notes.ts.
  *
  * Only the ELF header and the section header table are read when a file is opened; every
  * other read is a positioned `fs.readSync` of exactly the bytes asked for, so files of any
@@ -9,115 +10,21 @@
 import * as fs from 'node:fs';
 import { StructscopeError, type ErrorCode } from '../util/errors.js';
 import { currentLimits } from '../util/limits.js';
-import { Reader, cstringAt, decodeUtf8 } from '../util/reader.js';
+import { Reader, cstringAt } from '../util/reader.js';
 import { MAX_BUFFER, decompressZstd, inflateZlib } from './compress.js';
-import {
-  ELFCLASS32,
-  ELFCLASS64,
-  ELFCOMPRESS_ZLIB,
-  ELFCOMPRESS_ZSTD,
-  ELFDATA2LSB,
-  ELFDATA2MSB,
-  NT_GNU_BUILD_ID,
-  SHF,
-  SHN,
-  SHT,
-  machineName,
-} from './constants.js';
-
-export interface ElfHeader {
-  /** ELF class: 32 or 64 (EI_CLASS). */
-  class: 32 | 64;
-  littleEndian: boolean;
-  /** EI_OSABI */
-  osabi: number;
-  /** EI_ABIVERSION */
-  abiVersion: number;
-  /** e_type: ET_REL=1, ET_EXEC=2, ET_DYN=3, ET_CORE=4 */
-  type: number;
-  /** e_machine */
-  machine: number;
-  /** e_version */
-  version: number;
-  /** e_entry (an address: may exceed 2^53) */
-  entry: bigint;
-  phoff: number;
-  shoff: number;
-  /** e_flags */
-  flags: number;
-  ehsize: number;
-  phentsize: number;
-  phnum: number;
-  shentsize: number;
-  /** Number of sections, resolved through section 0's sh_size when e_shnum is 0. */
-  shnum: number;
-  /** Index of the section name string table, resolved through section 0's sh_link for SHN_XINDEX. */
-  shstrndx: number;
-}
-
-export interface Section {
-  index: number;
-  name: string;
-  /** sh_name: offset of the name in the section name string table. */
-  nameOffset: number;
-  /** sh_type */
-  type: number;
-  /** sh_flags */
-  flags: number;
-  /** sh_addr (an address: may exceed 2^53) */
-  addr: bigint;
-  /** sh_offset */
-  fileOffset: number;
-  /** sh_size: bytes in the file (compressed size for SHF_COMPRESSED). */
-  size: number;
-  link: number;
-  info: number;
-  addralign: number;
-  entsize: number;
-}
-
-export interface ElfSymbol {
-  /** Index in its symbol table. */
-  index: number;
-  name: string;
-  /** st_value as a number (exact below 2^53; always exact in ET_REL files). */
-  value: number;
-  /** st_value, exact. */
-  valueBig: bigint;
-  size: number;
-  /** st_info */
-  info: number;
-  /** st_other */
-  other: number;
-  /** Section index, resolved through SHT_SYMTAB_SHNDX for SHN_XINDEX. */
-  shndx: number;
-  /** st_info >> 4 (STB_*) */
-  bind: number;
-  /** st_info & 0xf (STT_*) */
-  type: number;
-}
-
-export interface ElfNote {
-  name: string;
-  type: number;
-  desc: Uint8Array;
-}
+import { EHDR64_SIZE, SHDR32_SIZE, SHDR64_SIZE, parseElfHeader, parseSectionHeader } from './headers.js';
+import { hex, parseDebugAltLink, parseDebugLink, parseNotes } from './notes.js';
+import { elfError, namingFile } from './parse-errors.js';
+import { parseSymbolTable, symbolStride } from './symbols.js';
+import type { ElfHeader, ElfNote, ElfSymbol, Section } from './types.js';
+import { ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD, NT_GNU_BUILD_ID, SHF, SHN, SHT, machineName } from './constants.js';
 
 /** Most sections a file may declare; real files stay far below (65 K is already unusual). */
 export const MAX_SECTIONS = 1 << 24;
 
-const EHDR32_SIZE = 52;
-const EHDR64_SIZE = 64;
-const SHDR32_SIZE = 40;
-const SHDR64_SIZE = 64;
 /** Largest single read(2): Node refuses lengths above 2^31 - 1. */
 const READ_CHUNK = 1 << 30;
 
-function hex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += b[i]!.toString(16).padStart(2, '0');
-  return s;
-}
 
 /** How `openElf` treats the file's type. */
 export interface OpenOptions {
@@ -224,7 +131,7 @@ export class ElfFile {
     } catch (e) {
       throw new StructscopeError('IO', `cannot stat: ${(e as Error).message}`, { file: path });
     }
-    this.header = this.readHeader();
+    this.header = parseElfHeader(this.readAt(0, Math.min(this.fileSize, EHDR64_SIZE), 'ELF header'), path);
     this.sections = this.readSectionTable();
   }
 
@@ -295,30 +202,7 @@ export class ElfFile {
 
   /** Notes of one SHT_NOTE section. */
   notes(section: Section): ElfNote[] {
-    return this.named(() => {
-      const data = this.readSection(section);
-      const r = new Reader(data, this.header.littleEndian, section.name, section.fileOffset);
-      const align = section.addralign === 8 ? 8 : 4;
-      const pad = (n: number): number => Math.ceil(n / align) * align;
-      const notes: ElfNote[] = [];
-      while (r.remaining >= 12) {
-        const namesz = r.u32();
-        const descsz = r.u32();
-        const type = r.u32();
-        const nameStart = r.pos;
-        if (namesz > r.remaining) r.fail(nameStart, `note name of ${namesz} bytes runs past the section`);
-        let nameEnd = nameStart + namesz;
-        while (nameEnd > nameStart && data[nameEnd - 1] === 0) nameEnd--;
-        const name = decodeUtf8(data, nameStart, nameEnd);
-        // padding aligns offsets in the section (8-aligned notes: 12-byte header + 4-byte name, no pad)
-        r.seek(Math.min(pad(nameStart + namesz), r.length));
-        const descStart = r.pos;
-        if (descsz > r.remaining) r.fail(descStart, `note descriptor of ${descsz} bytes runs past the section`);
-        notes.push({ name, type, desc: data.subarray(descStart, descStart + descsz) });
-        r.seek(Math.min(descStart + pad(descsz), r.length));
-      }
-      return notes;
-    });
+    return this.named(() => parseNotes(this.readSection(section), this.header.littleEndian, section));
   }
 
   /** GNU build-id as lower-case hex, from .note.gnu.build-id or any note section holding NT_GNU_BUILD_ID. */
@@ -336,28 +220,16 @@ export class ElfFile {
 
   /** Contents of .gnu_debuglink: file name and CRC32 of the separate debug file. */
   debugLink(): { name: string; crc: number } | undefined {
-    return this.named(() => {
-      const s = this.section('.gnu_debuglink');
-      if (!s || s.type === SHT.NOBITS) return undefined;
-      const data = this.readSection(s);
-      const r = new Reader(data, this.header.littleEndian, s.name, s.fileOffset);
-      const name = r.cstring();
-      r.seek(Math.min(Math.ceil(r.pos / 4) * 4, r.length));
-      const crc = r.u32();
-      return { name, crc };
-    });
+    const s = this.section('.gnu_debuglink');
+    if (!s || s.type === SHT.NOBITS) return undefined;
+    return this.named(() => parseDebugLink(this.readSection(s), this.header.littleEndian, s));
   }
 
   /** Contents of .gnu_debugaltlink: path of the dwz supplementary file and its build-id (hex). */
   debugAltLink(): { name: string; buildId: string } | undefined {
-    return this.named(() => {
-      const s = this.section('.gnu_debugaltlink');
-      if (!s || s.type === SHT.NOBITS) return undefined;
-      const data = this.readSection(s);
-      const r = new Reader(data, this.header.littleEndian, s.name, s.fileOffset);
-      const name = r.cstring();
-      return { name, buildId: hex(data.subarray(r.pos)) };
-    });
+    const s = this.section('.gnu_debugaltlink');
+    if (!s || s.type === SHT.NOBITS) return undefined;
+    return this.named(() => parseDebugAltLink(this.readSection(s), this.header.littleEndian, s));
   }
 
   /** Close the file descriptor. Further reads fail with an IO error. Safe to call twice. */
@@ -419,62 +291,12 @@ export class ElfFile {
   }
 
   private err(code: ErrorCode, detail: string, fileOffset?: number, section?: string): StructscopeError {
-    return new StructscopeError(code, detail, { file: this.path, section, fileOffset });
+    return elfError(this.path, code, detail, fileOffset, section);
   }
 
   /** Run `fn`, naming this file in any StructscopeError it throws. */
   private named<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (e) {
-      if (e instanceof StructscopeError) throw e.withFile(this.path);
-      throw e;
-    }
-  }
-
-  private readHeader(): ElfHeader {
-    const head = this.readAt(0, Math.min(this.fileSize, EHDR64_SIZE), 'ELF header');
-    if (head.length < 4 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) {
-      throw this.err('BAD_MAGIC', 'not an ELF file (no \\x7fELF magic)', 0);
-    }
-    if (head.length < 16) throw this.err('EOF', 'file ends inside e_ident', head.length);
-    const cls = head[4]!;
-    const data = head[5]!;
-    if (cls !== ELFCLASS32 && cls !== ELFCLASS64) throw this.err('BAD_HEADER', `unknown ELF class ${cls}`, 4);
-    if (data !== ELFDATA2LSB && data !== ELFDATA2MSB) throw this.err('BAD_HEADER', `unknown ELF data encoding ${data}`, 5);
-    const is64 = cls === ELFCLASS64;
-    const ehsize = is64 ? EHDR64_SIZE : EHDR32_SIZE;
-    if (head.length < ehsize) throw this.err('EOF', `file ends inside the ELF header (${head.length} of ${ehsize} bytes)`, head.length);
-    return this.named(() => {
-      const r = new Reader(head, data === ELFDATA2LSB, 'ELF header', 0, 16);
-      const type = r.u16();
-      const machine = r.u16();
-      const version = r.u32();
-      const entry = is64 ? r.u64big() : BigInt(r.u32());
-      const phoff = is64 ? r.u64() : r.u32();
-      const shoff = is64 ? r.u64() : r.u32();
-      const flags = r.u32();
-      const h: ElfHeader = {
-        class: is64 ? 64 : 32,
-        littleEndian: data === ELFDATA2LSB,
-        osabi: head[7]!,
-        abiVersion: head[8]!,
-        type,
-        machine,
-        version,
-        entry,
-        phoff,
-        shoff,
-        flags,
-        ehsize: r.u16(),
-        phentsize: r.u16(),
-        phnum: r.u16(),
-        shentsize: r.u16(),
-        shnum: r.u16(),
-        shstrndx: r.u16(),
-      };
-      return h;
-    });
+    return namingFile(this.path, fn);
   }
 
   private readSectionTable(): Section[] {
@@ -495,7 +317,7 @@ export class ElfFile {
     let count = h.shnum;
     let shstrndx = h.shstrndx;
     if (count === 0 || shstrndx === SHN.XINDEX) {
-      const s0 = this.parseSectionHeader(this.readAt(h.shoff, entSize, 'section headers'), 0, h.shoff);
+      const s0 = this.sectionHeader(this.readAt(h.shoff, entSize, 'section headers'), 0, h.shoff);
       if (count === 0) count = s0.size;
       if (shstrndx === SHN.XINDEX) shstrndx = s0.link;
     }
@@ -504,7 +326,7 @@ export class ElfFile {
     const table = this.readAt(h.shoff, tableSize, 'section headers');
     const sections: Section[] = new Array(count);
     for (let i = 0; i < count; i++) {
-      sections[i] = this.parseSectionHeader(table, i, h.shoff + i * h.shentsize);
+      sections[i] = this.sectionHeader(table, i, h.shoff + i * h.shentsize);
     }
     h.shnum = count;
     h.shstrndx = shstrndx;
@@ -527,44 +349,23 @@ export class ElfFile {
     return sections;
   }
 
-  private parseSectionHeader(table: Uint8Array, index: number, fileOffset: number): Section {
+  private sectionHeader(table: Uint8Array, index: number, fileOffset: number): Section {
+    return parseSectionHeader(table, index, this.header, fileOffset, this.path);
+  }
+
+  private parseSymbols(tab: Section): ElfSymbol[] {
     const is64 = this.header.class === 64;
-    const base = index * this.header.shentsize;
-    return this.named(() => {
-      const r = new Reader(table, this.header.littleEndian, 'section headers', fileOffset - base, base);
-      const nameOffset = r.u32();
-      const type = r.u32();
-      if (is64) {
-        return {
-          index,
-          name: '',
-          nameOffset,
-          type,
-          flags: r.u64(),
-          addr: r.u64big(),
-          fileOffset: r.u64(),
-          size: r.u64(),
-          link: r.u32(),
-          info: r.u32(),
-          addralign: r.u64(),
-          entsize: r.u64(),
-        };
-      }
-      return {
-        index,
-        name: '',
-        nameOffset,
-        type,
-        flags: r.u32(),
-        addr: BigInt(r.u32()),
-        fileOffset: r.u32(),
-        size: r.u32(),
-        link: r.u32(),
-        info: r.u32(),
-        addralign: r.u32(),
-        entsize: r.u32(),
-      };
-    });
+    symbolStride(this.path, tab, is64);
+    if (tab.type === SHT.NOBITS) return [];
+    const data = this.readSection(tab);
+    const strSec = this.sections[tab.link];
+    if (tab.link === 0 || !strSec) {
+      throw this.err('BAD_HEADER', `symbol table's string table index ${tab.link} is invalid`, tab.fileOffset, tab.name);
+    }
+    const strings = this.readSection(strSec);
+    const shndxSec = this.sections.find((sec) => sec.type === SHT.SYMTAB_SHNDX && sec.link === tab.index);
+    const shndx = shndxSec && { section: shndxSec, read: () => this.readSection(shndxSec) };
+    return parseSymbolTable({ file: this.path, is64, littleEndian: this.header.littleEndian, tab, data, strings, shndx });
   }
 
   private compressionHeader(section: Section, raw: Uint8Array): { type: number; size: number; headerSize: number } {
@@ -591,78 +392,6 @@ export class ElfFile {
     if (ch.type === ELFCOMPRESS_ZLIB) return inflateZlib(payload, ch.size, where);
     if (ch.type === ELFCOMPRESS_ZSTD) return decompressZstd(payload, ch.size, where);
     throw new StructscopeError('UNSUPPORTED', `unknown compression type ${ch.type}`, this.where(section));
-  }
-
-  private parseSymbols(tab: Section): ElfSymbol[] {
-    const is64 = this.header.class === 64;
-    const le = this.header.littleEndian;
-    const symSize = is64 ? 24 : 16;
-    const stride = tab.entsize === 0 ? symSize : tab.entsize;
-    if (stride < symSize) {
-      throw this.err('BAD_HEADER', `symbol entry size ${tab.entsize} is smaller than a symbol (${symSize})`, tab.fileOffset, tab.name);
-    }
-    if (tab.type === SHT.NOBITS) return [];
-    const data = this.readSection(tab);
-    const count = Math.floor(data.length / stride);
-    const strSec = this.sections[tab.link];
-    if (tab.link === 0 || !strSec) {
-      throw this.err('BAD_HEADER', `symbol table's string table index ${tab.link} is invalid`, tab.fileOffset, tab.name);
-    }
-    const strings = this.readSection(strSec);
-    const names = Buffer.from(strings.buffer, strings.byteOffset, strings.length);
-    const shndxSec = this.sections.find((s) => s.type === SHT.SYMTAB_SHNDX && s.link === tab.index);
-    let shndxTable: DataView | undefined;
-    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const syms: ElfSymbol[] = new Array(count);
-    // every field read below lies inside entry i, which lies inside `data`: no per-field bounds checks
-    for (let i = 0; i < count; i++) {
-      const p = i * stride;
-      const nameOff = dv.getUint32(p, le);
-      let value: number;
-      let valueBig: bigint;
-      let size: number;
-      let info: number;
-      let other: number;
-      let shndx: number;
-      if (is64) {
-        info = data[p + 4]!;
-        other = data[p + 5]!;
-        shndx = dv.getUint16(p + 6, le);
-        const hi = dv.getUint32(p + (le ? 12 : 8), le);
-        const lo = dv.getUint32(p + (le ? 8 : 12), le);
-        value = hi * 0x1_0000_0000 + lo;
-        valueBig = hi < 0x200000 ? BigInt(value) : (BigInt(hi) << 32n) | BigInt(lo);
-        size = dv.getUint32(p + (le ? 20 : 16), le) * 0x1_0000_0000 + dv.getUint32(p + (le ? 16 : 20), le);
-      } else {
-        value = dv.getUint32(p + 4, le);
-        valueBig = BigInt(value);
-        size = dv.getUint32(p + 8, le);
-        info = data[p + 12]!;
-        other = data[p + 13]!;
-        shndx = dv.getUint16(p + 14, le);
-      }
-      if (shndx === SHN.XINDEX) {
-        if (!shndxTable) {
-          if (!shndxSec) {
-            throw this.err('BAD_HEADER', `symbol ${i} uses SHN_XINDEX but there is no SHT_SYMTAB_SHNDX section`, tab.fileOffset + p, tab.name);
-          }
-          const t = this.readSection(shndxSec);
-          shndxTable = new DataView(t.buffer, t.byteOffset, t.byteLength);
-        }
-        if (i * 4 + 4 > shndxTable.byteLength) {
-          const s = shndxSec!;
-          throw this.err('EOF', `symbol ${i} has no entry in ${s.name} (${shndxTable.byteLength} bytes)`, s.fileOffset + shndxTable.byteLength, s.name);
-        }
-        shndx = shndxTable.getUint32(i * 4, le);
-      }
-      let name = '';
-      if (nameOff !== 0 && nameOff < names.length) {
-        const end = names.indexOf(0, nameOff);
-        if (end >= 0) name = names.toString('utf8', nameOff, end);
-      }
-      syms[i] = { index: i, name, value, valueBig, size, info, other, shndx, bind: info >> 4, type: info & 0xf };
-    }
-    return syms;
   }
 }
 

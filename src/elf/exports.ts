@@ -25,7 +25,7 @@
  * Pure: the caller (src/load/exports.ts) reads the sections, symbols and relocations.
  */
 import { cstringAt } from '../util/reader.js';
-import type { ElfSymbol } from './elf.js';
+import type { ElfSymbol } from './types.js';
 import type { RelocationTable } from './reloc.js';
 import { SHN, STT } from './constants.js';
 
