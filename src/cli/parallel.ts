@@ -5,7 +5,8 @@
  * the file is small, not stored plainly, or its units refer into each other.
  */
 import { Worker } from 'node:worker_threads';
-import { readUnitExtents, splitUnits } from '../load/unit-extents.js';
+import { splitUnits } from '../dwarf/extents.js';
+import { readUnitExtents } from '../load/unit-extents.js';
 import { mergeDumpItems, type DumpItem, type DumpMode, type DumpOptions } from '../report/dump.js';
 import type { JsonFile } from '../doc/json.js';
 import type { Diagnostic } from '../util/diagnostic.js';

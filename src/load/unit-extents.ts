@@ -1,7 +1,9 @@
 /**
- * Where the units of .debug_info are, read from their headers alone (a few bytes each) rather
- * than from the whole section: what splitting a file between worker threads needs.
+ * Where the units of a file's .debug_info are, read from their headers alone (a few bytes each)
+ * rather than from the whole section: what splitting a file between worker threads needs. The
+ * DWARF side (length fields, sharing units out) is dwarf/extents.ts.
  */
+import { unitExtentsOf } from '../dwarf/extents.js';
 import { openElf, plainDebugSection, rawDebugSection, type ElfFile } from '../elf/index.js';
 
 /**
@@ -31,38 +33,8 @@ export function unitExtents(elf: ElfFile, relocatable = false): [number, number]
   try {
     const s = relocatable ? rawDebugSection(elf, '.debug_info') : plainDebugSection(elf, '.debug_info');
     if (!s) return undefined;
-    const le = elf.header.littleEndian;
-    const out: [number, number][] = [];
-    for (let at = 0; at + 4 <= s.size; ) {
-      const head = Buffer.from(elf.readAt(s.fileOffset + at, Math.min(4, s.size - at), s.name));
-      const length = le ? head.readUInt32LE(0) : head.readUInt32BE(0);
-      if (length >= 0xfffffff0) return undefined; // 64-bit DWARF (or broken): read in one piece
-      if (length === 0) break; // zero padding after the last unit
-      const end = at + 4 + length;
-      if (end > s.size) return undefined;
-      out.push([at, end]);
-      at = end;
-    }
-    return out;
+    return unitExtentsOf(s.size, elf.header.littleEndian, (at, n) => elf.readAt(s.fileOffset + at, n, s.name));
   } catch {
     return undefined;
   }
-}
-
-/** Split units into `n` runs of consecutive units with about the same number of bytes each. */
-export function splitUnits(extents: readonly (readonly [number, number])[], n: number): number[][] {
-  const total = extents.reduce((sum, [s, e]) => sum + (e - s), 0);
-  const chunks: number[][] = [];
-  let cur: number[] = [];
-  let bytes = 0;
-  for (const [s, e] of extents) {
-    cur.push(s);
-    bytes += e - s;
-    if (chunks.length < n - 1 && bytes >= (total * (chunks.length + 1)) / n) {
-      chunks.push(cur);
-      cur = [];
-    }
-  }
-  if (cur.length) chunks.push(cur);
-  return chunks;
 }

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openElf } from '../../src/elf/index.js';
 import { fileCrc32 } from '../../src/load/debug-files.js';
 import { loadFile } from '../../src/load/index.js';
-import { parseUnitIndex } from '../../src/load/split.js';
+import { parseUnitIndex } from '../../src/dwarf/unit-index.js';
 import { run, schemaValidator } from '../helpers/cli.js';
 import { fixtureLoadOptions, fixturePath } from '../helpers/fixtures.js';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readUnitHeaders } from '../../src/dwarf/unit.js';
 import { loadDebugSection, openElf } from '../../src/elf/index.js';
 import { loadFile } from '../../src/load/index.js';
-import { readUnitExtents, splitUnits } from '../../src/load/unit-extents.js';
+import { splitUnits } from '../../src/dwarf/extents.js';
+import { readUnitExtents } from '../../src/load/unit-extents.js';
 import { dumpItems, mergeDumpItems, type DumpMode } from '../../src/report/dump.js';
 import { fixturePath, repoRoot } from '../helpers/fixtures.js';
 
