@@ -28,6 +28,7 @@ export function withShowOptions<T>(y: Argv<T>) {
     .option('show-reorg-steps', { alias: ['S', 'show_reorg_steps'], type: 'boolean', default: false, describe: 'with -R: the layout after each move (reorg --steps)' })
     .option('expand', { alias: ['E', 'expand_types'], type: 'boolean', default: false, describe: 'expand nested types inline' })
     .option('anon-include', { alias: ['a', 'anon_include'], type: 'boolean', default: false, describe: 'also anonymous structs/unions a typedef names, as `typedef struct {...} NAME;` (pahole -a)' })
+    .option('nested-anon-include', { alias: ['A', 'nested_anon_include'], type: 'boolean', default: false, describe: 'with -a: also the anonymous structs/unions no typedef names (nested ones), as `struct {...};` (pahole -A)' })
     .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
     .option('show-only-data-members', { alias: ['M', 'show_only_data_members'], type: 'boolean', default: false, describe: 'C++: only the data members, no methods, nested types or vtable (pahole -M)' })
     .option('rel-offset', { alias: ['r', 'rel_offset'], type: 'boolean', default: false, describe: 'offsets inside nested structs/unions relative to them (pahole -r)' })
@@ -79,6 +80,7 @@ export function showArgsOf(a: ShowCliArguments): ShowArgs {
     findPointersTo: a['find-pointers-to'],
     recursive: a.recursive,
     anonInclude: a['anon-include'],
+    nestedAnonInclude: a['nested-anon-include'],
     expand: a.expand,
     relOffset: a['rel-offset'],
     onlyDataMembers: a['show-only-data-members'],
@@ -111,6 +113,7 @@ function checkShowCombinations(a: {
   'rel-offset': boolean;
   'show-only-data-members': boolean;
   'anon-include': boolean;
+  'nested-anon-include': boolean;
   contains?: string;
   'find-pointers-to'?: string;
   recursive: boolean;
@@ -133,7 +136,7 @@ function checkShowCombinations(a: {
   if (a['show-reorg-steps'] && !a.reorganize) throw new Error('--show_reorg_steps (-S) only applies to --reorganize (-R)');
   if (a.hex && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error('--hex only applies to the layouts printed as text');
   if (a.expand && ((a.format !== 'text' && a.format !== 'json') || a.sizes || a.packable || query || a.reorganize)) throw new Error('--expand only applies to the layouts printed as text or JSON');
-  for (const [on, name] of [[a['rel-offset'], '--rel_offset'], [a['show-only-data-members'], '--show_only_data_members'], [a['anon-include'], '--anon_include']] as const) {
+  for (const [on, name] of [[a['rel-offset'], '--rel_offset'], [a['show-only-data-members'], '--show_only_data_members'], [a['anon-include'], '--anon_include'], [a['nested-anon-include'], '--nested_anon_include']] as const) {
     if (on && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error(`${name} only applies to the layouts printed as text`);
   }
   if (a.sort !== undefined) {

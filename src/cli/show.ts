@@ -37,6 +37,8 @@ export interface ShowArgs extends Selection {
   recursive?: boolean;
   /** -a: anonymous top-level structs/unions named by a typedef, as `typedef struct {...} NAME;`. */
   anonInclude?: boolean;
+  /** -A (with -a): also the anonymous structs/unions no typedef names, as `struct {...};`. */
+  nestedAnonInclude?: boolean;
   expand: boolean;
   /** -r: offsets inside inline structs/unions relative to them. */
   relOffset?: boolean;
@@ -79,6 +81,8 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     !args.classes?.length && !args.structs && !args.unions && !args.exclude?.length && !args.prefix?.length && !args.allDefinitions && !hasTypeFilter(filter) && query === undefined && args.sort === undefined;
   // whole-file dumps may be split between workers; --target predicts from the whole table
   const dumpMode: DumpMode | undefined = !isDefault || picture || args.anonInclude || args.relOffset || args.onlyDataMembers || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
+  // pahole: -A adds to what -a lists; alone it changes nothing
+  if (args.nestedAnonInclude && !args.anonInclude) out.warn('--nested_anon_include (-A) only adds to --anon_include (-a); without -a it changes nothing (as in pahole)');
   for (const path of args.files) {
     if (dumpMode && !readsBtf(path, args.source)) {
       const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand, pahole: args.pahole };
@@ -208,9 +212,11 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     }
     if (args.anonInclude) {
       // pahole's -x/-y see an anonymous type by its typedef's name
-      const keep = (kind: string, name: string) =>
-        !(args.structs && kind === 'union') && !(args.unions && kind !== 'union') && !args.exclude?.some((p) => name.startsWith(p)) && (!args.prefix?.length || args.prefix.some((p) => name.startsWith(p)));
-      ids = withAnonymousTypedefs(file.table, ids, keep);
+      const keep = (kind: string, name: string | undefined) =>
+        !(args.structs && kind === 'union') &&
+        !(args.unions && kind !== 'union') &&
+        (name === undefined || (!args.exclude?.some((p) => name.startsWith(p)) && (!args.prefix?.length || args.prefix.some((p) => name.startsWith(p)))));
+      ids = withAnonymousTypedefs(file.table, ids, keep, args.nestedAnonInclude);
     }
     if (isDefault && args.sort === undefined && !args.anonInclude) {
       for (const block of fileBlocks(file.table, printableTypes(file.table), { ...computeOpts, expand: args.expand })) {
