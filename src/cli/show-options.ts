@@ -28,6 +28,7 @@ export function withShowOptions<T>(y: Argv<T>) {
     .option('show-reorg-steps', { alias: ['S', 'show_reorg_steps'], type: 'boolean', default: false, describe: 'with -R: the layout after each move (reorg --steps)' })
     .option('expand', { alias: ['E', 'expand_types'], type: 'boolean', default: false, describe: 'expand nested types inline' })
     .option('anon-include', { alias: ['a', 'anon_include'], type: 'boolean', default: false, describe: 'also anonymous structs/unions a typedef names, as `typedef struct {...} NAME;` (pahole -a)' })
+    .option('show-decl-info', { alias: ['I', 'show_decl_info'], type: 'boolean', default: false, describe: 'print the unit and the file:line where each type is declared before it (pahole -I; DWARF only)' })
     .option('nested-anon-include', { alias: ['A', 'nested_anon_include'], type: 'boolean', default: false, describe: 'with -a: also the anonymous structs/unions no typedef names (nested ones), as `struct {...};` (pahole -A)' })
     .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
     .option('show-only-data-members', { alias: ['M', 'show_only_data_members'], type: 'boolean', default: false, describe: 'C++: only the data members, no methods, nested types or vtable (pahole -M)' })
@@ -81,6 +82,7 @@ export function showArgsOf(a: ShowCliArguments): ShowArgs {
     recursive: a.recursive,
     anonInclude: a['anon-include'],
     nestedAnonInclude: a['nested-anon-include'],
+    declInfo: a['show-decl-info'],
     expand: a.expand,
     relOffset: a['rel-offset'],
     onlyDataMembers: a['show-only-data-members'],
@@ -114,6 +116,7 @@ function checkShowCombinations(a: {
   'show-only-data-members': boolean;
   'anon-include': boolean;
   'nested-anon-include': boolean;
+  'show-decl-info': boolean;
   contains?: string;
   'find-pointers-to'?: string;
   recursive: boolean;
@@ -136,7 +139,7 @@ function checkShowCombinations(a: {
   if (a['show-reorg-steps'] && !a.reorganize) throw new Error('--show_reorg_steps (-S) only applies to --reorganize (-R)');
   if (a.hex && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error('--hex only applies to the layouts printed as text');
   if (a.expand && ((a.format !== 'text' && a.format !== 'json') || a.sizes || a.packable || query || a.reorganize)) throw new Error('--expand only applies to the layouts printed as text or JSON');
-  for (const [on, name] of [[a['rel-offset'], '--rel_offset'], [a['show-only-data-members'], '--show_only_data_members'], [a['anon-include'], '--anon_include'], [a['nested-anon-include'], '--nested_anon_include']] as const) {
+  for (const [on, name] of [[a['rel-offset'], '--rel_offset'], [a['show-only-data-members'], '--show_only_data_members'], [a['anon-include'], '--anon_include'], [a['nested-anon-include'], '--nested_anon_include'], [a['show-decl-info'], '--show_decl_info']] as const) {
     if (on && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error(`${name} only applies to the layouts printed as text`);
   }
   if (a.sort !== undefined) {

@@ -1,5 +1,5 @@
 import { readsBtf, type SourceOptions } from '../load/btf.js';
-import type { AggregateType } from '../model/types.js';
+import type { AggregateType, TypeId } from '../model/types.js';
 import type { PaholeDialect } from '../layout/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
 import { computedTypes, fileBlocks, isPackable, packableRows, sizesRows, typeBlock } from '../layout/computed.js';
@@ -18,6 +18,7 @@ import { escapeLineBreaksInNames } from '../model/printable-names.js';
 import { mapOfType, showHtmlStructs } from './pictures.js';
 import { renderMapLegend } from '../report/map.js';
 import { renderHtml, type HtmlStruct } from '../report/html.js';
+import { declInfoLines } from '../report/decl-info.js';
 import { withAnonymousTypedefs, typesNamed, containersOf, filterTypes, hasTypeFilter, pointersTo, type TypeFilter } from '../report/query.js';
 
 export interface ShowArgs extends Selection {
@@ -37,6 +38,8 @@ export interface ShowArgs extends Selection {
   recursive?: boolean;
   /** -a: anonymous top-level structs/unions named by a typedef, as `typedef struct {...} NAME;`. */
   anonInclude?: boolean;
+  /** -I: each printed type preceded by its unit and declaration (pahole's two comment lines). */
+  declInfo?: boolean;
   /** -A (with -a): also the anonymous structs/unions no typedef names, as `struct {...};`. */
   nestedAnonInclude?: boolean;
   expand: boolean;
@@ -80,9 +83,10 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   const isDefault =
     !args.classes?.length && !args.structs && !args.unions && !args.exclude?.length && !args.prefix?.length && !args.allDefinitions && !hasTypeFilter(filter) && query === undefined && args.sort === undefined;
   // whole-file dumps may be split between workers; --target predicts from the whole table
-  const dumpMode: DumpMode | undefined = !isDefault || picture || args.anonInclude || args.relOffset || args.onlyDataMembers || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
+  const dumpMode: DumpMode | undefined = !isDefault || picture || args.anonInclude || args.declInfo || args.relOffset || args.onlyDataMembers || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
   // pahole: -A adds to what -a lists; alone it changes nothing
   if (args.nestedAnonInclude && !args.anonInclude) out.warn('--nested_anon_include (-A) only adds to --anon_include (-a); without -a it changes nothing (as in pahole)');
+  let btfDeclWarned = false;
   for (const path of args.files) {
     if (dumpMode && !readsBtf(path, args.source)) {
       const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand, pahole: args.pahole };
@@ -114,6 +118,10 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       continue;
     }
     let { file } = loaded;
+    if (args.declInfo && args.format === 'text' && !btfDeclWarned && readsBtf(path, args.source)) {
+      out.warn(`${path}: BTF records no declaration files or lines; --show_decl_info (-I) prints none`);
+      btfDeclWarned = true;
+    }
     let { ids } = loaded;
     if (args.format !== 'json') escapeLineBreaksInNames(file.table); // names cannot start lines of their own
     exit = Math.max(exit, loaded.exit);
@@ -210,25 +218,33 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       for (const line of lines) if (line && names.has(line.slice(0, line.indexOf('\t')))) out.write(line + '\n');
       continue;
     }
+    const declOf = new Map<TypeId, TypeId>();
+    const decl = (id: TypeId): string => (args.declInfo ? (declInfoLines(file.table, declOf.get(id) ?? id) ?? '') : '');
     if (args.anonInclude) {
       // pahole's -x/-y see an anonymous type by its typedef's name
       const keep = (kind: string, name: string | undefined) =>
         !(args.structs && kind === 'union') &&
         !(args.unions && kind !== 'union') &&
         (name === undefined || (!args.exclude?.some((p) => name.startsWith(p)) && (!args.prefix?.length || args.prefix.some((p) => name.startsWith(p)))));
+      const before = new Set(ids);
       ids = withAnonymousTypedefs(file.table, ids, keep, args.nestedAnonInclude);
+      // pahole prints an anonymous struct through its typedef, with the struct's own declaration
+      for (const id of ids) {
+        const t = file.table.get(id);
+        if (!before.has(id) && t.kind === 'typedef') declOf.set(id, t.target);
+      }
     }
     if (isDefault && args.sort === undefined && !args.anonInclude) {
       for (const block of fileBlocks(file.table, printableTypes(file.table), { ...computeOpts, expand: args.expand })) {
         const why = unpredictable.get(block.id);
-        out.write((why === undefined ? renderBlock(file.table, block, opts) : unpredictableNotice(file.table, block.id, target!, why)) + '\n');
+        out.write((why === undefined ? decl(block.id) + renderBlock(file.table, block, opts) : unpredictableNotice(file.table, block.id, target!, why)) + '\n');
       }
     } else {
       // pahole 1.31 follows each type it prints for -C with a blank line
       const after = args.classes?.length && args.pahole === '1.31' ? '\n\n' : '\n';
       for (const id of ids) {
         const why = unpredictable.get(id);
-        out.write((why === undefined ? renderBlock(file.table, typeBlock(file.table, id, { ...computeOpts, expand: args.expand }), opts) : unpredictableNotice(file.table, id, target!, why)) + after);
+        out.write((why === undefined ? decl(id) + renderBlock(file.table, typeBlock(file.table, id, { ...computeOpts, expand: args.expand }), opts) : unpredictableNotice(file.table, id, target!, why)) + after);
       }
     }
   }
