@@ -28,6 +28,7 @@ export function withShowOptions<T>(y: Argv<T>) {
     .option('show-reorg-steps', { alias: ['S', 'show_reorg_steps'], type: 'boolean', default: false, describe: 'with -R: the layout after each move (reorg --steps)' })
     .option('expand', { alias: ['E', 'expand_types'], type: 'boolean', default: false, describe: 'expand nested types inline' })
     .option('anon-include', { alias: ['a', 'anon_include'], type: 'boolean', default: false, describe: 'also anonymous structs/unions a typedef names, as `typedef struct {...} NAME;` (pahole -a)' })
+    .option('compile', { type: 'boolean', default: false, describe: 'print C that compiles: the selected types (all without -C) after the forward declarations, typedefs, enums and types they need (pahole 1.31 --compile)' })
     .option('show-decl-info', { alias: ['I', 'show_decl_info'], type: 'boolean', default: false, describe: 'print the unit and the file:line where each type is declared before it (pahole -I; DWARF only)' })
     .option('nested-anon-include', { alias: ['A', 'nested_anon_include'], type: 'boolean', default: false, describe: 'with -a: also the anonymous structs/unions no typedef names (nested ones), as `struct {...};` (pahole -A)' })
     .option('hex', { type: 'boolean', default: false, describe: 'offsets and sizes in hexadecimal' })
@@ -83,6 +84,7 @@ export function showArgsOf(a: ShowCliArguments): ShowArgs {
     anonInclude: a['anon-include'],
     nestedAnonInclude: a['nested-anon-include'],
     declInfo: a['show-decl-info'],
+    compile: a.compile,
     expand: a.expand,
     relOffset: a['rel-offset'],
     onlyDataMembers: a['show-only-data-members'],
@@ -117,6 +119,7 @@ function checkShowCombinations(a: {
   'anon-include': boolean;
   'nested-anon-include': boolean;
   'show-decl-info': boolean;
+  compile: boolean;
   contains?: string;
   'find-pointers-to'?: string;
   recursive: boolean;
@@ -141,6 +144,9 @@ function checkShowCombinations(a: {
   if (a.expand && ((a.format !== 'text' && a.format !== 'json') || a.sizes || a.packable || query || a.reorganize)) throw new Error('--expand only applies to the layouts printed as text or JSON');
   for (const [on, name] of [[a['rel-offset'], '--rel_offset'], [a['show-only-data-members'], '--show_only_data_members'], [a['anon-include'], '--anon_include'], [a['nested-anon-include'], '--nested_anon_include'], [a['show-decl-info'], '--show_decl_info']] as const) {
     if (on && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize)) throw new Error(`${name} only applies to the layouts printed as text`);
+  }
+  if (a.compile && (a.format !== 'text' || a.sizes || a.packable || query || a.reorganize || a.expand || a['anon-include'] || a['show-decl-info'] || a.target !== undefined)) {
+    throw new Error('--compile prints C for the text layouts; it cannot be combined with --format, --sizes, --packable, -i, -f, -R, -E, -a, -I or --target');
   }
   if (a.sort !== undefined) {
     const field = a.sort || 'name';
