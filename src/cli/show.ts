@@ -111,10 +111,12 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
         continue;
       }
     }
-    // -E needs the definitions of nested types, which may come later in the file
-    const stopAfterUnit = args.expand ? undefined : firstDefinitionsFound(args);
+    // -E needs the definitions of nested types, which may come later in the file; --compile also
+    // those of the types behind pointers (a function pointer's parameter enums and typedefs)
+    const whole = args.expand || args.compile;
+    const stopAfterUnit = whole ? undefined : firstDefinitionsFound(args);
     // only units that name a wanted type can define it; -E also needs the nested types' units
-    const onlyNames = args.expand ? undefined : exactClassNames(args);
+    const onlyNames = whole ? undefined : exactClassNames(args);
     // BTF: pahole's alignment guesses for printing; --target infers attributes itself, from the facts
     const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir, btfAlignment: args.target !== undefined ? false : { cachelineSize: args.cachelineSize ?? 64, pahole: args.pahole } });
     if (!loaded) {

@@ -131,7 +131,8 @@ function memberNeeds(e: Emitted, id: TypeId, depth: number): boolean {
       case 'typedef':
         return defineTypedef(e, id, depth + 1);
       case 'enum':
-        return t.name !== undefined && defineEnum(e, id);
+        // a unit that only declares the enum: its definition from another unit (pahole's is the unit's own)
+        return t.name !== undefined && defineEnum(e, table.resolveDeclaration(id));
       case 'struct':
       case 'class':
       case 'union': {
@@ -222,7 +223,7 @@ function defineTypedef(e: Emitted, id: TypeId, depth: number): boolean {
         e.mark(id);
         return true;
       }
-      defineEnum(e, td.target);
+      defineEnum(e, table.resolveDeclaration(td.target));
       break;
     case 'struct':
     case 'class':
