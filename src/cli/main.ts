@@ -7,7 +7,7 @@ import { FAIL_ON_KINDS, type FailOnKind } from '../diff/regressions.js';
 import { DEFAULT_LIMITS } from '../util/limits.js';
 import { EXIT } from './exit-codes.js';
 import { closestOption } from './suggest.js';
-import { applyLimits, checkSelection, debugDirs, EPILOG, failOnKinds, repeated, selectionOf, withSelection, withSource } from './options.js';
+import { applyLimits, checkSelection, debugDirs, EPILOG, failOnKinds, repeated, selectionOf, withSelection, withSource, withTypeFilters } from './options.js';
 import { showArgsOf, withShowOptions } from './show-options.js';
 
 /** Parse arguments and run; returns the exit code. The only module that touches process. */
@@ -86,15 +86,11 @@ export async function main(argv: string[]): Promise<number> {
       'diff <old> <new>',
       'compare the layouts of two builds (ELF files or saved show --format json reports); --fail-on gates CI',
       (y) =>
-        withSource(y)
-          .positional('old', { type: 'string', demandOption: true, describe: 'the old build: ELF file or show --format json report' })
-          .positional('new', { type: 'string', demandOption: true, describe: 'the new build: ELF file or show --format json report' })
-          .option('class', { alias: ['C', 'class_name'], type: 'string', describe: 'only these types: NAME[,NAME...] or /REGEX/ (repeatable)' })
-          .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
-          .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
-          .option('exclude', { alias: 'x', type: 'string', describe: 'leave out types whose name starts with PREFIX (repeatable)' })
-          .option('prefix-filter', { alias: ['y', 'prefix_filter'], type: 'string', describe: 'only types whose name starts with PREFIX (repeatable)' })
-          .option('skip-missing', { alias: 'skip_missing', type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
+        withTypeFilters(
+          withSource(y)
+            .positional('old', { type: 'string', demandOption: true, describe: 'the old build: ELF file or show --format json report' })
+            .positional('new', { type: 'string', demandOption: true, describe: 'the new build: ELF file or show --format json report' }),
+        )
           .option('verbose', { alias: ['v', 'V'], type: 'boolean', default: false, describe: 'print the layouts before and after, and every problem found in the debug info' })
           .option('format', { choices: ['text', 'json', 'table', 'html'] as const, default: 'text' as const, describe: 'output format (html: old and new side by side, a self-contained page)' })
           .option('fail-on', { type: 'string', describe: `exit 1 when one of these regressions is present: ${FAIL_ON_KINDS.join(',')}` })

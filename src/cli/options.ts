@@ -12,21 +12,27 @@ import { RUNNING_KERNEL_BTF, type DebugFormat } from '../load/btf.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 
 /** pahole's spellings accepted as aliases of ours (each defined with its option), then the exit codes. */
-export const EPILOG = `pahole's spellings work too: -s, -H N, -c N, --class_name, -y, -E, -V, -a, -R, -S, -i, -f, -d, -z, -B, --hex, --packed, --padding_ge, --with_flexible_array, --skip_missing (README: "pahole's command line").\n\n${EXIT_CODES_HELP}`;
+export const EPILOG = `pahole's spellings work too: -s, -H N, -c N, --class_name, -y, -E, -V, -a, -A, -I, --compile, -R, -S, -i, -f, -d, -z, -B, --hex, --packed, --padding_ge, --with_flexible_array, --skip_missing (README: "pahole's command line").\n\n${EXIT_CODES_HELP}`;
 
 /** The options show and check share: which files, which types, how to report problems. */
 export function withSelection<T>(y: Argv<T>, filesRequired = true) {
-  return withSource(y)
-    .positional('files', { type: 'string', array: true, demandOption: filesRequired, describe: filesRequired ? 'ELF files: vmlinux, .ko, .o, executables, .debug files; raw BTF files' : `ELF files: vmlinux, .ko, .o, executables, .debug files; raw BTF files (default: ${RUNNING_KERNEL_BTF})` })
+  return withTypeFilters(
+    withSource(y).positional('files', { type: 'string', array: true, demandOption: filesRequired, describe: filesRequired ? 'ELF files: vmlinux, .ko, .o, executables, .debug files; raw BTF files' : `ELF files: vmlinux, .ko, .o, executables, .debug files; raw BTF files (default: ${RUNNING_KERNEL_BTF})` }),
+  )
+    .option('verbose', { alias: ['v', 'V'], type: 'boolean', default: false, describe: 'list every problem found in the debug info' })
+    .option('cache', { type: 'boolean', default: true, describe: 'use and keep type indexes in $STRUCTSCOPE_CACHE_DIR or ~/.cache/structscope (--no-cache: neither read nor write them)' })
+    .option('debug-dir', { type: 'string', describe: 'also look for separate debug files under DIR, like /usr/lib/debug (DIR/.build-id/NN/REST.debug, DIR/<dir>/NAME); repeatable' });
+}
+
+/** Which types (show, check, reorg and diff): -C, --structs, --unions, -x, -y, --skip_missing. */
+export function withTypeFilters<T>(y: Argv<T>) {
+  return y
     .option('class', { alias: ['C', 'class_name'], type: 'string', describe: 'only these types: NAME[,NAME...] or /REGEX/ (repeatable)' })
     .option('structs', { type: 'boolean', default: false, describe: 'only structs and classes' })
     .option('unions', { type: 'boolean', default: false, describe: 'only unions' })
     .option('exclude', { alias: 'x', type: 'string', describe: 'leave out types whose name starts with PREFIX (repeatable)' })
     .option('prefix-filter', { alias: ['y', 'prefix_filter'], type: 'string', describe: 'only types whose name starts with PREFIX (repeatable)' })
-    .option('skip-missing', { alias: 'skip_missing', type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' })
-    .option('verbose', { alias: ['v', 'V'], type: 'boolean', default: false, describe: 'list every problem found in the debug info' })
-    .option('cache', { type: 'boolean', default: true, describe: 'use and keep type indexes in $STRUCTSCOPE_CACHE_DIR or ~/.cache/structscope (--no-cache: neither read nor write them)' })
-    .option('debug-dir', { type: 'string', describe: 'also look for separate debug files under DIR, like /usr/lib/debug (DIR/.build-id/NN/REST.debug, DIR/<dir>/NAME); repeatable' });
+    .option('skip-missing', { alias: 'skip_missing', type: 'boolean', default: false, describe: 'a -C name that matches nothing is not an error' });
 }
 
 /*

@@ -47,6 +47,8 @@ export function withShowOptions<T>(y: Argv<T>) {
     .example('$0 -C sk_buff,net_device -E vmlinux', 'pahole order works too; -E expands nested types')
     .example('$0 foo.ko -H 2 --format table --sort holes', 'structs with two holes or more, the most holes first')
     .example('$0 vmlinux -i list_head -d', 'which types contain a struct list_head (pahole -i)')
+    .example('$0 --compile -C virtnet_info virtio_net.ko > v.c', 'C that compiles: the struct and all it needs (pahole --compile)')
+    .example('$0 -I -C sk_buff vmlinux', 'each type after its unit and declaration line (pahole -I)')
     .check((a) => {
       if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs takes a positive whole number');
       if (a['cacheline-size'] !== undefined && (!Number.isInteger(a['cacheline-size']) || a['cacheline-size'] < 1)) throw new Error('--cacheline-size takes a positive whole number');
