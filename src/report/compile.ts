@@ -312,7 +312,9 @@ function complexSpelling(table: TypeTable, id: TypeId): { name: string; spelling
     const t = table.get(id);
     if (t.kind === 'qualifier' || t.kind === 'pointer') id = t.target;
     else if (t.kind === 'array') id = t.element;
-    else if (t.kind !== 'base' || t.encoding !== DW_ATE_complex_float || t.name.startsWith('_Complex')) return undefined;
+    else if (t.kind !== 'base' || t.name.startsWith('_Complex')) return undefined;
+    else if (/^complex (float|double|long double)$/.test(t.name)) return { name: t.name, spelling: `_Complex ${t.name.slice(8)}` }; // BTF keeps the name only
+    else if (t.encoding !== DW_ATE_complex_float) return undefined;
     else return { name: t.name, spelling: `_Complex ${t.size === 8 ? 'float' : t.size === 16 ? 'double' : 'long double'}` };
   }
   return undefined;

@@ -127,6 +127,15 @@ describe('--compile', () => {
     });
   }
 
+  it.skipIf(!tool('gcc'))('BTF input compiles too', () => {
+    const r = run('--compile', '-F', 'btf', fixturePath('btf/layout-plain-btf-only.o'));
+    expect(r.code, r.stderr).toBe(0);
+    const c = join(tmp, 'btf.c');
+    writeFileSync(c, r.stdout);
+    const out = spawnSync('gcc', ['-c', '-x', 'c', c, '-o', join(tmp, 'btf.o')], { encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+  });
+
   it('-C: only the selected types and what they need; a type already printed is printed once', () => {
     const r = run('--compile', '-C', 'named_pair,ops,named_pair', fixturePath('layout-plain.o'));
     expect(r.code).toBe(0);
