@@ -1,11 +1,13 @@
 import { readsBtf, type SourceOptions } from '../load/btf.js';
-import type { AggregateType } from '../model/types.js';
+import { isAggregate, type AggregateType, type TypeId } from '../model/types.js';
+import type { TypeTable } from '../model/table.js';
+import { compileStepTypes, planCompile, renderCompile } from '../report/compile.js';
 import type { PaholeDialect } from '../layout/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
-import { computedTypes, fileBlocks, isPackable, packableRows, sizesRows, typeBlock } from '../layout/computed.js';
+import { computedTypes, fileBlocks, type ComputeOptions, isPackable, packableRows, sizesRows, typeBlock } from '../layout/computed.js';
 import { jsonDocument, jsonFile } from '../report/json.js';
 import type { JsonFile } from '../doc/json.js';
-import { printableTypes, renderBlock, renderSizesRows } from '../report/pahole.js';
+import { printableTypes, renderBlock, renderSizesRows, type PaholeOptions } from '../report/pahole.js';
 import { renderPackable } from '../report/packable.js';
 import { exactClassNames, firstDefinitionsFound, type Selection } from '../report/select.js';
 import { loadSelected, reportDiagnostics } from './load-selected.js';
@@ -19,6 +21,7 @@ import { escapeLineBreaksInNames } from '../model/printable-names.js';
 import { mapOfType, showHtmlStructs } from './pictures.js';
 import { renderMapLegend } from '../report/map.js';
 import { renderHtml, type HtmlStruct } from '../report/html.js';
+import { declInfoLines } from '../report/decl-info.js';
 import { withAnonymousTypedefs, typesNamed, containersOf, filterTypes, hasTypeFilter, pointersTo, type TypeFilter } from '../report/query.js';
 
 export interface ShowArgs extends Selection {
@@ -38,6 +41,12 @@ export interface ShowArgs extends Selection {
   recursive?: boolean;
   /** -a: anonymous top-level structs/unions named by a typedef, as `typedef struct {...} NAME;`. */
   anonInclude?: boolean;
+  /** --compile: C that compiles, the selected types and what they need (pahole 1.31 --compile). */
+  compile?: boolean;
+  /** -I: each printed type preceded by its unit and declaration (pahole's two comment lines). */
+  declInfo?: boolean;
+  /** -A (with -a): also the anonymous structs/unions no typedef names, as `struct {...};`. */
+  nestedAnonInclude?: boolean;
   expand: boolean;
   /** -r: offsets inside inline structs/unions relative to them. */
   relOffset?: boolean;
@@ -79,7 +88,10 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   const isDefault =
     !args.classes?.length && !args.structs && !args.unions && !args.exclude?.length && !args.prefix?.length && !args.allDefinitions && !hasTypeFilter(filter) && query === undefined && args.sort === undefined;
   // whole-file dumps may be split between workers; --target predicts from the whole table
-  const dumpMode: DumpMode | undefined = !isDefault || picture || args.anonInclude || args.relOffset || args.onlyDataMembers || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
+  const dumpMode: DumpMode | undefined = !isDefault || picture || args.anonInclude || args.declInfo || args.compile || args.relOffset || args.onlyDataMembers || args.packable || args.target !== undefined ? undefined : args.format === 'json' ? 'json' : args.format === 'table' ? undefined : args.sizes ? 'sizes' : 'text';
+  // pahole: -A adds to what -a lists; alone it changes nothing
+  if (args.nestedAnonInclude && !args.anonInclude) out.warn('--nested_anon_include (-A) only adds to --anon_include (-a); without -a it changes nothing (as in pahole)');
+  let btfDeclWarned = false;
   for (const path of args.files) {
     if (dumpMode && !readsBtf(path, args.source)) {
       const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand, pahole: args.pahole };
@@ -100,10 +112,12 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
         continue;
       }
     }
-    // -E needs the definitions of nested types, which may come later in the file
-    const stopAfterUnit = args.expand ? undefined : firstDefinitionsFound(args);
+    // -E needs the definitions of nested types, which may come later in the file; --compile also
+    // those of the types behind pointers (a function pointer's parameter enums and typedefs)
+    const whole = args.expand || args.compile;
+    const stopAfterUnit = whole ? undefined : firstDefinitionsFound(args);
     // only units that name a wanted type can define it; -E also needs the nested types' units
-    const onlyNames = args.expand ? undefined : exactClassNames(args);
+    const onlyNames = whole ? undefined : exactClassNames(args);
     // BTF: pahole's alignment guesses for printing; --target infers attributes itself, from the facts
     const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir, btfAlignment: args.target !== undefined ? false : { cachelineSize: args.cachelineSize ?? 64, pahole: args.pahole } });
     if (!loaded) {
@@ -111,6 +125,10 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       continue;
     }
     let { file } = loaded;
+    if (args.declInfo && args.format === 'text' && !btfDeclWarned && readsBtf(path, args.source)) {
+      out.warn(`${path}: BTF records no declaration files or lines; --show_decl_info (-I) prints none`);
+      btfDeclWarned = true;
+    }
     let { ids } = loaded;
     if (args.format !== 'json') escapeLineBreaksInNames(file.table); // names cannot start lines of their own
     exit = Math.max(exit, loaded.exit);
@@ -207,23 +225,38 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       for (const line of lines) if (line && names.has(line.slice(0, line.indexOf('\t')))) out.write(line + '\n');
       continue;
     }
+    const declOf = new Map<TypeId, TypeId>();
+    const decl = (id: TypeId): string => (args.declInfo ? (declInfoLines(file.table, declOf.get(id) ?? id) ?? '') : '');
     if (args.anonInclude) {
       // pahole's -x/-y see an anonymous type by its typedef's name
-      const keep = (kind: string, name: string) =>
-        !(args.structs && kind === 'union') && !(args.unions && kind !== 'union') && !args.exclude?.some((p) => name.startsWith(p)) && (!args.prefix?.length || args.prefix.some((p) => name.startsWith(p)));
-      ids = withAnonymousTypedefs(file.table, ids, keep);
+      const keep = (kind: string, name: string | undefined) =>
+        !(args.structs && kind === 'union') &&
+        !(args.unions && kind !== 'union') &&
+        (name === undefined || (!args.exclude?.some((p) => name.startsWith(p)) && (!args.prefix?.length || args.prefix.some((p) => name.startsWith(p)))));
+      const before = new Set(ids);
+      ids = withAnonymousTypedefs(file.table, ids, keep, args.nestedAnonInclude);
+      // pahole prints an anonymous struct through its typedef, with the struct's own declaration
+      for (const id of ids) {
+        const t = file.table.get(id);
+        if (!before.has(id) && t.kind === 'typedef') declOf.set(id, t.target);
+      }
+    }
+    if (args.compile) {
+      const roots = isDefault ? printableTypes(file.table) : ids.filter((id) => isAggregate(file.table.get(id)));
+      out.write(compiledC(file.table, roots, { ...computeOpts, expand: false }, opts, args.classes?.length ? '\n\n' : '\n'));
+      continue;
     }
     if (isDefault && args.sort === undefined && !args.anonInclude) {
       for (const block of fileBlocks(file.table, printableTypes(file.table), { ...computeOpts, expand: args.expand })) {
         const why = unpredictable.get(block.id);
-        out.write((why === undefined ? renderBlock(file.table, block, opts) : unpredictableNotice(file.table, block.id, target!, why)) + '\n');
+        out.write((why === undefined ? decl(block.id) + renderBlock(file.table, block, opts) : unpredictableNotice(file.table, block.id, target!, why)) + '\n');
       }
     } else {
       // pahole 1.31 follows each type it prints for -C with a blank line
       const after = args.classes?.length && args.pahole === '1.31' ? '\n\n' : '\n';
       for (const id of ids) {
         const why = unpredictable.get(id);
-        out.write((why === undefined ? renderBlock(file.table, typeBlock(file.table, id, { ...computeOpts, expand: args.expand }), opts) : unpredictableNotice(file.table, id, target!, why)) + after);
+        out.write((why === undefined ? decl(id) + renderBlock(file.table, typeBlock(file.table, id, { ...computeOpts, expand: args.expand }), opts) : unpredictableNotice(file.table, id, target!, why)) + after);
       }
     }
   }
@@ -234,6 +267,13 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     out.write(renderHtml({ mode: 'show', title, subtitle: `${htmlStructs.length} types; generated by structscope show --format html`, structs: htmlStructs }));
   }
   return exit;
+}
+
+/** --compile's text: what the roots need, then the roots, each laid out afresh as pahole -C does. */
+function compiledC(table: TypeTable, roots: readonly TypeId[], computeOpts: ComputeOptions, opts: PaholeOptions, after: string): string {
+  const steps = planCompile(table, roots, after);
+  const blocks = new Map(compileStepTypes(steps).map((id) => [id, typeBlock(table, id, computeOpts)] as const));
+  return renderCompile(table, steps, blocks, opts);
 }
 
 /** pahole's --sort order: strcmp of the names (bytes, not locale). */

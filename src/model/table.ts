@@ -16,6 +16,8 @@ export class TypeTable {
    * from offsets, and pahole prints no "Force padding:" lines.
    */
   alignmentInfo = true;
+  /** DWARF: each converted unit's DW_AT_name by unit header offset (Origin.unit), for pahole -I's `Used at:`. */
+  readonly unitNames = new Map<number, string>();
   private readonly byName = new Map<string, TypeId[]>();
 
   add(t: Type): TypeId {

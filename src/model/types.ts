@@ -62,6 +62,8 @@ export interface TypedefType {
   /** DW_AT_alignment on the typedef (aligned(N) typedefs). */
   alignment?: number;
   decl?: DeclLocation;
+  /** The DIE of the first definition (DWARF only; identical typedefs are one type). */
+  origin?: Origin;
 }
 
 export type Qualifier = 'const' | 'volatile' | 'restrict' | 'atomic';

@@ -151,11 +151,16 @@ export function pointersTo(table: TypeTable, ids: readonly TypeId[], name: strin
  * anonymous struct or union that a typedef names (pahole's class_formatter prints it as
  * `typedef struct {...} NAME;` through its first typedef; one with no typedef is printed inside
  * its container only). Returns the ids to render: the typedef's for the anonymous ones.
+ * With `nested` (pahole -A/--nested_anon_include), a top-level anonymous struct or union no typedef
+ * names is listed too, as itself: gcc puts the type of an anonymous member at the unit's top level,
+ * clang inside the struct (where pahole does not look either). pahole's -x and -y do not filter it
+ * (it has no name), so `keep` sees the name undefined.
  */
 export function withAnonymousTypedefs(
   table: TypeTable,
   printable: readonly TypeId[],
-  keep: (kind: AggregateType['kind'], typedefName: string) => boolean = () => true,
+  keep: (kind: AggregateType['kind'], typedefName: string | undefined) => boolean = () => true,
+  nested = false,
 ): TypeId[] {
   // identical anonymous structs of several typedefs are one type here: each typedef prints it
   const typedefs = new Map<TypeId, TypeId[]>();
@@ -167,11 +172,13 @@ export function withAnonymousTypedefs(
   for (const id of table.definitions) {
     const t = table.get(id);
     if (shown.has(id)) out.push(id);
-    else if (isAggregate(t) && t.name === undefined && !t.declaration && t.topLevel !== false) {
-      for (const td of typedefs.get(id) ?? []) {
+    else if (isAggregate(t) && t.name === undefined && !t.declaration) {
+      const named = t.topLevel !== false ? (typedefs.get(id) ?? []) : [];
+      for (const td of named) {
         const name = (table.get(td) as { name: string }).name;
         if (keep(t.kind, name)) out.push(td);
       }
+      if (nested && t.topLevel !== false && !typedefs.has(id) && keep(t.kind, undefined)) out.push(id);
     }
   }
   return out;

@@ -16,6 +16,10 @@ import { convertDie } from './types.js';
 export function convertUnit(cx: ConvertState, u: ScannedUnit): void {
   const { dies } = u;
   if (u.root.language !== undefined) cx.languages.set(u.root.language, (cx.languages.get(u.root.language) ?? 0) + 1);
+  if (dies.count > 0 && !cx.table.unitNames.has(u.header.offset)) {
+    const name = dieName(cx, u, 0); // the unit DIE's DW_AT_name: pahole -I's "Used at:"
+    if (name !== undefined) cx.table.unitNames.set(u.header.offset, name);
+  }
   const toFill: number[] = [];
   const names = cx.typeNames && isCLanguage(u.root.language) ? cx.typeNames : undefined;
   cx.shallowPointees = names !== undefined;

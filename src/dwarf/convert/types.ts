@@ -101,6 +101,7 @@ export function convertOther(cx: ConvertState, u: ScannedUnit, i: number, tag: n
         if (alignment !== undefined) t.alignment = alignment;
         const decl = declOf(cx, u, i);
         if (decl) t.decl = decl;
+        t.origin = { die: dies.offset[i]!, unit: u.header.offset }; // the first DIE of an interned typedef (pahole -I)
         return t;
       });
     }
