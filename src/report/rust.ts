@@ -107,3 +107,37 @@ export function renderRustEnum(table: TypeTable, t: AggregateType, cachelineSize
   if (t.alignment) out += ` __attribute__((__aligned__(${t.alignment})))`;
   return out;
 }
+
+export interface JsonVariantField {
+  name: string | null;
+  type: string;
+  offset: number;
+  size: number;
+}
+
+/** JSON of a variant part: the discriminant and each variant's fields, offsets from the start of the enum. */
+export interface JsonVariantPart {
+  discriminant: JsonVariantField | null;
+  variants: { name: string; discriminant: number | string | null; type: string; fields: JsonVariantField[] }[];
+}
+
+export function rustVariantsJson(table: TypeTable, t: AggregateType): JsonVariantPart | undefined {
+  const part = t.variantPart;
+  if (!part) return undefined;
+  const field = (name: string | undefined, type: TypeId, bitOffset: number, size: number): JsonVariantField => ({
+    name: name ?? null,
+    type: spelling(table, type),
+    offset: bitOffset / 8,
+    size,
+  });
+  const d = part.discriminant;
+  return {
+    discriminant: d ? field(d.name, d.type, d.bitOffset, d.byteSize) : null,
+    variants: part.variants.map((v) => {
+      const vt = table.get(v.type);
+      const members = vt.kind === 'struct' || vt.kind === 'class' || vt.kind === 'union' ? vt.members : [];
+      const value = v.discrValue === undefined ? null : Number.isSafeInteger(Number(v.discrValue)) ? Number(v.discrValue) : String(v.discrValue);
+      return { name: v.name, discriminant: value, type: spelling(table, v.type), fields: members.map((m) => field(m.name, m.type, v.bitOffset + m.bitOffset, m.byteSize)) };
+    }),
+  };
+}
