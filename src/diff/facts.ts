@@ -73,13 +73,25 @@ function typeFacts(t: JsonType): TypeFacts {
     sumBitHoles: t.summary.sumBitHoles,
     padding: t.padding,
     // static members (schema version 2) have no storage in the object
-    members: t.members.filter((m) => !m.static).map(memberFacts),
+    members: [...t.members.filter((m) => !m.static).map(memberFacts), ...variantFacts(t)],
   };
+}
+
+/** A Rust enum's discriminant and variant fields as members (`<discriminant>`, `Some.__0`), so a diff sees them change. */
+function variantFacts(t: JsonType): MemberFacts[] {
+  if (!t.variants) return [];
+  const d = t.variants.discriminant;
+  const out: MemberFacts[] = d ? [{ name: '<discriminant>', type: d.type, offset: d.offset, size: d.size, base: false }] : [];
+  for (const v of t.variants.variants) {
+    for (const f of v.fields) out.push({ name: `${v.name}.${f.name ?? ''}`, type: f.type, offset: f.offset, size: f.size, base: false });
+  }
+  return out;
 }
 
 function memberFacts(m: JsonMember): MemberFacts {
   // the array dimensions belong to the type: char[4] -> char[8] is a retype
-  const type = m.type + (m.arrayDims ?? []).map((d) => `[${d}]`).join('');
+  // (Rust spells them in the type already: `[u8; 6]`)
+  const type = m.type.startsWith('[') ? m.type : m.type + (m.arrayDims ?? []).map((d) => `[${d}]`).join('');
   const out: MemberFacts = { name: m.name, type, offset: m.offset, size: m.size, base: m.base === true };
   if (m.bitSize !== undefined) {
     out.bitOffset = m.bitOffset;

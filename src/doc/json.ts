@@ -58,6 +58,21 @@ export interface JsonType {
   groups?: object[];
   /** show --packable: the size pahole's reorganization reaches, and the bytes saved. */
   packable?: { newSize: number; savings: number };
+  /** A Rust enum with data: its discriminant and variants (members, holes and padding are then empty). */
+  variants?: JsonVariantPart;
+}
+
+export interface JsonVariantField {
+  name: string | null;
+  type: string;
+  offset: number;
+  size: number;
+}
+
+/** JSON of a variant part: the discriminant and each variant's fields, offsets from the start of the enum. */
+export interface JsonVariantPart {
+  discriminant: JsonVariantField | null;
+  variants: { name: string; discriminant: number | string | null; type: string; fields: JsonVariantField[] }[];
 }
 
 export interface JsonFile {

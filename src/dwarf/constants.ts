@@ -86,6 +86,8 @@ export const DW_AT = {
   language: 0x13,
   comp_dir: 0x1b,
   import: 0x18,
+  discr: 0x15,
+  discr_value: 0x16,
   const_value: 0x1c,
   containing_type: 0x1d,
   upper_bound: 0x2f,

@@ -35,6 +35,9 @@ for (const t of [
 ]) WANTED[t] = 1;
 // dwz: DW_TAG_imported_unit's DW_AT_import is kept in the type slot (see case DW_AT.import)
 WANTED[DW_TAG.imported_unit] = 1;
+// Rust: enums with data (DW_AT_discr in the containing slot, DW_AT_discr_value in the constant
+// slot) and the namespace tree that names its types (dwarf/convert/rust.ts)
+WANTED[DW_TAG.variant_part] = WANTED[DW_TAG.variant] = WANTED[DW_TAG.namespace] = 1;
 
 /** Aggregate tags: their DW_TAG_subprogram children (member functions) are decoded too. */
 const AGGREGATE = new Uint8Array(0x50);
@@ -399,6 +402,7 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
             }
             break;
           case DW_AT.containing_type:
+          case DW_AT.discr:
             if (refKind !== RefKind.None) {
               dies.containingKind[i] = refKind;
               dies.containing[i] = v;
@@ -468,6 +472,7 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
             } else if (refKind === RefKind.None && strKind === StrKind.None) dies.vtableIndex[i] = v;
             break;
           case DW_AT.const_value:
+          case DW_AT.discr_value:
             dies.constValue[i] = v;
             dies.constPos[i] = valPos;
             dies.constForm[i] = form;

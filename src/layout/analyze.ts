@@ -353,7 +353,8 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
     if (ci === children.length - 1) ml.lastMember = true;
     if (last === undefined) ml.firstMember = true;
 
-    if (isStructLike(table, pos.member.type)) {
+    // a Rust enum with data: its bytes belong to the variants, it has no padding of its own
+    if (isStructLike(table, pos.member.type) && !(table.get(pos.member.type) as AggregateType).variantPart) {
       const th = state.holes(pos.member.type);
       state.inferClassPacked(pos.member.type);
       if (th.padding > 0) {

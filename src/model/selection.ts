@@ -35,13 +35,18 @@ export function parseClassPatterns(args: string[]): Matcher[] {
   return out;
 }
 
-/** Commas separate names, except inside a /regex/. */
+/** Commas separate names, except inside a /regex/ and inside `<...>` or `(...)` (Rust and C++ type arguments, tuples). */
 export function splitPatterns(arg: string): string[] {
   const items: string[] = [];
   let cur = '';
   let inRegex = false;
+  let nest = 0;
   for (const ch of arg) {
-    if (ch === ',' && !inRegex) {
+    if (!inRegex) {
+      if (ch === '<' || ch === '(') nest++;
+      else if ((ch === '>' && !cur.endsWith('-')) || ch === ')') nest = Math.max(0, nest - 1);
+    }
+    if (ch === ',' && !inRegex && nest === 0) {
       if (cur) items.push(cur);
       cur = '';
       continue;
@@ -53,9 +58,10 @@ export function splitPatterns(arg: string): string[] {
   return items;
 }
 
-/** The -C items when every one is an exact name (no /REGEX/); undefined otherwise. */
+/** The -C items when every one is an exact name (no /REGEX/, no `::` path); undefined otherwise. */
 export function exactClassNames(sel: Selection): string[] | undefined {
   if (!sel.classes?.length) return undefined;
   const names = parseClassPatterns(sel.classes).map((m) => m.pattern);
-  return names.some((n) => n.length > 2 && n.startsWith('/') && n.endsWith('/')) ? undefined : names;
+  // a path (`rust_types::Shape`) is no single DW_AT_name a unit could be searched for
+  return names.some((n) => (n.length > 2 && n.startsWith('/') && n.endsWith('/')) || n.includes('::')) ? undefined : names;
 }

@@ -53,6 +53,8 @@ export interface PointerType {
   size: number;
   /** For ptr_to_member: the containing class (DW_AT_containing_type). */
   containingType?: TypeId;
+  /** The producer's own spelling of the pointer type (Rust: `&u8`, `*mut T`, `fn(u32) -> u8`). */
+  name?: string;
 }
 
 export interface TypedefType {
@@ -157,6 +159,33 @@ export interface AggregateType {
    * undefined otherwise. Template parameters are left out.
    */
   children?: ClassChild[];
+  /**
+   * Member indices in declaration order, when `members` is in offset order and the two differ:
+   * the compiler chose the order (Rust's default representation, repr(Rust)).
+   */
+  sourceOrder?: number[];
+  /**
+   * A tagged union whose layout the compiler chose (a Rust enum with data, DW_TAG_variant_part):
+   * `members` is then empty and every byte belongs to the variants.
+   */
+  variantPart?: VariantPart;
+}
+
+/** The variants of a tagged union and where its discriminant lives. */
+export interface VariantPart {
+  /** The discriminant (tag), an artificial member; undefined when there is none (one variant). */
+  discriminant?: Member;
+  variants: Variant[];
+}
+
+export interface Variant {
+  /** The variant's name (`Some`, `Circle`). */
+  name: string;
+  /** The discriminant value selecting it; undefined for the default variant (any other value: a niche). */
+  discrValue?: bigint;
+  /** The variant's fields as one struct spanning the whole type (offsets from the start of the enum). */
+  type: TypeId;
+  bitOffset: number;
 }
 
 /** A member function declared in a C++ class (a DW_TAG_subprogram child). */

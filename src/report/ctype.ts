@@ -13,6 +13,7 @@
  */
 import { VOID_TYPE, type FunctionType, type Method, type Type, type TypeId } from '../model/types.js';
 import type { TypeTable } from '../model/table.js';
+import { DW_LANG_Rust, rustTypeName } from './rust.js';
 
 /** DW_LANG_C_plus_plus (C++98); later C++ language codes keep `struct`. */
 export const DW_LANG_C_plus_plus = 0x4;
@@ -58,6 +59,8 @@ const LOOP = '<ERROR: type loop>';
 export function typeName(ctx: SpellContext, id: TypeId, depth = 0): string {
   if (exhausted(depth)) return LOOP;
   if (id === VOID_TYPE) return 'void';
+  const rust = ctx.language === DW_LANG_Rust ? rustTypeName(ctx.table, id, depth) : undefined;
+  if (rust !== undefined) return rust;
   const t = ctx.table.get(id);
   switch (t.kind) {
     case 'void':

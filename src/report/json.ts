@@ -5,6 +5,7 @@
  */
 import type { TypeTable } from '../model/table.js';
 import type { TypedFile } from '../model/source.js';
+import { DW_LANG_Rust, rustVariantsJson } from './rust.js';
 import type { AggregateType } from '../model/types.js';
 import type { ComputedType } from '../layout/computed.js';
 import type { Layout, MemberLayout, PaholeDialect } from '../layout/types.js';
@@ -43,7 +44,7 @@ function jsonType(table: TypeTable, c: ComputedType): JsonType {
     alignment: c.alignment,
     cachelines: layout.summary.cachelines,
     decl: t.decl ? { file: t.decl.file, line: t.decl.line } : null,
-    members: jsonMembers(table, layout),
+    members: jsonMembers(table, layout, t.language),
     holes: layout.holes.map((h) => {
       const out: JsonHole = { offset: h.offset, kind: h.kind };
       if (h.kind === 'bit') out.bits = h.bits;
@@ -56,19 +57,22 @@ function jsonType(table: TypeTable, c: ComputedType): JsonType {
     ...(layout.groups ? { groups: groupsJson(layout.groups) } : {}),
   };
   if (c.packedSize !== undefined) out.packable = { newSize: c.packedSize, savings: layout.size - c.packedSize };
+  const variants = rustVariantsJson(table, t);
+  if (variants) Object.assign(out, { variants, holes: [], padding: 0, summary: { ...layout.summary, padding: 0 } });
   return out;
 }
 
 /** The members of `layout` in pahole's printing order (C++: DIE order). */
-function jsonMembers(table: TypeTable, layout: Layout): JsonMember[] {
+function jsonMembers(table: TypeTable, layout: Layout, language: number | undefined): JsonMember[] {
   const order = layout.items ? layout.items.flatMap((i) => (i.kind === 'member' ? [layout.members[i.member]!] : [])) : layout.members;
-  return order.map((m) => jsonMember(table, m, layout));
+  return order.map((m) => jsonMember(table, m, layout, language));
 }
 
-function jsonMember(table: TypeTable, m: MemberLayout, parent: Layout): JsonMember {
+/** `language`: Rust members are spelled as Rust (report/rust.ts); C and C++ as pahole spells them. */
+function jsonMember(table: TypeTable, m: MemberLayout, parent: Layout, language: number | undefined): JsonMember {
   const out: JsonMember = {
     name: m.name ?? null,
-    type: typeName({ table }, m.type).trimEnd(),
+    type: typeName({ table, language: language === DW_LANG_Rust ? language : undefined }, m.type).trimEnd(),
     offset: m.offset,
     size: m.size,
   };
@@ -84,7 +88,7 @@ function jsonMember(table: TypeTable, m: MemberLayout, parent: Layout): JsonMemb
   const t = table.get(m.type);
   if (t.kind === 'array') out.arrayDims = t.dims.map((d) => d ?? 0);
   if (m.inline) {
-    const nested = jsonMembers(table, m.inline);
+    const nested = jsonMembers(table, m.inline, language);
     if (m.inline.relative && !parent.relative) out.pointeeMembers = nested;
     else out.members = nested;
   }

@@ -1,7 +1,7 @@
 /**
  * Which source languages a file's units were written in, and a notice when the types of a language
- * structscope does not print (anything but C and C++) were skipped: a Rust object otherwise reads as
- * "no types" with no word why.
+ * structscope does not print (anything but C, C++ and Rust) were skipped: such an object otherwise
+ * reads as "no types" with no word why.
  */
 import type { TypeTable } from '../model/table.js';
 import { isAggregate, type TypeId } from '../model/types.js';
@@ -18,8 +18,8 @@ const DW_LANG: Record<number, string> = {
   0x30: 'HIP', 0x31: 'Assembly', 0x32: 'C#', 0x33: 'Mojo', 0x8001: 'MIPS assembler',
 };
 
-/** The C family structscope prints: C, C++ and Objective-C dialects. */
-const C_FAMILY = new Set([0x01, 0x02, 0x04, 0x0c, 0x10, 0x11, 0x12, 0x19, 0x1a, 0x1d, 0x21, 0x2a, 0x2b, 0x2c]);
+/** The languages structscope prints: C, C++ and Objective-C dialects, and Rust (0x1c). */
+const C_FAMILY = new Set([0x01, 0x02, 0x04, 0x0c, 0x10, 0x11, 0x12, 0x19, 0x1a, 0x1c, 0x1d, 0x21, 0x2a, 0x2b, 0x2c]);
 
 export function languageName(code: number): string {
   return DW_LANG[code] ?? `DW_LANG 0x${code.toString(16)}`;
@@ -51,5 +51,5 @@ export function skippedLanguagesNotice(
     if (C_FAMILY.has(language) || n === 0 || (shown.get(language) ?? 0) > 0) continue;
     parts.push(`${units} ${languageName(language)} unit${units === 1 ? '' : 's'} (${n} struct/union type${n === 1 ? '' : 's'})`);
   }
-  return parts.length ? `types skipped: ${parts.join(', ')}; only C and C++ types are shown` : undefined;
+  return parts.length ? `types skipped: ${parts.join(', ')}; only C, C++ and Rust types are shown` : undefined;
 }

@@ -7,6 +7,7 @@
  * typedef__fprintf, class__fprintf_cacheline_boundary, type__fprintf_stats; and from pahole.c:
  * print_classes, class__filter, type__compare (deduplication), size_formatter.
  */
+import { DW_LANG_Rust, renderRustEnum, rustDeclaration } from './rust.js';
 import { StructureTree, structureSignature } from './pahole-dedup.js';
 import type { TypeTable } from '../model/table.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Member, type Type, type TypeId } from '../model/types.js';
@@ -140,6 +141,8 @@ function isStructUnionEnum(t: Type): boolean {
 function typeDecl(id: TypeId, name: string | null, conf: Conf, inl: Layout | undefined, depth = 0): string {
   const table = conf.table;
   if (depth > MAX_DECL_DEPTH) return ljust('<ERROR: type loop>', conf.typeSpacing) + ' ' + (name ?? '');
+  const rust = conf.language === DW_LANG_Rust && !conf.expand ? rustDeclaration(table, id, name, conf.typeSpacing) : undefined;
+  if (rust !== undefined) return rust;
   const tconf: Conf = { ...conf };
   let out = '';
   let t = table.get(id);
@@ -655,6 +658,7 @@ export function renderBlock(table: TypeTable, block: TypeBlock, opts: PaholeOpti
   // the dialect the layout was computed for, unless the caller names one
   const computedFor = block.kind === 'aggregate' ? block.layout.dialect : block.kind === 'typedef' ? block.inline?.dialect : undefined;
   const conf = topConf(table, t, { ...opts, pahole: opts.pahole ?? computedFor });
+  if (isAggregate(t) && t.variantPart) return renderRustEnum(table, t, opts.cachelineSize) + ';';
   if (block.kind === 'aggregate') return (t.kind === 'union' ? renderUnionBody(block.layout, conf) : renderClassBody(block.layout, conf)) + ';';
   if (block.kind === 'enum' && t.kind === 'enum') return renderEnumBody(t, conf) + ';';
   if (block.kind === 'typedef') return renderTypedef(block.id, conf, block.inline) + ';';

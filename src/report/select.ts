@@ -2,6 +2,7 @@ import type { TypeTable } from '../model/table.js';
 import { isAggregate, type AggregateType, type TypeId } from '../model/types.js';
 import { printableTypes } from './pahole.js';
 import { exactClassNames, parseClassPatterns, type Selection } from '../model/selection.js';
+import { DW_LANG_Rust, rustLastSegment } from './rust.js';
 
 export { exactClassNames, parseClassPatterns, splitPatterns, type Selection } from '../model/selection.js';
 
@@ -27,7 +28,9 @@ export function selectTypes(table: TypeTable, sel: Selection): SelectionResult {
     if (sel.exclude?.some((p) => name.startsWith(p))) continue;
     if (sel.prefix?.length && !sel.prefix.some((p) => name.startsWith(p))) continue;
     if (matchers) {
-      const m = matchers.filter((x) => x.test(name));
+      // a Rust type is found by its path and by its last segment (`Option<&u8>`), as pahole finds it
+      const short = t.language === DW_LANG_Rust ? rustLastSegment(name) : undefined;
+      const m = matchers.filter((x) => x.test(name) || (short !== undefined && x.test(short)));
       if (m.length === 0) continue;
       rank[id] = matchers.indexOf(m[0]!);
       for (const x of m) hit.add(x.pattern);

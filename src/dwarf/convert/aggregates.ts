@@ -9,6 +9,7 @@ import { DieFlag, RefKind, StrKind } from '../dies.js';
 import { isNamedTypeTag, type ScannedUnit } from '../scanned.js';
 import { constValue, declOf, dieName, finite, isCLanguage, nameIsOneOf } from './attributes.js';
 import { resolveRef, typeRef } from './references.js';
+import { aggregateName, fillRustAggregate, isRustUnit, isTopLevel } from './rust.js';
 import type { ConvertState } from './state.js';
 import { convertDie } from './types.js';
 
@@ -54,7 +55,7 @@ export function registerAggregate(cx: ConvertState, u: ScannedUnit, i: number): 
     return false;
   }
   const tag = dies.tag[i]!;
-  const name = dieName(cx, u, i);
+  const name = aggregateName(cx, u, i);
   const declaration = dies.has(DieFlag.Declaration, i);
   const size = finite(dies.byteSize[i]!) ?? 0;
   let t: Type;
@@ -71,7 +72,7 @@ export function registerAggregate(cx: ConvertState, u: ScannedUnit, i: number): 
       origin: { die: dies.offset[i]!, unit: u.header.offset },
     };
     if (name !== undefined) a.name = name;
-    if (dies.parent[i] !== 0) a.topLevel = false;
+    if (!isTopLevel(u, i)) a.topLevel = false;
     if (u.root.language !== undefined) a.language = u.root.language;
     const align = finite(dies.alignment[i]!);
     if (align !== undefined) a.alignment = align;
@@ -94,10 +95,10 @@ export function registerAggregate(cx: ConvertState, u: ScannedUnit, i: number): 
 export function registerShallow(cx: ConvertState, u: ScannedUnit, i: number): TypeId {
   const { dies } = u;
   const tag = dies.tag[i]!;
-  const name = dieName(cx, u, i) ?? '';
+  const name = aggregateName(cx, u, i) ?? '';
   const declaration = dies.has(DieFlag.Declaration, i);
   const size = finite(dies.byteSize[i]!) ?? 0;
-  const topLevel = dies.parent[i] === 0;
+  const topLevel = isTopLevel(u, i);
   const id = cx.intern(`s|${tag}|${name}|${size}|${declaration ? 1 : 0}|${topLevel ? 1 : 0}`, (): Type => {
     if (tag === DW_TAG.enumeration_type) return { kind: 'enum', name, size, declaration, enumerators: [], origin: { die: dies.offset[i]! } };
     const a: AggregateType = {
@@ -140,7 +141,7 @@ export function mergeStubMethods(cx: ConvertState, u: ScannedUnit, i: number, id
 /** Guard against hash collisions: the kept type must have the same name and size. */
 export function sameHeader(cx: ConvertState, id: TypeId, u: ScannedUnit, i: number): boolean {
   const t = cx.table.get(id) as AggregateType | EnumType;
-  return t.name === dieName(cx, u, i) && t.size === (finite(u.dies.byteSize[i]!) ?? 0);
+  return t.name === aggregateName(cx, u, i) && t.size === (finite(u.dies.byteSize[i]!) ?? 0);
 }
 
 export function fillAggregate(cx: ConvertState, u: ScannedUnit, i: number): void {
@@ -156,6 +157,7 @@ export function fillAggregate(cx: ConvertState, u: ScannedUnit, i: number): void
     if (dies.typeKind[i]) (t as EnumType).underlying = typeRef(cx, u, i);
     return;
   }
+  if (isRustUnit(u)) return fillRustAggregate(cx, u, i, t as AggregateType);
   const isUnion = dies.tag[i] === DW_TAG.union_type;
   const members: Member[] = [];
   let hasOthers = false;

@@ -86,9 +86,12 @@ export function convertOther(cx: ConvertState, u: ScannedUnit, i: number, tag: n
       const pointerKind =
         tag === DW_TAG.pointer_type ? 'pointer' : tag === DW_TAG.reference_type ? 'reference' : tag === DW_TAG.rvalue_reference_type ? 'rvalue_reference' : 'ptr_to_member';
       const containing = dies.containingKind[i] ? resolveRef(cx, u, dies.containingKind[i] as RefKind, dies.containing[i]!) : undefined;
-      return cx.intern(`p|${pointerKind}|${size}|${target}|${containing ?? ''}`, () => {
+      // Rust names its pointer types (`&u8`, `*mut T`); C and C++ never do
+      const name = dies.nameKind[i] !== StrKind.None ? dieName(cx, u, i) : undefined;
+      return cx.intern(`p|${pointerKind}|${size}|${target}|${containing ?? ''}|${name ?? ''}`, () => {
         const t: Type = { kind: 'pointer', pointerKind, target, size };
         if (containing !== undefined) t.containingType = containing;
+        if (name !== undefined) t.name = name;
         return t;
       });
     }

@@ -4,6 +4,7 @@
  * Typedef chains stop at pinned fixed-width names (int64_t stays 8 bytes on ILP32 even though it
  * is `long int` on LP64) and at pointer-sized names (size_t & co).
  */
+import { rustEnumShape, rustScalar } from '../rust.js';
 import type { TypeTable } from '../../model/table.js';
 import { isAggregate, type BaseType, type EnumType, type Type, type TypeId } from '../../model/types.js';
 import type { ScalarKind } from './targets.js';
@@ -126,7 +127,7 @@ function classify(table: TypeTable, id: TypeId, depth: number): Shape {
       const def = t.declaration ? table.resolveDeclaration(id) : id;
       const d = table.get(def);
       if (!isAggregate(d) || d.declaration) return unpredictable(`incomplete type ${t.kind} ${t.name ?? '<anonymous>'}`);
-      return { kind: 'aggregate', id: def };
+      return rustEnumShape(d) ?? { kind: 'aggregate', id: def };
     }
     case 'enum': {
       const def = t.declaration ? table.resolveDeclaration(id) : id;
@@ -207,6 +208,8 @@ export function classifyBase(t: BaseType): Shape {
   if (t.encoding === DW_ATE_complex_float || t.encoding === DW_ATE_GNU_complex_int || name.startsWith('complex ') || name === 'complex') {
     return classifyComplex(t, name);
   }
+  const rust = rustScalar(name); // rustc's base types: u8 … u128, usize, f32, f64
+  if (rust !== undefined) return { kind: 'scalar', scalar: rust, integer: t.encoding !== DW_ATE_float };
   if (t.encoding === DW_ATE_float) {
     const k = FLOAT_NAMES[name];
     return k ? { kind: 'scalar', scalar: k, integer: false } : unpredictable(`unknown floating type ${name}`);

@@ -5,6 +5,7 @@
  * small set of attributes does, `unexplained` otherwise (with the differences), and
  * `unpredictable` when a member type cannot be laid out at all.
  */
+import { REPR_RUST_ENUM, rustLayoutExplanation, withoutRecordedAlignment } from '../rust.js';
 import type { TypeTable } from '../../model/table.js';
 import { isAggregate, type AggregateType, type TypeId } from '../../model/types.js';
 import {
@@ -131,10 +132,13 @@ export class AttributeInference {
   }
 
   private inferUncached(id: TypeId): InferResult {
-    const t = this.table.get(id);
+    const recorded = this.table.get(id);
+    const t = isAggregate(recorded) ? withoutRecordedAlignment(recorded) : recorded;
     if (!isAggregate(t) || t.declaration) {
       return { id, status: 'unpredictable', attributes: {}, explanations: [], differences: [], unpredictable: 'not a complete aggregate' };
     }
+    const rust = rustLayoutExplanation(t);
+    if (rust === REPR_RUST_ENUM) return { id, status: 'explained', attributes: {}, explanations: [rust], differences: [] };
     const plan = this.engine.plan(t);
     if ('unpredictable' in plan) {
       return { id, status: 'unpredictable', attributes: {}, explanations: [], differences: [], unpredictable: plan.unpredictable };
@@ -156,6 +160,9 @@ export class AttributeInference {
       return { id, status: 'unpredictable', attributes, explanations: describeAttributes(attributes, t), differences: [], unpredictable: layout.unpredictable };
     }
     const differences = best!.failures ? compare(t, layout) : [];
+    if (rust !== undefined && differences.length === 0) {
+      return { id, status: 'explained', attributes, explanations: [rust, ...describeAttributes(attributes, t)], differences, layout };
+    }
     const status: InferStatus = differences.length ? 'unexplained' : isEmptyAttributes(attributes) ? 'natural' : 'explained';
     return { id, status, attributes, explanations: describeAttributes(attributes, t), differences, layout };
   }

@@ -7,6 +7,7 @@
  * analyze/render/JSON path applies unchanged. Types the engine cannot lay out with confidence are
  * listed with a reason and must not be printed as if predicted. Pure.
  */
+import { rustPredictionReason } from '../rust.js';
 import { TypeTable } from '../../model/table.js';
 import { isAggregate, type AggregateType, type Member, type Type, type TypeId } from '../../model/types.js';
 import { classifyBase, classifyType } from './classify.js';
@@ -80,7 +81,7 @@ export function predictTable(
     producer === 'gcc' ? new AnnotationPredictor(table, engine, source, target, (id) => inference.infer(id).attributes, inference.engine) : undefined;
   for (const id of aggregates) {
     const agg = table.get(id) as AggregateType;
-    const why = reasonOnSource(id);
+    const why = rustPredictionReason(agg, target.name) ?? reasonOnSource(id);
     if (why !== null) {
       unpredictable.set(id, why);
       continue;
