@@ -1,4 +1,4 @@
-import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Type, type TypeId } from './types.js';
+import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type SymbolRoot, type Type, type TypeId } from './types.js';
 
 /** Facts about the file a TypeTable was loaded from. */
 export interface FileInfo {
@@ -148,6 +148,8 @@ export interface LoadedFile {
   crossUnitRefs?: boolean;
   /** What happened with the type index cache, when one was asked for. */
   index?: IndexUse;
+  /** With LoadOptions.roots: the exported functions and variables found in the debug info. */
+  roots?: SymbolRoot[];
 }
 
 /**
