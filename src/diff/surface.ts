@@ -145,7 +145,7 @@ export interface RootPath {
  * Every root that reaches the named type `key`, each with one shortest path, e.g.
  * `netif_rx(struct sk_buff *) → struct sk_buff → struct net_device *dev → struct net_device`.
  * Shortest paths for all roots at once: a breadth-first walk back from the type over the reversed
- * steps gives each type its next step towards it. Roots in surface order.
+ * steps gives each type its next step towards it. Shortest paths first, then in surface order.
  */
 export function pathsTo(s: Surface, key: string, spell: SurfaceSpelling): RootPath[] {
   const target = s.named.get(key);
@@ -185,7 +185,7 @@ export function pathsTo(s: Surface, key: string, spell: SurfaceSpelling): RootPa
     }
     out.push({ symbol: r.name, path });
   });
-  return out;
+  return out.sort((a, b) => a.path.length - b.path.length);
 }
 
 /** How a type shows in a path: its identity, or a typedef's name; nothing for the types in between. */
