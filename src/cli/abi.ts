@@ -13,6 +13,7 @@ import { parseSuppressions, parseSymbolList, type Suppressions, type SurfaceSymb
 import { openElf } from '../elf/index.js';
 import { computedTypes } from '../layout/computed.js';
 import { readExports } from '../load/exports.js';
+import type { SourceOptions } from '../load/btf.js';
 import { loadFile } from '../load/index.js';
 import type { SymbolRoot, AggregateType } from '../model/types.js';
 import { abiDiffJson, renderAbiTable, renderAbiText, type AbiBaseline, type AbiSurfaceCounts } from '../report/abi-diff.js';
@@ -34,6 +35,8 @@ export interface AbiArgs {
   symbols?: string;
   /** --suppress FILE. */
   suppress?: string;
+  /** -F and --btf-base: a file read from BTF takes its roots from BTF_KIND_FUNC / BTF_KIND_VAR. */
+  source?: SourceOptions;
 }
 
 class InputError extends Error {}
@@ -108,7 +111,8 @@ function readSide(path: string, args: AbiArgs, out: Output, list: string[] | und
   }
   let file;
   try {
-    file = loadFile(path, { roots: new Set(exported.map((e) => e.name)), onUnit: out.progress, format: ['dwarf'] });
+    const src = args.source ?? {};
+    file = loadFile(path, { roots: new Set(exported.map((e) => e.name)), onUnit: out.progress, btfAlignment: false, ...(src.format ? { format: src.format } : {}), ...(src.btfBase !== undefined ? { btfBase: src.btfBase } : {}) });
   } finally {
     out.progressDone();
   }

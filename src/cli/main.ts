@@ -374,7 +374,8 @@ export async function main(argv: string[]): Promise<number> {
         if (a.abi || a.symbols !== undefined || a.suppress !== undefined) {
           const { runAbiDiff } = await import('./abi.js');
           const opt = { ...(a.symbols !== undefined ? { symbols: a.symbols } : {}), ...(a.suppress !== undefined ? { suppress: a.suppress } : {}) };
-          code = await runAbiDiff({ old: a.old as string, new: a.new as string, format: a.format, failOn: failOnKinds(a['fail-on']) as FailOnKind[], cachelineSize: a['cacheline-size'], verbose: a.verbose, ...opt }, out);
+          const source = selectionOf(a).source;
+          code = await runAbiDiff({ old: a.old as string, new: a.new as string, ...(source ? { source } : {}), format: a.format, failOn: failOnKinds(a['fail-on']) as FailOnKind[], cachelineSize: a['cacheline-size'], verbose: a.verbose, ...opt }, out);
           return;
         }
         const { runDiff } = await import('./diff.js');

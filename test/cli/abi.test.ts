@@ -113,3 +113,16 @@ describe('diff --abi text', () => {
     expect(r.stdout).not.toContain('hidden');
   });
 });
+
+describe('diff --abi -F btf', () => {
+  it('takes the roots from BTF_KIND_FUNC: the same functions, types and paths as from DWARF (pahole -J encodes no variables but per-CPU ones)', () => {
+    const [o, n] = [1, 2].map((v) => fixturePath(`abi/abi-rel-btf-v${v}.o`)) as [string, string];
+    const btf = abiJson('-F', 'btf', o, n);
+    const dwarf = abiJson(o, n);
+    expect(btf.types.map((t) => t.name)).toEqual(['inner']);
+    expect(btf.types[0]!.reachedFrom).toEqual(dwarf.types.find((t) => t.name === 'inner')!.reachedFrom);
+    // the same changes; variables have no signature from BTF
+    const brief = (d: Doc) => d.symbols.map((s) => [s.symbol, s.change, s.changes]);
+    expect(brief(btf)).toEqual(brief(dwarf));
+  });
+});
