@@ -126,3 +126,17 @@ describe('diff --abi -F btf', () => {
     expect(brief(btf)).toEqual(brief(dwarf));
   });
 });
+
+describe('diff --abi on bad input', () => {
+  it('one line naming the file, exit 2: a missing file, not an ELF file, a JSON report that is no --abi report', () => {
+    const good = PAIRS[0]!.new;
+    const notAbi = join(tmp, 'show.json');
+    writeFileSync(notAbi, run('show', '--format', 'json', good).stdout);
+    for (const [bad, says] of [[join(tmp, 'missing.so'), 'missing.so: cannot open'], [fixturePath('../src/abi.c'), 'not an ELF file'], [notAbi, 'not a structscope diff --abi --format json report']] as const) {
+      const r = run('diff', '--abi', bad, good);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain(says);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
