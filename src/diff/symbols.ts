@@ -32,7 +32,11 @@ export const symbolKey = (s: SurfaceSymbol): string => (s.version ? `${s.name}@$
 
 /** Removed and changed in old order, then added in new order. */
 export function diffSymbols(olds: readonly SurfaceSymbol[], news: readonly SurfaceSymbol[]): SymbolDiff[] {
-  const byKey = (l: readonly SurfaceSymbol[]) => new Map(l.map((s) => [symbolKey(s), s] as const).reverse());
+  const byKey = (l: readonly SurfaceSymbol[]) => {
+    const m = new Map<string, SurfaceSymbol>();
+    for (const s of l) if (!m.has(symbolKey(s))) m.set(symbolKey(s), s); // the first entry of a key counts
+    return m;
+  };
   const o = byKey(olds);
   const n = byKey(news);
   const out: SymbolDiff[] = [];

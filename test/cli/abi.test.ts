@@ -70,7 +70,7 @@ describe.each(PAIRS)('diff --abi $name', (pair) => {
     const gpl = pair.name === 'libabi' ? [] : ['changed api_same gpl'];
     expect(doc.symbols.map((s) => `${s.change} ${s.symbol} ${s.changes.join(',')}`).sort()).toEqual(['added api_added ', ...gpl, 'changed api_sig signature', 'removed api_removed '].sort());
     expect(doc.regressions['symbol-removed']).toEqual(['api_removed']);
-    expect(doc.regressions.signature).toEqual(['api_sig', ...(gpl.length ? ['api_same'] : [])]);
+    expect(doc.regressions.signature!.sort()).toEqual(['api_sig', ...(gpl.length ? ['api_same'] : [])].sort());
     const r = run('diff', '--abi', '--fail-on', 'signature', pair.old, pair.new);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`--fail-on: signature (${1 + gpl.length})`);
