@@ -33,7 +33,7 @@ function timed(cmd, args) {
   const last = r.stderr.trim().split('\n').pop().split(' ');
   return { stdout: r.stdout, code: r.status, wall: Number(last[0]), rss: Number(last[1]) / 1024, stderr: r.stderr };
 }
-const cli = (...args) => timed(process.execPath, ['--max-old-space-size=16000', CLI, ...args]);
+const cli = (...args) => timed(process.execPath, [CLI, ...args]);
 const changedNames = (doc) => doc.types.map((t) => `${t.kind} ${t.name}`);
 
 const rows = [];
