@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The installed CLI as a few bundled ESM files (run by `npm run build`, after tsc): compiling and
 // linking ~80 separate modules cost more start-up time than the work of a small `-C` query.
-// Writes dist/cli/main.js (the `bin`), dist/cli/dump-worker.js, dist/cli/abi-worker.js and dist/cli/build-index.js over
+// Writes dist/cli/main.js (the `bin`), dist/cli/dump-worker.js and dist/cli/build-index.js over
 // tsc's files of the same names, plus dist/cli/_*.js: each subcommand (show, check, diff,
 // reorg) is a chunk loaded on demand, so `--version` loads only yargs and the option table.
 // Chunks sit beside the entry points because the code finds its workers relative to
@@ -34,7 +34,7 @@ const yargsRoot = {
 
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts', 'src/cli/dump-worker.ts', 'src/cli/build-index.ts', 'src/cli/abi-worker.ts'],
+  entryPoints: ['src/cli/main.ts', 'src/cli/dump-worker.ts', 'src/cli/build-index.ts'],
   outdir: 'dist/cli',
   bundle: true,
   splitting: true,

@@ -6,7 +6,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { AbiSide } from '../diff/abi.js';
 import { factsFromJsonFile } from '../diff/facts.js';
-import { buildSurface, pathsTo, type RootPath, type SurfaceSpelling } from '../diff/surface.js';
+import { buildSurface, pathsTo, spellSurface, type RootPath, type SpeltSurface, type SurfaceSpelling } from '../diff/surface.js';
 import type { SurfaceSymbol } from '../diff/symbols.js';
 import { openElf } from '../elf/index.js';
 import { computedTypes } from '../layout/computed.js';
@@ -22,7 +22,7 @@ import { selectTypes } from '../report/select.js';
 
 export class InputError extends Error {}
 
-/** What reading an ELF side needs (plain data: it crosses to a worker thread). */
+/** What reading an ELF side needs. */
 export interface ElfSideTask {
   path: string;
   cachelineSize: number;
@@ -92,8 +92,13 @@ export function readElfSide(task: ElfSideTask, progress?: (done: number, total: 
     counts: { symbols: symbols.length, withDebugInfo: roots.length, types: surface.named.size },
     baseline: { ...json, symbols },
     diagnostics: file.diagnostics,
-    pathsTo: (key) => pathsTo(surface, key, spell),
+    pathsTo: pathsOf(spellSurface(surface, spell)),
   };
+}
+
+/** Paths from a spelt surface, in a scope of its own: the closure keeps no type table alive. */
+function pathsOf(s: SpeltSurface): (key: string) => RootPath[] {
+  return (key) => pathsTo(s, key);
 }
 
 /**

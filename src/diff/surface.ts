@@ -142,12 +142,42 @@ export interface RootPath {
 }
 
 /**
+ * What paths need of a surface, with every step already spelt: the type table can go (a whole
+ * vmlinux's is hundreds of MB; `diff --abi` reads the other side meanwhile).
+ */
+export interface SpeltSurface {
+  readonly roots: readonly { name: string; label: string }[];
+  readonly entries: readonly TypeId[][];
+  readonly into: ReadonlyMap<TypeId, readonly (Edge & { from: TypeId })[]>;
+  readonly named: ReadonlyMap<string, TypeId>;
+  /** How each reached type shows in a path (named types and typedefs only). */
+  readonly steps: ReadonlyMap<TypeId, string>;
+  /** Member steps, by `from:member`. */
+  readonly members: ReadonlyMap<string, string>;
+}
+
+/** Spell every step of the surface once (roots, named types, typedefs, member edges). */
+export function spellSurface(s: Surface, spell: SurfaceSpelling): SpeltSurface {
+  const steps = new Map<TypeId, string>();
+  const members = new Map<string, string>();
+  for (const [id, edges] of s.into) {
+    const k = stepName(s.table.get(id));
+    if (k !== undefined) steps.set(id, k);
+    for (const e of edges) {
+      const key = `${e.from}:${e.member}`;
+      if (e.member >= 0 && !members.has(key)) members.set(key, spell.member(e.from, e.member));
+    }
+  }
+  return { roots: s.roots.map((r) => ({ name: r.name, label: spell.root(r) })), entries: s.entries, into: s.into, named: s.named, steps, members };
+}
+
+/**
  * Every root that reaches the named type `key`, each with one shortest path, e.g.
  * `netif_rx(struct sk_buff *) → struct sk_buff → struct net_device *dev → struct net_device`.
  * Shortest paths for all roots at once: a breadth-first walk back from the type over the reversed
  * steps gives each type its next step towards it. Shortest paths first, then in surface order.
  */
-export function pathsTo(s: Surface, key: string, spell: SurfaceSpelling): RootPath[] {
+export function pathsTo(s: SpeltSurface, key: string): RootPath[] {
   const target = s.named.get(key);
   if (target === undefined) return [];
   const next = new Map<TypeId, Edge | null>([[target, null]]);
@@ -174,13 +204,13 @@ export function pathsTo(s: Surface, key: string, spell: SurfaceSpelling): RootPa
     let best: TypeId | undefined;
     for (const id of s.entries[i]!) if (next.has(id) && (best === undefined || distance(id) < distance(best))) best = id;
     if (best === undefined) return;
-    const path = [spell.root(r)];
+    const path = [r.label];
     for (let id: TypeId | undefined = best; id !== undefined; ) {
-      const k = stepName(s.table.get(id));
+      const k = s.steps.get(id);
       if (k !== undefined && path[path.length - 1] !== k) path.push(k);
       const e: Edge | null | undefined = next.get(id);
       if (!e) break;
-      if (e.member >= 0) path.push(spell.member(id, e.member));
+      if (e.member >= 0) path.push(s.members.get(`${id}:${e.member}`)!);
       id = e.to;
     }
     out.push({ symbol: r.name, path });
@@ -194,7 +224,3 @@ function stepName(t: Type): string | undefined {
   return identityKey(t);
 }
 
-/** The `kind name` of every named struct, union, class and enum the surface reaches. */
-export function reachedTypes(s: Surface): Set<string> {
-  return new Set(s.named.keys());
-}
