@@ -4,7 +4,7 @@
 // from --leaf-changes-only, run time, peak RSS; given up after 10 minutes), and the time and peak
 // RSS of diff --abi against a full dump of the new file (`show --format json`: the target is
 // at most 1.5 x).
-//   npm run build && node bench/abi.mjs [OLD_ROOT NEW_ROOT]    (roots: extracted usr/lib/debug)
+//   npm run build && npm run bench:abi [-- OLD_ROOT NEW_ROOT]    (roots: extracted usr/lib/debug)
 // Env STRUCTSCOPE_ABI_ONLY=virtio_net,vmlinux limits the files; STRUCTSCOPE_ABI_NO_ABIDIFF=1 skips abidiff.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
