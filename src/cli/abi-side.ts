@@ -3,7 +3,7 @@
  * those names as roots, the surface walked, the layouts of the types reached computed) or the
  * JSON of an earlier `diff --abi`, whose `baseline` is that run's NEW surface.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AbiSide } from '../diff/abi.js';
 import { factsFromJsonFile } from '../diff/facts.js';
 import { buildSurface, pathsTo, spellSurface, type RootPath, type SpeltSurface, type SurfaceSpelling } from '../diff/surface.js';
@@ -140,21 +140,4 @@ export function readBaselineSide(path: string, cachelineSize: number, list: stri
   const symbols = wanted ? b.symbols.filter((s) => wanted.has(s.name)) : b.symbols;
   const counts = { symbols: symbols.length, withDebugInfo: symbols.filter((s) => s.signature !== undefined).length, types: b.types.length };
   return { side: { file: facts.file, symbols, types: facts.types }, counts, baseline: b, diagnostics: [] };
-}
-
-/** True for a regular file starting with `{` (a JSON report); anything else goes to the ELF reader. */
-export function looksLikeJson(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
-    return false;
-  }
-  try {
-    if (!fstatSync(fd).isFile()) return false;
-    const buf = Buffer.alloc(64);
-    return buf.subarray(0, readSync(fd, buf, 0, 64, 0)).toString('latin1').trimStart().startsWith('{');
-  } finally {
-    closeSync(fd);
-  }
 }

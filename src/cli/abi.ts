@@ -11,7 +11,8 @@ import { parseSuppressions, parseSymbolList, type Suppressions } from '../diff/s
 import type { SourceOptions } from '../load/btf.js';
 import { abiDiffJson, renderAbiTable, renderAbiText } from '../report/abi-diff.js';
 import { isStructscopeError } from '../util/errors.js';
-import { InputError, looksLikeJson, readBaselineSide, readElfSide, readText, type ReadSide } from './abi-side.js';
+import { InputError, readBaselineSide, readElfSide, readText, type ReadSide } from './abi-side.js';
+import { looksLikeJson } from './diff.js';
 import { reportDiagnostics } from './load-selected.js';
 import type { Output } from './output.js';
 
