@@ -182,7 +182,7 @@ function readSide(path: string, args: DiffArgs, out: Output, side: 0 | 1, nested
 }
 
 /** JSON reports start with `{` (after white space); everything else goes to the ELF reader. */
-function looksLikeJson(path: string): boolean {
+export function looksLikeJson(path: string): boolean {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK); // a FIFO never blocks the open

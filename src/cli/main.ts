@@ -95,6 +95,11 @@ export async function main(argv: string[]): Promise<number> {
           .option('format', { choices: ['text', 'json', 'table', 'html'] as const, default: 'text' as const, describe: 'output format (html: old and new side by side, a self-contained page)' })
           .option('fail-on', { type: 'string', describe: `exit 1 when one of these regressions is present: ${FAIL_ON_KINDS.join(',')}` })
           .option('cacheline-size', { alias: ['c', 'cacheline_size'], type: 'number', default: 64, describe: 'cacheline size in bytes (a JSON report keeps its own)' })
+          // issue 19: the ABI surface (cli/abi.ts)
+          .option('abi', { type: 'boolean', default: false, describe: 'only the types exported symbols reach, with the paths; symbols added, removed, changed' })
+          .option('symbols', { type: 'string', describe: 'with --abi: only these symbols (a kABI/GKI list: one a line, # comments)' })
+          .option('suppress', { type: 'string', describe: "with --abi: leave out what FILE names ('type struct foo', 'member struct foo::bar', 'symbol NAME')" })
+          .example('$0 diff --abi old/libfoo.so new/libfoo.so', 'the changes exported functions and variables can see')
           .example('$0 diff old/vmlinux new/vmlinux -C sk_buff', 'what changed in sk_buff between two builds')
           .example('$0 diff baseline.json build/foo.ko --fail-on size,holes', 'CI gate: exit 1 when a type grew or gained holes')
           .example('$0 show foo.ko --format json > baseline.json', 'save a baseline to diff against later')
@@ -109,6 +114,13 @@ export async function main(argv: string[]): Promise<number> {
           }),
       async (a) => {
         if (usageError !== undefined) return;
+        if (a.abi || a.symbols !== undefined || a.suppress !== undefined) {
+          const { runAbiDiff } = await import('./abi.js');
+          const opt = { ...(a.symbols !== undefined ? { symbols: a.symbols } : {}), ...(a.suppress !== undefined ? { suppress: a.suppress } : {}) };
+          const source = selectionOf(a).source;
+          code = await runAbiDiff({ old: a.old as string, new: a.new as string, ...(source ? { source } : {}), format: a.format, failOn: failOnKinds(a['fail-on']) as FailOnKind[], cachelineSize: a['cacheline-size'], verbose: a.verbose, ...opt }, out);
+          return;
+        }
         const { runDiff } = await import('./diff.js');
         code = await runDiff(
           {

@@ -1,7 +1,8 @@
 /** What `--fail-on` gates on: kinds of regression found in a DiffResult. Pure. */
 import type { DiffResult } from './compare.js';
 
-export const FAIL_ON_KINDS = ['size', 'holes', 'cachelines', 'removed', 'any'] as const;
+/** symbol-removed and signature come from `diff --abi` only (diff/abi.ts). */
+export const FAIL_ON_KINDS = ['size', 'holes', 'cachelines', 'removed', 'any', 'symbol-removed', 'signature'] as const;
 export type FailOnKind = (typeof FAIL_ON_KINDS)[number];
 
 /**

@@ -111,6 +111,7 @@ export const DW_AT = {
   vtable_elem_location: 0x4d,
   inline: 0x20,
   MIPS_linkage_name: 0x2007,
+  linkage_name: 0x6e,
   data_bit_offset: 0x6b,
   signature: 0x69,
   export_symbols: 0x89,

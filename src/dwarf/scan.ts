@@ -54,9 +54,11 @@ const MAX_DEPTH = 4096;
  * LEB128 and fixed-width reads are written out inline on a local index rather than through a
  * Reader, because a helper would have to return both value and position (an allocation per value).
  * Returns the unit DIE's attributes.
+ * With `roots` (LoadOptions.roots, `diff --abi`), the unit's top-level functions are decoded too,
+ * with their direct parameters, and top-level functions and variables keep DW_AT_linkage_name.
  * Throws StructscopeError naming the section offset when the unit is malformed.
  */
-export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTable, dies: UnitDies, littleEndian: boolean): UnitRoot {
+export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTable, dies: UnitDies, littleEndian: boolean, roots = false): UnitRoot {
   dies.reset();
   const b = sec.bytes;
   const end = unit.end;
@@ -124,7 +126,10 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
     const isRoot = dies.count === 0;
     // member functions: DW_TAG_subprogram directly inside a struct/class/union (never elsewhere)
     const isMethod = tag === DW_TAG.subprogram && parent >= 0 && isAggregateTag(dies.tag[parent]!);
-    const wanted = isRoot || isMethod || (tag < 0x50 && WANTED[tag] === 1 && !(inBody && (tag === DW_TAG.formal_parameter || tag === DW_TAG.variable)));
+    // roots: top-level functions (with their direct parameters) and variables; decided only when asked for
+    const isRootDecl = roots && parent === 0 && (tag === DW_TAG.subprogram || tag === DW_TAG.variable);
+    const isRootParam = roots && tag === DW_TAG.formal_parameter && parent > 0 && dies.parent[parent] === 0 && dies.tag[parent] === DW_TAG.subprogram;
+    const wanted = isRoot || isMethod || isRootDecl || isRootParam || (tag < 0x50 && WANTED[tag] === 1 && !(inBody && (tag === DW_TAG.formal_parameter || tag === DW_TAG.variable)));
     const hasChildren = abbrevs.hasChildren[ai] === 1;
     if (!wanted && inBody && !hasChildren) {
       // a function's parameter, variable, label or call site: not even recorded
@@ -140,7 +145,7 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
     if (!wanted) {
       p = skipAttributes(p, ai, aStart, aEnd);
     } else {
-      if (isMethod) dies.resetMethod(i);
+      if (isMethod || isRootDecl) dies.resetMethod(i);
       for (let j = aStart; j < aEnd; j++) {
         const at = abbrevs.attrName[j]!;
         let form = abbrevs.attrForm[j]!;
@@ -462,6 +467,12 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
               dies.linkage[i] = v;
             }
             break;
+          case DW_AT.linkage_name:
+            if (isRootDecl && strKind !== StrKind.None) {
+              dies.linkageKind[i] = strKind;
+              dies.linkage[i] = v;
+            }
+            break;
           case DW_AT.inline:
             dies.inline[i] = v;
             break;
@@ -516,7 +527,7 @@ export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTab
       parent = i;
       lastChild = -1;
       // a function body starts under a subprogram that is not a member function and ends under a type
-      if (isRoot || isMethod || wanted) inBody = false;
+      if (isRoot || isMethod || (wanted && tag !== DW_TAG.subprogram)) inBody = false;
       else if (tag === DW_TAG.subprogram) inBody = true;
     }
   }

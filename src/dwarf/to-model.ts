@@ -10,6 +10,7 @@ import { UnitDies } from './dies.js';
 import type { DwarfSections } from './sections.js';
 import { ConvertState } from './convert/state.js';
 import { convertPartial, convertTopUnit, signatureRef } from './convert/references.js';
+import { collectRoots } from './convert/roots.js';
 import type { DwarfTypes, ExternalDwarf, LoadOptions } from './convert/options.js';
 
 export type { DwarfTypes, ExternalDwarf, LoadOptions, SkeletonInfo, SplitUnitSections } from './convert/options.js';
@@ -22,6 +23,7 @@ export function loadDwarfTypes(sections: DwarfSections, opts: LoadOptions = {}, 
 function run(cx: ConvertState, opts: LoadOptions): DwarfTypes {
   cx.beforeUnit = opts.beforeUnit;
   cx.memberDecl = opts.memberDecl === true;
+  cx.rootNames = opts.roots;
   const info = cx.sec.info;
   const units = cx.main.units;
   // units cannot be read alone when types live elsewhere: dwz partial units and supplementary
@@ -42,6 +44,7 @@ function run(cx: ConvertState, opts: LoadOptions): DwarfTypes {
     }
     const unit = cx.scan(cx.main, header, info!, dies);
     if (unit) convertTopUnit(cx, unit);
+    if (unit && cx.rootNames) collectRoots(cx, unit);
     cx.foreign.clear();
     opts.onUnit?.(++done, total);
     if (opts.stopAfterUnit?.(cx.table)) {
@@ -71,5 +74,6 @@ function run(cx: ConvertState, opts: LoadOptions): DwarfTypes {
     unitExtents: units.map((u) => [u.offset, u.end]),
     crossUnitRefs: cx.crossUnitRefs || cx.main.typeUnits.length > 0 || separate,
     unitLanguages: [...cx.languages].map(([language, units]) => ({ language, units })),
+    ...(cx.rootNames ? { roots: [...cx.roots.values()].map((c) => c.root) } : {}),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { arch } from 'node:process';
-import { btfToModel, isBtf, parseBtf, type BtfAlignmentInference, type BtfBlob } from '../btf/index.js';
+import { btfRoots, btfToModel, isBtf, parseBtf, type BtfAlignmentInference, type BtfBlob } from '../btf/index.js';
 import { EM } from '../elf/constants.js';
 import { openElf, type ElfFile } from '../elf/index.js';
 import type { FileInfo } from '../model/source.js';
@@ -42,6 +42,8 @@ export interface BtfFileOptions {
   btfAlignment?: BtfAlignmentInference | false;
   /** Only these struct/union names (and what they reach) are wanted: `-C` (the result is partial). */
   onlyNames?: readonly string[];
+  /** Exported names (`diff --abi`): their BTF_KIND_FUNC / BTF_KIND_VAR become LoadedFile.roots. */
+  roots?: ReadonlySet<string>;
 }
 
 /**
@@ -163,7 +165,9 @@ export function loadBtfFile(path: string, opts: BtfFileOptions = {}): LoadedFile
     filesRead: basePath !== undefined ? [path, basePath] : [path],
   };
   if (src.elf?.buildId) info.buildId = src.elf.buildId;
-  return { info, table: btf.table, diagnostics: btf.diagnostics, partial: btf.partial };
+  const loaded: LoadedFile = { info, table: btf.table, diagnostics: btf.diagnostics, partial: btf.partial };
+  if (opts.roots) loaded.roots = btfRoots(src.blob, btf.table, opts.roots);
+  return loaded;
 }
 
 /**

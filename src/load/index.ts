@@ -141,6 +141,7 @@ function loadDwarfFile(path: string, opts: FileLoadOptions): LoadedFile {
       partial: dwarf.partial,
       crossUnitRefs: dwarf.crossUnitRefs,
     };
+    if (dwarf.roots) loaded.roots = dwarf.roots;
     if (cache) {
       let state: IndexUse['state'];
       if (index && plan && !opts.unitPlan) state = 'used';

@@ -1,5 +1,6 @@
 /** The result of loading a file, with how it was loaded. */
 import type { TypedFile } from '../model/source.js';
+import type { SymbolRoot } from '../model/types.js';
 
 /** A loaded file: its facts, its types and what went wrong on the way. */
 export interface LoadedFile extends TypedFile {
@@ -9,6 +10,8 @@ export interface LoadedFile extends TypedFile {
   crossUnitRefs?: boolean;
   /** What happened with the type index cache, when one was asked for. */
   index?: IndexUse;
+  /** With LoadOptions.roots: the exported functions and variables found in the debug info. */
+  roots?: SymbolRoot[];
 }
 
 /**

@@ -272,3 +272,20 @@ export type Type =
 export function isAggregate(t: Type): t is AggregateType {
   return t.kind === 'struct' || t.kind === 'union' || t.kind === 'class';
 }
+
+/**
+ * An exported function or variable as the debug info declares it: a root of the ABI surface
+ * (`diff --abi`; docs/abi-surface.md). Produced by the DWARF loader for LoadOptions.roots.
+ */
+export interface SymbolRoot {
+  /** The symbol name (DW_AT_linkage_name when given, else DW_AT_name). */
+  name: string;
+  kind: 'function' | 'object';
+  /** Functions: VOID_TYPE for void. */
+  returnType?: TypeId;
+  params?: { name?: string; type: TypeId }[];
+  /** Functions: DW_TAG_unspecified_parameters present. */
+  variadic?: boolean;
+  /** Objects: the variable's type. */
+  type?: TypeId;
+}

@@ -1,6 +1,7 @@
 /** What a conversion takes and returns (the driver is to-model.ts). */
 import type { TypeTable } from '../../model/table.js';
 import type { Diagnostic } from '../../util/diagnostic.js';
+import type { SymbolRoot } from '../../model/types.js';
 import type { DwarfSections } from '../sections.js';
 
 export interface DwarfTypes {
@@ -17,6 +18,8 @@ export interface DwarfTypes {
   crossUnitRefs: boolean;
   /** Units converted per DW_AT_language (DW_LANG_* code), in first-seen order. */
   unitLanguages: { language: number; units: number }[];
+  /** With LoadOptions.roots: the functions and variables found for those names (convert/roots.ts). */
+  roots?: SymbolRoot[];
 }
 
 export interface LoadOptions {
@@ -47,6 +50,12 @@ export interface LoadOptions {
    * elsewhere in the unit.) Files with type units, dwz or split DWARF convert everything.
    */
   typeNames?: readonly string[];
+  /**
+   * Exported symbol names (`diff --abi`): the top-level DW_TAG_subprogram / DW_TAG_variable DIEs
+   * of these names (DW_AT_linkage_name first, for C++) are kept as DwarfTypes.roots, with the
+   * types of their parameters, return value or object. Undefined: none are decoded (no cost).
+   */
+  roots?: ReadonlySet<string>;
 }
 
 /** Debug info outside the file's own sections (see src/load: supplementary.ts, split.ts). */

@@ -15,6 +15,7 @@ import type { DwarfSections, SectionBytes } from '../sections.js';
 import { DwarfSource } from '../source.js';
 import type { UnitHeader } from '../unit.js';
 import type { ExternalDwarf, LoadOptions, SplitUnitSections } from './options.js';
+import type { RootCandidate } from './roots.js';
 
 /** ScannedUnit.memo: the DIE is being converted (a reference back to it is a cycle). */
 export const IN_PROGRESS = -2;
@@ -53,6 +54,9 @@ export class ConvertState {
 
   beforeUnit: LoadOptions['beforeUnit'];
   memberDecl = false;
+  /** LoadOptions.roots, and what convert/roots.ts found for them so far. */
+  rootNames: ReadonlySet<string> | undefined;
+  readonly roots = new Map<string, RootCandidate>();
   /** LoadOptions.typeNames as UTF-8 bytes, compared with names in place (no string per DIE). */
   typeNames: Uint8Array[] | undefined;
   /** The unit being converted takes only the wanted types: what pointers reach stays shallow. */
@@ -88,7 +92,7 @@ export class ConvertState {
   scan(src: DwarfSource, header: UnitHeader, section: SectionBytes, dies: UnitDies): ScannedUnit | undefined {
     try {
       if (section === this.sec.info) this.beforeUnit?.(header.offset, header.end);
-      const root = scanUnit(section, header, src.abbrevs(header.abbrevOffset), dies, this.le);
+      const root = scanUnit(section, header, src.abbrevs(header.abbrevOffset), dies, this.le, this.rootNames !== undefined);
       if (root.strOffsetsBase === undefined && src.defaultStrOffsetsBase !== undefined) root.strOffsetsBase = src.defaultStrOffsetsBase;
       if (!this.addressSize) this.addressSize = header.addressSize;
       const memo = new Int32Array(dies.count).fill(-1);
