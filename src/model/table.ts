@@ -50,7 +50,8 @@ export class TypeTable {
    * from offsets, and pahole prints no "Force padding:" lines.
    */
   alignmentInfo = true;
-  private readonly byName = new Map<string, TypeId[]>();
+  /** Definitions by kind, then name (no key string built per definition). */
+  private readonly byName: Record<NamedKind, Map<string, TypeId[]>> = { struct: new Map(), union: new Map(), class: new Map(), enum: new Map() };
 
   add(t: Type): TypeId {
     const id = this.types.length;
@@ -64,10 +65,11 @@ export class TypeTable {
     const t = this.types[id]!;
     const name = (t as AggregateType | EnumType).name;
     if (name === undefined) return;
-    const key = nameKey(t.kind as NamedKind, name);
-    const list = this.byName.get(key);
+    const names = this.byName[t.kind as NamedKind];
+    if (!names) return;
+    const list = names.get(name);
     if (list) list.push(id);
-    else this.byName.set(key, [id]);
+    else names.set(name, [id]);
   }
 
   get(id: TypeId): Type {
@@ -76,7 +78,7 @@ export class TypeTable {
 
   /** Every distinct definition of `kind name`, first-seen first. */
   definitionsOf(kind: NamedKind, name: string): readonly TypeId[] {
-    return this.byName.get(nameKey(kind, name)) ?? [];
+    return this.byName[kind]?.get(name) ?? [];
   }
 
   /** A declaration (`struct foo;`) resolved to the first definition of the same name, else itself. */
@@ -131,10 +133,6 @@ export class TypeTable {
         return 0;
     }
   }
-}
-
-function nameKey(kind: NamedKind, name: string): string {
-  return `${kind} ${name}`;
 }
 
 /** A loaded file: its facts, its types and what went wrong on the way. */
