@@ -71,6 +71,8 @@ export interface JsonFile {
   elfClass: 32 | 64;
   endianness: 'little' | 'big';
   dwarfVersions: number[];
+  /** Where the types were read from: DWARF or BTF (absent in reports of older versions). */
+  source?: 'dwarf' | 'btf';
   buildId: string | null;
   /** The cacheline size the layouts were computed with (absent in reports of older versions). */
   cachelineSize?: number;
@@ -104,6 +106,7 @@ export function jsonFile(file: LoadedFile, types: readonly ComputedType[], opts:
     elfClass: file.info.elfClass,
     endianness: file.info.littleEndian ? 'little' : 'big',
     dwarfVersions: file.info.dwarfVersions,
+    source: file.info.debugFormat ?? 'dwarf',
     buildId: file.info.buildId ?? null,
     cachelineSize: opts.cachelineSize,
     pahole: opts.pahole ?? '1.31',

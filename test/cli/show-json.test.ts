@@ -38,6 +38,13 @@ function reachable(members: readonly Member[], out = new Map<string, number>()):
 }
 
 describe('show --format json, schema version 2', () => {
+  it('says where the types came from: DWARF, or BTF (a .BTF section, read with -F btf)', () => {
+    expect(showJson(KO, '-C', 'virtnet_info').files[0].source).toBe('dwarf');
+    const btf = showJson(fixturePath('btf/layout-plain-131.o'), '-F', 'btf', '--structs');
+    expect(btf.files[0].source).toBe('btf');
+    expect(btf.files[0].types.length).toBeGreaterThan(0);
+  });
+
   it('sk_buff: members of nested anonymous unions and structs are reachable, at the offsets the text prints', () => {
     const doc = showJson(KO, '-C', 'sk_buff');
     expect(doc.schemaVersion).toBe(2);
