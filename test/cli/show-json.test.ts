@@ -89,9 +89,9 @@ describe('show --format json, schema version 2', () => {
     const doc = showJson(KO, '-C', 'virtnet_info,send_queue');
     const v2 = join(dir, 'v2.json');
     writeFileSync(v2, JSON.stringify(doc));
-    // a version 1 report: no nested members, cachelines, statics, counters, pahole
+    // a version 1 report: no nested members, cachelines, statics, counters, pahole, source
     const strip = (ms: Member[]): Member[] => ms.map(({ members: _m, cacheline: _c, typeFacts: _t, pointeeMembers: _p, ...rest }) => rest as Member);
-    const old = { ...doc, schemaVersion: 1, files: doc.files.map((f: { types: { members: Member[] }[]; pahole?: string }) => ({ ...f, pahole: undefined, types: f.types.map((t) => ({ ...t, members: strip(t.members) })) })) };
+    const old = { ...doc, schemaVersion: 1, files: doc.files.map((f: { types: { members: Member[] }[]; pahole?: string }) => ({ ...f, pahole: undefined, source: undefined, types: f.types.map((t) => ({ ...t, members: strip(t.members) })) })) };
     const v1 = join(dir, 'v1.json');
     writeFileSync(v1, JSON.stringify(old));
     for (const p of [v1, v2]) {
