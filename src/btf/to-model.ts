@@ -90,16 +90,22 @@ class BtfConverter {
     for (let b: BtfBlob | undefined = this.blob; b; b = b.base) blobs.unshift(b);
     this.addressSize = this.pointerSize(blobs) ?? this.opts.addressSize ?? 8;
     this.table.alignmentInfo = false;
-    const wanted = this.opts.onlyNames ? this.reachable(blobs, this.opts.onlyNames) : undefined;
+    // -C: only the ids the named types reach are converted, in id order; the others share NOT_READ
+    const wanted = this.opts.onlyNames ? Float64Array.from(this.reachable(blobs, this.opts.onlyNames)).sort() : undefined;
+    const types = this.table.types;
+    let k = 0;
     for (const b of blobs) {
-      for (let i = 0; i < b.offsets.length; i++) {
-        if (wanted && !wanted.has(b.firstId + i)) {
-          this.table.add(NOT_READ);
-          continue;
+      const end = b.firstId + b.offsets.length;
+      if (wanted) {
+        types.length = end;
+        types.fill(NOT_READ, b.firstId, end);
+        while (k < wanted.length && wanted[k]! < b.firstId) k++;
+        for (; k < wanted.length && wanted[k]! < end; k++) this.define(wanted[k]!, this.convert(b, wanted[k]! - b.firstId));
+      } else {
+        for (let i = 0; i < b.offsets.length; i++) {
+          const t = this.convert(b, i);
+          this.define(this.table.add(t), t);
         }
-        const t = this.convert(b, i);
-        const id = this.table.add(t);
-        if ((isAggregate(t) && !t.declaration) || (t.kind === 'enum' && t.enumerators.length > 0)) this.table.addDefinition(id);
       }
       if (b.stoppedAt) {
         const s = b.stoppedAt;
@@ -115,15 +121,26 @@ class BtfConverter {
       e.underlying = id;
     }
     // member sizes and pahole's inferred alignment need every type in place
-    for (const t of this.table.types) if (isAggregate(t)) this.finishMembers(t);
+    const ids = wanted ?? types.keys();
+    for (const id of ids) {
+      const t = types[id]; // a wanted id may not exist (a dangling reference)
+      if (t && isAggregate(t)) this.finishMembers(t);
+    }
     if (this.opts.inferAlignment) {
       const rule = this.opts.inferAlignment;
       const natural = new NaturalAlignment(this.table, this.addressSize);
-      this.table.types.forEach((t, id) => {
-        if (isAggregate(t) && !t.declaration) inferAlignment(this.table, id, t, rule, natural);
-      });
+      for (const id of wanted ?? types.keys()) {
+        const t = types[id];
+        if (t && isAggregate(t) && !t.declaration) inferAlignment(this.table, id, t, rule, natural);
+      }
     }
     return { table: this.table, addressSize: this.addressSize, littleEndian: this.blob.littleEndian, diagnostics: this.diagnostics, typeCount: this.count - 1, partial: wanted !== undefined };
+  }
+
+  /** Put type `t` at `id` (already in the table when converting every type) and list a definition. */
+  private define(id: TypeId, t: Type): void {
+    this.table.types[id] = t;
+    if ((isAggregate(t) && !t.declaration) || (t.kind === 'enum' && t.enumerators.length > 0)) this.table.addDefinition(id);
   }
 
   /** The structs and unions named `names` and every type they refer to, transitively. */

@@ -12,7 +12,7 @@
  * pahole-summary.ts (the statistics comments), pahole-format.ts (printf helpers),
  * pahole-dedup.ts (which definitions pahole prints).
  */
-import { StructureTree, structureSignature } from './pahole-dedup.js';
+import { lazyStructureSignature, StructureTree } from './pahole-dedup.js';
 import type { TypeTable } from '../model/table.js';
 import { isAggregate, type TypeId } from '../model/types.js';
 import type { SizesRow, TypeBlock } from '../layout/computed.js';
@@ -62,7 +62,7 @@ export function printableTypes(table: TypeTable): TypeId[] {
     const t = table.get(id);
     if (!isAggregate(t)) continue;
     if (t.declaration || t.name === undefined || t.topLevel === false) continue;
-    if (printed.add(structureSignature(t))) out.push(id);
+    if (printed.add(lazyStructureSignature(t))) out.push(id);
   }
   printable.set(table, { definitions: table.definitions.length, edits: nameEdits(table), ids: out });
   return [...out];
