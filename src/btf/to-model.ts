@@ -121,15 +121,17 @@ class BtfConverter {
       e.underlying = id;
     }
     // member sizes and pahole's inferred alignment need every type in place
-    const ids = wanted ?? types.keys();
-    for (const id of ids) {
-      const t = types[id]; // a wanted id may not exist (a dangling reference)
+    // (index loops: one iterator protocol over a typed array or an array would cost an object per id)
+    const n = wanted ? wanted.length : types.length;
+    for (let j = 0; j < n; j++) {
+      const t = types[wanted ? wanted[j]! : j]; // a wanted id may not exist (a dangling reference)
       if (t && isAggregate(t)) this.finishMembers(t);
     }
     if (this.opts.inferAlignment) {
       const rule = this.opts.inferAlignment;
       const natural = new NaturalAlignment(this.table, this.addressSize);
-      for (const id of wanted ?? types.keys()) {
+      for (let j = 0; j < n; j++) {
+        const id = wanted ? wanted[j]! : j;
         const t = types[id];
         if (t && isAggregate(t) && !t.declaration) inferAlignment(this.table, id, t, rule, natural);
       }
