@@ -71,6 +71,11 @@ export interface BtfBlob {
   /** Decoded strings by offset (btfString). */
   strings?: Map<number, string | undefined>;
   buf?: Buffer;
+  /**
+   * The string section as one JavaScript string when it is all ASCII (a kernel's is): a name is
+   * then a slice of it, found with indexOf, not a decode per name. Null when it is not ASCII.
+   */
+  ascii?: string | null;
   /** Set when reading stopped at a type whose kind (and so size) is unknown. */
   stoppedAt?: { offset: number; kind: number; id: number };
 }
@@ -219,11 +224,25 @@ export function btfString(blob: BtfBlob, off: number): string | undefined {
   const start = b.strStart + (off - b.firstStr);
   let s: string | undefined;
   if (start < b.strEnd) {
-    const nul = b.bytes.indexOf(0, start);
-    if (nul > start && nul < b.strEnd) s = (b.buf ??= Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength)).toString('utf8', start, nul);
+    if (b.ascii === undefined) b.ascii = asciiText(b);
+    if (b.ascii !== null) {
+      const at = off - b.firstStr;
+      const nul = b.ascii.indexOf('\0', at);
+      if (nul > at) s = b.ascii.slice(at, nul);
+    } else {
+      const nul = b.bytes.indexOf(0, start);
+      if (nul > start && nul < b.strEnd) s = (b.buf ??= Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength)).toString('utf8', start, nul);
+    }
   }
   cache.set(off, s);
   return s;
+}
+
+/** The blob's string section as a string when every byte is ASCII, else null. */
+function asciiText(b: BtfBlob): string | null {
+  const bytes = b.bytes;
+  for (let i = b.strStart; i < b.strEnd; i++) if (bytes[i]! >= 0x80) return null;
+  return (b.buf ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('latin1', b.strStart, b.strEnd);
 }
 
 /** True when `off` is a valid string offset of the blob or its base (0 included). */

@@ -8,19 +8,12 @@ import { TypeTable } from '../model/table.js';
 import type { Diagnostic } from '../util/diagnostic.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Enumerator, type Member, type Type, type TypeId } from '../model/types.js';
 import { BTF_INT, BTF_KIND, blobOf, btfString, typeCount, validString, type BtfBlob } from './format.js';
+import { inferAlignment, NaturalAlignment, type BtfAlignmentInference } from './infer-alignment.js';
+
+export type { BtfAlignmentInference } from './infer-alignment.js';
 
 /** DW_ATE_* encodings, so BTF base types read like DWARF ones. */
 const ATE = { boolean: 2, float: 4, signed: 5, signed_char: 6, unsigned: 7, unsigned_char: 8 } as const;
-
-/**
- * pahole's alignment guess for BTF: its cacheline size, and the pahole release whose rule to
- * follow (1.24 takes a bit-field to fill its whole storage unit and skips zero-sized members;
- * 1.31 ends a bit-field at its last bit and aligns zero-sized members too).
- */
-export interface BtfAlignmentInference {
-  cachelineSize: number;
-  pahole?: '1.24' | '1.31';
-}
 
 export interface BtfLoadOptions {
   /**
@@ -98,16 +91,22 @@ class BtfConverter {
     for (let b: BtfBlob | undefined = this.blob; b; b = b.base) blobs.unshift(b);
     this.addressSize = this.pointerSize(blobs) ?? this.opts.addressSize ?? 8;
     this.table.alignmentInfo = false;
-    const wanted = this.opts.onlyNames ? this.reachable(blobs, this.opts.onlyNames) : undefined;
+    // -C: only the ids the named types reach are converted, in id order; the others share NOT_READ
+    const wanted = this.opts.onlyNames ? Float64Array.from(this.reachable(blobs, this.opts.onlyNames)).sort() : undefined;
+    const types = this.table.types;
+    let k = 0;
     for (const b of blobs) {
-      for (let i = 0; i < b.offsets.length; i++) {
-        if (wanted && !wanted.has(b.firstId + i)) {
-          this.table.add(NOT_READ);
-          continue;
+      const end = b.firstId + b.offsets.length;
+      if (wanted) {
+        types.length = end;
+        types.fill(NOT_READ, b.firstId, end);
+        while (k < wanted.length && wanted[k]! < b.firstId) k++;
+        for (; k < wanted.length && wanted[k]! < end; k++) this.define(wanted[k]!, this.convert(b, wanted[k]! - b.firstId));
+      } else {
+        for (let i = 0; i < b.offsets.length; i++) {
+          const t = this.convert(b, i);
+          this.define(this.table.add(t), t);
         }
-        const t = this.convert(b, i);
-        const id = this.table.add(t);
-        if ((isAggregate(t) && !t.declaration) || (t.kind === 'enum' && t.enumerators.length > 0)) this.table.addDefinition(id);
       }
       if (b.stoppedAt) {
         const s = b.stoppedAt;
@@ -123,15 +122,28 @@ class BtfConverter {
       e.underlying = id;
     }
     // member sizes and pahole's inferred alignment need every type in place
-    for (const t of this.table.types) if (isAggregate(t)) this.finishMembers(t);
+    // (index loops: one iterator protocol over a typed array or an array would cost an object per id)
+    const n = wanted ? wanted.length : types.length;
+    for (let j = 0; j < n; j++) {
+      const t = types[wanted ? wanted[j]! : j]; // a wanted id may not exist (a dangling reference)
+      if (t && isAggregate(t)) this.finishMembers(t);
+    }
     if (this.opts.inferAlignment) {
       const rule = this.opts.inferAlignment;
       const natural = new NaturalAlignment(this.table, this.addressSize);
-      this.table.types.forEach((t, id) => {
-        if (isAggregate(t) && !t.declaration) inferAlignment(this.table, id, t, rule, natural);
-      });
+      for (let j = 0; j < n; j++) {
+        const id = wanted ? wanted[j]! : j;
+        const t = types[id];
+        if (t && isAggregate(t) && !t.declaration) inferAlignment(this.table, id, t, rule, natural);
+      }
     }
     return { table: this.table, addressSize: this.addressSize, littleEndian: this.blob.littleEndian, diagnostics: this.diagnostics, typeCount: this.count - 1, partial: wanted !== undefined };
+  }
+
+  /** Put type `t` at `id` (already in the table when converting every type) and list a definition. */
+  private define(id: TypeId, t: Type): void {
+    this.table.types[id] = t;
+    if ((isAggregate(t) && !t.declaration) || (t.kind === 'enum' && t.enumerators.length > 0)) this.table.addDefinition(id);
   }
 
   /** The structs and unions named `names` and every type they refer to, transitively. */
@@ -357,97 +369,4 @@ function intEncoding(enc: number, size: number): number {
   if (enc & BTF_INT.CHAR) return enc & BTF_INT.SIGNED ? ATE.signed_char : ATE.unsigned_char;
   if (size === 1) return enc & BTF_INT.SIGNED ? ATE.signed_char : ATE.unsigned_char;
   return enc & BTF_INT.SIGNED ? ATE.signed : ATE.unsigned;
-}
-
-/** pahole's tag__natural_alignment(), memoised per aggregate. */
-class NaturalAlignment {
-  private readonly memo = new Map<TypeId, number>();
-  constructor(
-    private readonly table: TypeTable,
-    private readonly addressSize: number,
-  ) {}
-
-  of(id: TypeId, depth = 0): number {
-    if (depth > MAX_CHAIN) return 1;
-    const t = this.table.get(id);
-    let a = 1;
-    switch (t.kind) {
-      case 'pointer':
-        a = this.addressSize;
-        break;
-      case 'base':
-        a = t.size;
-        break;
-      case 'enum':
-        a = t.size;
-        break;
-      case 'array':
-        a = this.of(this.table.strip(t.element), depth + 1);
-        break;
-      case 'struct':
-      case 'union':
-      case 'class': {
-        const known = this.memo.get(id);
-        if (known !== undefined) return known;
-        this.memo.set(id, 1); // a cycle (impossible in valid BTF) stops here
-        a = 0;
-        for (const m of t.members) a = Math.max(a, this.of(this.table.strip(m.type), depth + 1));
-        this.memo.set(id, a || 1);
-        return a || 1;
-      }
-      default:
-        a = 1;
-    }
-    return a || 1;
-  }
-}
-
-/** btf_loader.c class__infer_alignment(), with C's unsigned 32-bit arithmetic. */
-function inferOne(byteOffset: number, natural: number, smallestOffset: number, cacheline: number): number {
-  const delta = (byteOffset - smallestOffset) >>> 0;
-  let alignment = 0;
-  if (delta !== 0 && byteOffset % 2 === 0) {
-    const shift = 32 - Math.clz32(delta);
-    // x86 masks a shift by 32 to 0: 1 << 32 is 1 there
-    alignment = shift >= 32 ? 1 : (1 << shift) >>> 0;
-  }
-  if (alignment <= natural || alignment === 1) return 0;
-  if (alignment < cacheline && cacheline % alignment === 0 && byteOffset % cacheline === 0) return cacheline;
-  return alignment;
-}
-
-/** btf_loader.c class__fixup_btf_bitfields(): the alignment pahole infers for members and the type. */
-function inferAlignment(table: TypeTable, id: TypeId, t: AggregateType, rule: BtfAlignmentInference, natural: NaturalAlignment): void {
-  const cacheline = rule.cachelineSize;
-  const wholeUnit = rule.pahole === '1.24';
-  let smallest = 0;
-  for (const m of t.members) {
-    const typeId = table.strip(m.type);
-    if (typeId === VOID_TYPE) continue;
-    const type = table.get(typeId);
-    const byteSize = m.byteSize;
-    let byteOffset = Math.floor(m.bitOffset / 8);
-    let bitfieldOffset = 0;
-    const nat = natural.of(typeId);
-    if (byteSize === 0) {
-      // 1.24 skips zero-sized members; 1.31 still infers their alignment (flexible arrays)
-      setAlignment(m, wholeUnit ? 0 : inferOne(byteOffset, nat, smallest, cacheline));
-      continue;
-    }
-    if ((type.kind === 'base' || type.kind === 'enum') && m.bitSize) {
-      const unitBits = byteSize * 8;
-      byteOffset = (Math.floor(m.bitOffset / unitBits) * unitBits) / 8;
-      bitfieldOffset = m.bitOffset - byteOffset * 8;
-    }
-    setAlignment(m, inferOne(byteOffset, nat, smallest, cacheline));
-    smallest = byteOffset + (m.bitSize && !wholeUnit ? Math.floor((bitfieldOffset + m.bitSize + 7) / 8) : byteSize);
-  }
-  const a = inferOne(t.size, natural.of(id), smallest, cacheline);
-  if (a) t.alignment = a;
-  else delete t.alignment;
-}
-
-function setAlignment(m: Member, a: number): void {
-  if (a) m.alignment = a;
-  else delete m.alignment;
 }

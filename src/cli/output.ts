@@ -20,21 +20,29 @@ export function processOutput(): Output {
   const started = Date.now();
   let drawn = false;
   const tty = process.stderr.isTTY === true;
-  let buffered = '';
+  // plain text is escaped a megabyte at a time (one pass over a flat string, not one per write)
+  let plain = '';
+  let ready = '';
+  const settle = () => {
+    if (!plain) return;
+    ready += escapeControls(plain); // names from the input never reach the terminal raw
+    plain = '';
+  };
   const flush = () => {
-    if (!buffered) return;
-    writeAll(1, buffered);
-    buffered = '';
+    settle();
+    if (!ready) return;
+    writeAll(1, ready);
+    ready = '';
   };
   return {
     write(text) {
-      buffered += escapeControls(text); // names from the input never reach the terminal raw
-
-      if (buffered.length > 1 << 20) flush();
+      plain += text;
+      if (plain.length > 1 << 20) flush();
     },
     writeColoured(text) {
-      buffered += escapeControlsKeepingColour(text);
-      if (buffered.length > 1 << 20) flush();
+      settle();
+      ready += escapeControlsKeepingColour(text);
+      if (ready.length > 1 << 20) flush();
     },
     error(message) {
       flush();

@@ -81,6 +81,8 @@ export interface JsonFile {
   elfClass: 32 | 64;
   endianness: 'little' | 'big';
   dwarfVersions: number[];
+  /** Where the types were read from: DWARF or BTF (absent in reports of older versions). */
+  source?: 'dwarf' | 'btf';
   buildId: string | null;
   /** The cacheline size the layouts were computed with (absent in reports of older versions). */
   cachelineSize?: number;

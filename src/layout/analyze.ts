@@ -9,19 +9,8 @@
 import { findGroups, groupMarker } from './groups.js';
 import type { TypeTable } from '../model/table.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type TypeId } from '../model/types.js';
-import {
-  guessAddressSize,
-  isStructLike,
-  nrMembers,
-  nrStaticMembers,
-  paholeSize,
-  PaholeState,
-  u16,
-  u32,
-  u8,
-  i32,
-  type MemberRec,
-} from './pahole-rules.js';
+import { guessAddressSize, isStructLike, nrMembers, nrStaticMembers, paholeSize, u16, u32, u8, i32, type HolesResult, type MemberRec } from './pahole-rules.js';
+import { PaholeState } from './pahole-state.js';
 import {
   DEFAULT_PAHOLE_DIALECT,
   type CachelineMarker,
@@ -45,54 +34,7 @@ export interface AnalyzeOptions extends LayoutOptions {
   relOffset?: boolean;
 }
 
-/**
- * How pahole reaches an anonymous aggregate printed inline for a member type: directly (or through
- * array elements), through `const` (pahole then keeps the container's settings, printing the
- * summary and dropping the member name), or as the target of a pointer (offsets become relative).
- */
-export type InlineVia = 'direct' | 'const' | 'pointer';
-
-/**
- * The struct/union a member's type is printed inline as (pahole's type__fprintf): an anonymous one
- * reached directly, through array elements or const, or as the target of a pointer; with `expand`
- * (pahole -E) also named ones, after following typedefs.
- */
-export function findInlineAggregate(
-  table: TypeTable,
-  id: TypeId,
-  expand = false,
-): { id: TypeId; via: InlineVia } | undefined {
-  let viaConst = false;
-  let fresh = true; // at the start of a type__fprintf() call
-  for (let guard = 0; guard < 64 && id !== VOID_TYPE; guard++) {
-    if (expand && fresh) {
-      for (let g = 0; g < 64 && id !== VOID_TYPE; g++) {
-        const td = table.get(id);
-        if (td.kind !== 'typedef') break;
-        id = td.target;
-      }
-      if (id === VOID_TYPE) return undefined;
-    }
-    fresh = false;
-    const t = table.get(id);
-    if (isAggregate(t)) return t.name === undefined || expand ? { id, via: viaConst ? 'const' : 'direct' } : undefined;
-    if (t.kind === 'array') {
-      // array_type__fprintf() starts a fresh type__fprintf() on the element type.
-      viaConst = false;
-      fresh = true;
-      id = t.element;
-    } else if (t.kind === 'qualifier' && t.qualifier === 'const') {
-      viaConst = true;
-      id = t.target;
-    } else if (t.kind === 'pointer' && t.pointerKind === 'pointer') {
-      if (t.target === VOID_TYPE) return undefined;
-      const pt = table.get(t.target);
-      if (isAggregate(pt) && pt.name === undefined) return { id: t.target, via: 'pointer' };
-      return undefined;
-    } else return undefined;
-  }
-  return undefined;
-}
+export { findInlineAggregate, type InlineVia } from './inline-aggregate.js';
 
 interface Ctx {
   readonly state: PaholeState;
@@ -129,9 +71,14 @@ export function analyzeLayout(table: TypeTable, id: TypeId, opts: AnalyzeOptions
   const state = opts.state ?? new PaholeState(table, addressSize);
   const ctx: Ctx = { state, table, cl: opts.cachelineSize, cacheline: { line: 0 }, base: 0, rel: opts.relOffset ?? false, emitStats: true, depth: 0, expansions: { left: MAX_INLINE_EXPANSIONS, paddingLines: MAX_FORCE_PADDING_LINES }, expand: opts.expand ?? false, dialect: opts.dialect ?? DEFAULT_PAHOLE_DIALECT };
   const layout = analyzeAggregate(ctx, id);
-  const groups = layout.kind === 'union' || !layout.members.some((m) => groupMarker(m.name)) ? undefined : findGroups(layout.members.filter((m) => m.role === 'member').map((m) => ({ index: m.index, name: m.name, offset: m.relOffset, size: m.size, alignment: m.alignment })), opts.cachelineSize);
+  const groups = layout.kind === 'union' || !hasGroupMarker(layout.members) ? undefined : findGroups(layout.members.filter((m) => m.role === 'member').map((m) => ({ index: m.index, name: m.name, offset: m.relOffset, size: m.size, alignment: m.alignment })), opts.cachelineSize);
   if (groups) layout.groups = groups;
   return layout;
+}
+
+function hasGroupMarker(members: readonly MemberLayout[]): boolean {
+  for (const m of members) if (groupMarker(m.name)) return true;
+  return false;
 }
 
 function analyzeAggregate(ctx: Ctx, id: TypeId): Layout {
@@ -169,7 +116,7 @@ function memberCommon(ctx: Ctx, rec: MemberRec, unionMember: boolean): MemberLay
   if (m.alignment) ml.alignment = m.alignment;
   const marker = cachelineCheck(ctx, offset);
   if (marker) ml.cacheline = marker;
-  const inl = ctx.depth < MAX_INLINE_DEPTH && ctx.expansions.left > 0 ? findInlineAggregate(ctx.table, m.type, ctx.expand) : undefined;
+  const inl = ctx.depth < MAX_INLINE_DEPTH && ctx.expansions.left > 0 ? ctx.state.inlineAggregate(m.type, ctx.expand) : undefined;
   if (inl) {
     ctx.expansions.left--;
     const sub: Ctx = {
@@ -254,6 +201,31 @@ function analyzeUnion(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
   return layout;
 }
 
+/** The last member class__find_holes() placed (not static, not a virtual base). */
+function lastPlaced(h: HolesResult): MemberRec | undefined {
+  for (let i = h.members.length - 1; i >= 0; i--) if (!h.members[i]!.skipped) return h.members[i];
+  return undefined;
+}
+
+/** The holes of a struct, in member order: before the first member, after each, the tail. */
+function holeList(h: HolesResult, size: number, lastRec: MemberRec | undefined): Hole[] {
+  const holes: Hole[] = [];
+  if (h.preHole > 0) holes.push({ kind: 'byte', offset: 0, bits: h.preHole * 8, after: -1 });
+  if (h.preBitHole > 0) holes.push({ kind: 'bit', offset: 0, bit: 0, bits: h.preBitHole, after: -1 });
+  for (const r of h.members) {
+    if (r.skipped || (r.bitHole <= 0 && r.hole <= 0)) continue;
+    const end = r.bitfieldSize ? r.bitOffset + r.bitfieldSize : r.bitOffset + r.byteSize * 8;
+    if (r.bitHole > 0) holes.push({ kind: 'bit', offset: Math.floor(end / 8), bit: end % 8, bits: r.bitHole, after: r.index });
+    if (r.hole > 0) holes.push({ kind: 'byte', offset: Math.ceil(end / 8), bits: r.hole * 8, after: r.index });
+  }
+  if (h.bitPadding > 0 && lastRec) {
+    const end = lastRec.bitOffset + (lastRec.bitfieldSize || lastRec.byteSize * 8);
+    holes.push({ kind: 'bit', offset: Math.floor(end / 8), bit: end % 8, bits: h.bitPadding, after: lastRec.index });
+  }
+  if (h.rawPadding > 0) holes.push({ kind: 'tail', offset: size - h.rawPadding, bits: h.rawPadding * 8, after: lastRec?.index ?? -1 });
+  return holes;
+}
+
 function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
   const { state, table } = ctx;
   const h = state.holes(id);
@@ -263,7 +235,6 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
   summary.staticMembers = nrStaticMembers(t);
   // pahole 1.31 keeps member holes signed (int); 1.24 stored them as uint16
   const v131 = ctx.dialect === '1.31';
-  const holeOf = (r: { hole: number }): number => (v131 ? r.hole : u16(r.hole));
   const members: MemberLayout[] = [];
   const items: LayoutItem[] | undefined = t.children ? [] : undefined;
   const vtable: VtableEntry[] = [];
@@ -283,10 +254,11 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
   if (u8(h.preBitHole) > 0) sumBitHoles += u8(h.preBitHole);
   if (u16(h.preHole) > 0) sumHoles += u16(h.preHole);
 
-  const children = t.children ?? t.members.map((_, index) => ({ kind: 'member' as const, index }));
-  for (let ci = 0; ci < children.length; ci++) {
-    const child = children[ci]!;
-    if (child.kind !== 'member') {
+  const children = t.children;
+  const count = children ? children.length : t.members.length;
+  for (let ci = 0; ci < count; ci++) {
+    const child = children?.[ci];
+    if (child && child.kind !== 'member') {
       if (child.kind === 'type') {
         const nt = table.get(child.type);
         const item: LayoutItem = { kind: 'type', type: child.type };
@@ -315,11 +287,11 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
       }
       continue;
     }
-    const pos = h.members[child.index];
+    const pos = h.members[child ? child.index : ci];
     if (!pos) continue;
 
     if (pos.member.alignment) {
-      const forcedHole = last ? holeOf(last) : u16(h.preHole);
+      const forcedHole = last ? (v131 ? last.hole : u16(last.hole)) : u16(h.preHole);
       if (forcedHole !== 0) {
         nrForcedHoles++;
         sumForcedHoles += forcedHole;
@@ -348,9 +320,9 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
     const ml = memberCommon(ctx, pos, false);
     if (explicitPadding) ml.explicitPadding = explicitPadding;
     if (combined) ml.combined = combined;
-    ml.hole = holeOf(pos);
+    ml.hole = (v131 ? pos.hole : u16(pos.hole));
     ml.bitHole = u8(pos.bitHole);
-    if (ci === children.length - 1) ml.lastMember = true;
+    if (ci === count - 1) ml.lastMember = true;
     if (last === undefined) ml.firstMember = true;
 
     // a Rust enum with data: its bytes belong to the variants, it has no padding of its own
@@ -389,7 +361,7 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
       }
     }
     if (u8(pos.bitHole) !== 0) sumBitHoles += u8(pos.bitHole);
-    if (holeOf(pos) > 0) sumHoles += holeOf(pos);
+    if ((v131 ? pos.hole : u16(pos.hole)) > 0) sumHoles += (v131 ? pos.hole : u16(pos.hole));
 
     members.push(ml);
     items?.push({ kind: 'member', member: members.length - 1 });
@@ -425,24 +397,8 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
     u32(t.size * 8) - u32(sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + h.padding * 8 + h.bitPadding),
   );
 
-  const holes: Hole[] = [];
-  if (h.preHole > 0) holes.push({ kind: 'byte', offset: 0, bits: h.preHole * 8, after: -1 });
-  if (h.preBitHole > 0) holes.push({ kind: 'bit', offset: 0, bit: 0, bits: h.preBitHole, after: -1 });
-  for (const r of h.members) {
-    if (r.skipped) continue;
-    const end = r.bitfieldSize ? r.bitOffset + r.bitfieldSize : r.bitOffset + r.byteSize * 8;
-    if (r.bitHole > 0) holes.push({ kind: 'bit', offset: Math.floor(end / 8), bit: end % 8, bits: r.bitHole, after: r.index });
-    if (r.hole > 0) {
-      const endByte = Math.ceil(end / 8);
-      holes.push({ kind: 'byte', offset: endByte, bits: r.hole * 8, after: r.index });
-    }
-  }
-  const lastRec = [...h.members].reverse().find((r) => !r.skipped);
-  if (h.bitPadding > 0 && lastRec) {
-    const end = lastRec.bitOffset + (lastRec.bitfieldSize || lastRec.byteSize * 8);
-    holes.push({ kind: 'bit', offset: Math.floor(end / 8), bit: end % 8, bits: h.bitPadding, after: lastRec.index });
-  }
-  if (h.rawPadding > 0) holes.push({ kind: 'tail', offset: t.size - h.rawPadding, bits: h.rawPadding * 8, after: lastRec?.index ?? -1 });
+  const lastRec = lastPlaced(h);
+  const holes = holeList(h, t.size, lastRec);
 
   const layout: Layout = {
     type: id,
@@ -474,7 +430,7 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
       if (count > 0) {
         layout.forcePadding = { type: last.member.type, unitBits: size * 8, count };
         // pahole repeats the last member's type; an anonymous one with its body (`union { … } :64;`).
-        const inl = ctx.depth < MAX_INLINE_DEPTH ? findInlineAggregate(ctx.table, last.member.type, ctx.expand) : undefined;
+        const inl = ctx.depth < MAX_INLINE_DEPTH ? state.inlineAggregate(last.member.type, ctx.expand) : undefined;
         if (inl) {
           layout.forcePadding.inline = analyzeAggregate({ ...ctx, depth: ctx.depth + 1, base: 0, rel: ctx.rel || inl.via === 'pointer', emitStats: false }, inl.id);
         }

@@ -11,7 +11,8 @@ import { isAggregate, VOID_TYPE, type AggregateType, type TypeId } from '../mode
 import { analyzeLayout } from './analyze.js';
 import { abiForElf } from './abi/index.js';
 import { inferAttributes } from './abi/infer.js';
-import { guessAddressSize, isStructLike, PaholeState } from './pahole-rules.js';
+import { guessAddressSize, isStructLike } from './pahole-rules.js';
+import { PaholeState } from './pahole-state.js';
 import { paholePackable } from './pahole-reorganize.js';
 import type { Layout, PaholeDialect } from './types.js';
 
@@ -100,13 +101,14 @@ export function fileBlocks(table: TypeTable, ids: readonly TypeId[], opts: Compu
   const addressSize = opts.addressSize ?? guessAddressSize(table);
   let state = new PaholeState(table, addressSize);
   let unit: number | undefined;
+  const withAddress = { ...opts, addressSize };
   return ids.map((id) => {
     const u = (table.get(id) as AggregateType).origin.unit;
     if (u !== undefined && u !== unit) {
       if (unit !== undefined) state = new PaholeState(table, addressSize);
       unit = u;
     }
-    return blockWithState(table, id, { ...opts, addressSize }, state);
+    return blockWithState(table, id, withAddress, state);
   });
 }
 

@@ -15,14 +15,18 @@ export const GROUP_PAD = '__cacheline_group_pad__';
 
 export type MarkerKind = 'begin' | 'end' | 'pad';
 
+const MARKER_STEM = '__cacheline_group_';
+const MARKERS = [
+  [GROUP_BEGIN, 'begin'],
+  [GROUP_END, 'end'],
+  [GROUP_PAD, 'pad'],
+] as const;
+
 /** Which marker a member name is, if any, and the group it names. */
 export function groupMarker(name: string | undefined): { kind: MarkerKind; group: string } | undefined {
-  if (name === undefined) return undefined;
-  for (const [prefix, kind] of [
-    [GROUP_BEGIN, 'begin'],
-    [GROUP_END, 'end'],
-    [GROUP_PAD, 'pad'],
-  ] as const) {
+  // every member name of a dump comes here: one prefix test for the common answer
+  if (name === undefined || !name.startsWith(MARKER_STEM)) return undefined;
+  for (const [prefix, kind] of MARKERS) {
     if (name.startsWith(prefix) && name.length > prefix.length) return { kind, group: name.slice(prefix.length) };
   }
   return undefined;

@@ -5,6 +5,7 @@
  * output keeps the raw names.
  */
 import type { TypeTable } from './table.js';
+import type { ClassChild, Method, Type } from './types.js';
 
 const BREAKS = /[\n\t]/;
 
@@ -12,24 +13,53 @@ function spell(s: string): string {
   return s.replace(/\n/g, '\\n').replace(/\t/g, '\\t');
 }
 
-/** Replace, in place, every `name` (of types, members, enumerators, parameters, methods) holding a line feed or tab. */
-export function escapeLineBreaksInNames(table: TypeTable): void {
-  for (const t of table.types) fix(t, 0);
+/** How many times each table's names were rewritten: memoised renderings of a table check it. */
+const edits = new WeakMap<TypeTable, number>();
+
+/** The number of times escapeLineBreaksInNames changed `table` (0: never). */
+export function nameEdits(table: TypeTable): number {
+  return edits.get(table) ?? 0;
 }
 
-function fix(o: unknown, depth: number): void {
-  if (depth > 3 || o === null || typeof o !== 'object') return;
-  if (Array.isArray(o)) {
-    for (const x of o) fix(x, depth + 1);
-    return;
+/** Replace, in place, every `name` (of types, members, enumerators, methods, static variables) and method linkage name holding a line feed or tab. */
+export function escapeLineBreaksInNames(table: TypeTable): void {
+  let changed = false;
+  const fix = <T extends { name?: string }>(o: T): void => {
+    if (o.name !== undefined && BREAKS.test(o.name)) {
+      o.name = spell(o.name);
+      changed = true;
+    }
+  };
+  const fixMethod = (m: Method): void => {
+    fix(m);
+    if (m.linkageName !== undefined && BREAKS.test(m.linkageName)) {
+      m.linkageName = spell(m.linkageName);
+      changed = true;
+    }
+  };
+  for (const t of table.types as Type[]) {
+    switch (t.kind) {
+      case 'base':
+      case 'typedef':
+        fix(t);
+        break;
+      case 'enum':
+        fix(t);
+        for (const e of t.enumerators) fix(e);
+        break;
+      case 'struct':
+      case 'union':
+      case 'class':
+        fix(t);
+        for (const m of t.members) fix(m);
+        for (const c of (t.children ?? []) as ClassChild[]) {
+          if (c.kind === 'method') fixMethod(c.method);
+          else if (c.kind === 'variable') fix(c);
+        }
+        break;
+    }
   }
-  const rec = o as Record<string, unknown>;
-  for (const k of Object.keys(rec)) {
-    const v = rec[k];
-    if (typeof v === 'string') {
-      if ((k === 'name' || k === 'linkageName') && BREAKS.test(v)) rec[k] = spell(v);
-    } else if (typeof v === 'object') fix(v, depth + 1);
-  }
+  if (changed) edits.set(table, nameEdits(table) + 1);
 }
 
 /** The same for a diff's facts: type names, member names and member type spellings. */

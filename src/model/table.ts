@@ -18,7 +18,8 @@ export class TypeTable {
   alignmentInfo = true;
   /** DWARF: each converted unit's DW_AT_name by unit header offset (Origin.unit), for pahole -I's `Used at:`. */
   readonly unitNames = new Map<number, string>();
-  private readonly byName = new Map<string, TypeId[]>();
+  /** Definitions by kind, then name (no key string built per definition). */
+  private readonly byName: Record<NamedKind, Map<string, TypeId[]>> = { struct: new Map(), union: new Map(), class: new Map(), enum: new Map() };
 
   add(t: Type): TypeId {
     const id = this.types.length;
@@ -32,10 +33,11 @@ export class TypeTable {
     const t = this.types[id]!;
     const name = (t as AggregateType | EnumType).name;
     if (name === undefined) return;
-    const key = nameKey(t.kind as NamedKind, name);
-    const list = this.byName.get(key);
+    const names = this.byName[t.kind as NamedKind];
+    if (!names) return;
+    const list = names.get(name);
     if (list) list.push(id);
-    else this.byName.set(key, [id]);
+    else names.set(name, [id]);
   }
 
   get(id: TypeId): Type {
@@ -44,7 +46,7 @@ export class TypeTable {
 
   /** Every distinct definition of `kind name`, first-seen first. */
   definitionsOf(kind: NamedKind, name: string): readonly TypeId[] {
-    return this.byName.get(nameKey(kind, name)) ?? [];
+    return this.byName[kind]?.get(name) ?? [];
   }
 
   /** A declaration (`struct foo;`) resolved to the first definition of the same name, else itself. */

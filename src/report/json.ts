@@ -26,6 +26,7 @@ export function jsonFile(file: TypedFile, types: readonly ComputedType[], opts: 
     elfClass: file.info.elfClass,
     endianness: file.info.littleEndian ? 'little' : 'big',
     dwarfVersions: file.info.dwarfVersions,
+    source: file.info.debugFormat ?? 'dwarf',
     buildId: file.info.buildId ?? null,
     cachelineSize: opts.cachelineSize,
     pahole: opts.pahole ?? '1.31',

@@ -29,6 +29,31 @@ export function structureSignature(t: AggregateType): StructureSignature {
   };
 }
 
+/**
+ * The signature of a type read only as far as a comparison needs: most names differ, so the
+ * member list is built for the few types that share a name with another (printableTypes()).
+ */
+class AggregateSignature implements StructureSignature {
+  readonly name: string;
+  readonly size: number;
+  private full?: StructureSignature;
+  constructor(private readonly t: AggregateType) {
+    this.name = t.name ?? '';
+    this.size = t.size;
+  }
+  get count(): number {
+    return (this.full ??= structureSignature(this.t)).count;
+  }
+  get members(): [string | null, number, number][] {
+    return (this.full ??= structureSignature(this.t)).members;
+  }
+}
+
+/** structureSignature() built lazily: for comparisons in this thread only (not plain data). */
+export function lazyStructureSignature(t: AggregateType): StructureSignature {
+  return new AggregateSignature(t);
+}
+
 /** strcmp on the UTF-8 bytes (equal to code unit order for the ASCII names C has). */
 function strcmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -10,7 +10,8 @@
  */
 import type { TypeTable } from '../model/table.js';
 import { isAggregate, type AggregateType, type TypeId } from '../model/types.js';
-import { guessAddressSize, isStructLike, PaholeState, u16 } from '../layout/pahole-rules.js';
+import { guessAddressSize, isStructLike, u16 } from '../layout/pahole-rules.js';
+import { PaholeState } from '../layout/pahole-state.js';
 
 /** pahole's class__filter() numeric and attribute filters; an undefined or 0 field does not filter. */
 export interface TypeFilter {

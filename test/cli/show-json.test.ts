@@ -38,6 +38,13 @@ function reachable(members: readonly Member[], out = new Map<string, number>()):
 }
 
 describe('show --format json, schema version 2', () => {
+  it('says where the types came from: DWARF, or BTF (a .BTF section, read with -F btf)', () => {
+    expect(showJson(KO, '-C', 'virtnet_info').files[0].source).toBe('dwarf');
+    const btf = showJson(fixturePath('btf/layout-plain-131.o'), '-F', 'btf', '--structs');
+    expect(btf.files[0].source).toBe('btf');
+    expect(btf.files[0].types.length).toBeGreaterThan(0);
+  });
+
   it('sk_buff: members of nested anonymous unions and structs are reachable, at the offsets the text prints', () => {
     const doc = showJson(KO, '-C', 'sk_buff');
     expect(doc.schemaVersion).toBe(2);
@@ -82,9 +89,9 @@ describe('show --format json, schema version 2', () => {
     const doc = showJson(KO, '-C', 'virtnet_info,send_queue');
     const v2 = join(dir, 'v2.json');
     writeFileSync(v2, JSON.stringify(doc));
-    // a version 1 report: no nested members, cachelines, statics, counters, pahole
+    // a version 1 report: no nested members, cachelines, statics, counters, pahole, source
     const strip = (ms: Member[]): Member[] => ms.map(({ members: _m, cacheline: _c, typeFacts: _t, pointeeMembers: _p, ...rest }) => rest as Member);
-    const old = { ...doc, schemaVersion: 1, files: doc.files.map((f: { types: { members: Member[] }[]; pahole?: string }) => ({ ...f, pahole: undefined, types: f.types.map((t) => ({ ...t, members: strip(t.members) })) })) };
+    const old = { ...doc, schemaVersion: 1, files: doc.files.map((f: { types: { members: Member[] }[]; pahole?: string }) => ({ ...f, pahole: undefined, source: undefined, types: f.types.map((t) => ({ ...t, members: strip(t.members) })) })) };
     const v1 = join(dir, 'v1.json');
     writeFileSync(v1, JSON.stringify(old));
     for (const p of [v1, v2]) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLayout, findInlineAggregate } from '../../src/layout/analyze.js';
-import { findHoles, PaholeState, paholeSize } from '../../src/layout/pahole-rules.js';
+import { findHoles, paholeSize } from '../../src/layout/pahole-rules.js';
+import { PaholeState } from '../../src/layout/pahole-state.js';
 import type { Layout } from '../../src/layout/types.js';
 import { DW_ATE, TB } from '../report/builder.js';
 import { extraC, layoutC } from '../report/reference-tables.js';
