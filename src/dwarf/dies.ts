@@ -134,10 +134,19 @@ export class UnitDies {
     this.vtableIndex[i] = NO;
   }
 
-  /** Start a fresh unit, keeping the allocated arrays. */
-  reset(): void {
+  /**
+   * DIE index by offset from `base` (the unit's start), for the DIEs pushed since reset(): an
+   * entry is trusted only when offset[] agrees (entries of earlier units are never cleared).
+   */
+  private at = new Int32Array(0);
+  private base = 0;
+
+  /** Start a fresh unit of `length` bytes at section offset `base`, keeping the allocated arrays. */
+  reset(base = 0, length = 0): void {
     this.count = 0;
     this.signatures = [];
+    this.base = base;
+    if (length > this.at.length) this.at = new Int32Array(length);
   }
 
   /** Append a DIE with every attribute absent; returns its index. */
@@ -145,6 +154,8 @@ export class UnitDies {
     if (this.count === this.capacity) this.grow();
     const i = this.count++;
     this.offset[i] = offset;
+    const rel = offset - this.base;
+    if (rel >= 0 && rel < this.at.length) this.at[rel] = i;
     this.tag[i] = tag;
     this.parent[i] = parent;
     this.firstChild[i] = -1;
@@ -232,6 +243,11 @@ export class UnitDies {
 
   /** Index of the DIE at a section offset, or -1 (offsets are ascending). */
   indexOf(offset: number): number {
+    const rel = offset - this.base;
+    if (rel >= 0 && rel < this.at.length) {
+      const i = this.at[rel]!;
+      return i < this.count && this.offset[i] === offset ? i : -1;
+    }
     let lo = 0;
     let hi = this.count - 1;
     const off = this.offset;

@@ -54,7 +54,7 @@ const MAX_DEPTH = 4096;
  * Throws StructscopeError naming the section offset when the unit is malformed.
  */
 export function scanUnit(sec: SectionBytes, unit: UnitHeader, abbrevs: AbbrevTable, dies: UnitDies, littleEndian: boolean): UnitRoot {
-  dies.reset();
+  dies.reset(unit.offset, unit.end - unit.offset);
   const b = sec.bytes;
   const end = unit.end;
   const plan = abbrevs.plan(unit);
