@@ -163,10 +163,11 @@ function blocks(text) {
  */
 const BASELINE = process.env.STRUCTSCOPE_BASELINE_CLI;
 
-function sameAsBaseline(a, file, extra) {
+function sameAsBaseline(a, file, extra, dialect) {
   if (!BASELINE) return '';
   const base = (args) => execFileSync(process.execPath, [BASELINE, file, ...args], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
-  let note = ` | baseline: ${a === base(extra) ? 'same' : 'CHANGED'}`;
+  // the same dialect as `a` (the text was printed with --pahole DIALECT)
+  let note = ` | baseline: ${a === base([...extra, '--pahole', dialect]) ? 'same' : 'CHANGED'}`;
   if (!extra.length) {
     const json = ['--format', 'json'];
     const ourJson = execFileSync(process.execPath, [CLI, file, ...json], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
@@ -179,14 +180,14 @@ function parity(label, file, extra = [], dialect = '1.24') {
   const a = execFileSync(process.execPath, [CLI, file, ...extra, '--pahole', dialect], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
   const b = execFileSync(dialect === '1.31' ? PAHOLE_131 : PAHOLE_124, ['-F', 'dwarf', ...extra, file], { maxBuffer: 1 << 30, encoding: 'utf8' });
   if (extra.length) {
-    console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'} (${b.split('\n').length - 1} lines)${sameAsBaseline(a, file, extra)}`);
+    console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'} (${b.split('\n').length - 1} lines)${sameAsBaseline(a, file, extra, dialect)}`);
     return;
   }
   const ours = blocks(a);
   const same = new Set(ours);
   const ref = blocks(b);
   const identical = ref.filter((x) => same.has(x)).length;
-  console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'}: pahole blocks ${ref.length}, identical ${identical}, structscope blocks ${ours.length}${sameAsBaseline(a, file, extra)}`);
+  console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'}: pahole blocks ${ref.length}, identical ${identical}, structscope blocks ${ours.length}${sameAsBaseline(a, file, extra, dialect)}`);
 }
 
 const MODS = ['drivers/net/virtio_net.ko', 'fs/ext4/ext4.ko', 'fs/btrfs/btrfs.ko', 'net/mac80211/mac80211.ko', 'net/ipv4/tcp_bbr.ko', 'drivers/block/virtio_blk.ko', 'drivers/gpu/drm/i915/i915.ko'];
