@@ -5,19 +5,57 @@
  * because a helper would have to return both value and position (an allocation per value).
  */
 import { DW_AT, DW_FORM, DW_TAG, formName } from './constants.js';
-import type { AbbrevTable } from './abbrev.js';
+import { fixedFormSize, type AbbrevTable } from './abbrev.js';
 import { DieFlag, RefKind, StrKind, type UnitDies } from './dies.js';
-import { evalLocation, LEB_MAX_MUL, LEB_TOO_LONG, readRootAttr, readUnsigned, unsignedBound, type Fail, type UnitRoot } from './scan-values.js';
+import { evalLocation, LEB_MAX_MUL, LEB_TOO_LONG, readRootAttr, readUnsigned, ulebEnd, ulebValue, unsignedBound, type Fail, type UnitRoot } from './scan-values.js';
 import type { UnitHeader } from './unit.js';
 import { hex8 } from './unit.js';
+
+/** How the decoder reads a fixed-size form (Simple.No: not fixed-size, read by the switch). */
+const enum Simple {
+  No = 0,
+  /** a number (data, flag, address, section offset) */
+  Number,
+  /** an address index (DW_FORM_addrx1..4): skipped */
+  Skip,
+  Strp,
+  LineStrp,
+  StrpAlt,
+  Strx,
+  /** a reference relative to the unit (DW_FORM_ref1..8) */
+  RefUnit,
+  /** a .debug_info offset (DW_FORM_ref_addr) */
+  RefSection,
+  /** an offset in the supplementary file's .debug_info (DW_FORM_ref_sup4/8) */
+  RefAlt,
+}
+
+const SIMPLE = new Uint8Array(0x2d);
+const simpleForms: [Simple, number[]][] = [
+  [Simple.Number, [DW_FORM.addr, DW_FORM.data1, DW_FORM.flag, DW_FORM.data2, DW_FORM.data4, DW_FORM.data8, DW_FORM.sec_offset]],
+  [Simple.Skip, [DW_FORM.addrx1, DW_FORM.addrx2, DW_FORM.addrx3, DW_FORM.addrx4]],
+  [Simple.Strp, [DW_FORM.strp]],
+  [Simple.LineStrp, [DW_FORM.line_strp]],
+  [Simple.StrpAlt, [DW_FORM.strp_sup]],
+  [Simple.Strx, [DW_FORM.strx1, DW_FORM.strx2, DW_FORM.strx3, DW_FORM.strx4]],
+  [Simple.RefUnit, [DW_FORM.ref1, DW_FORM.ref2, DW_FORM.ref4, DW_FORM.ref8]],
+  [Simple.RefSection, [DW_FORM.ref_addr]],
+  [Simple.RefAlt, [DW_FORM.ref_sup4, DW_FORM.ref_sup8]],
+];
+for (const [kind, forms] of simpleForms) for (const f of forms) SIMPLE[f] = kind;
+const STR_KIND: StrKind[] = [];
+STR_KIND[Simple.Strp] = StrKind.Strp;
+STR_KIND[Simple.LineStrp] = StrKind.LineStrp;
+STR_KIND[Simple.StrpAlt] = StrKind.StrpAlt;
+STR_KIND[Simple.Strx] = StrKind.Strx;
 
 /** Decodes the attributes of the DIEs of one unit (made per unit by scanUnit). */
 export class DieDecoder {
   private readonly offsetSize: number;
-  private readonly addrSize: number;
-  private readonly refAddrSize: number;
   private readonly unitStart: number;
   private readonly end: number;
+  /** Byte size of each fixed-size form (SIMPLE) in this unit's encoding. */
+  private readonly size = new Uint8Array(SIMPLE.length);
 
   constructor(
     private readonly b: Uint8Array,
@@ -29,10 +67,9 @@ export class DieDecoder {
     private readonly fail: Fail,
   ) {
     this.offsetSize = unit.offsetSize;
-    this.addrSize = unit.addressSize;
-    this.refAddrSize = unit.version <= 2 ? unit.addressSize : unit.offsetSize;
     this.unitStart = unit.offset;
     this.end = unit.end;
+    for (let f = 0; f < SIMPLE.length; f++) if (SIMPLE[f] !== Simple.No) this.size[f] = fixedFormSize(f, unit);
   }
 
   /**
@@ -40,20 +77,14 @@ export class DieDecoder {
    * p; returns the position after them. `isRoot`: the unit DIE, whose own attributes go to `root`.
    */
   decode(i: number, p: number, aStart: number, aEnd: number, tag: number, isRoot: boolean): number {
-    const { b, abbrevs, dies, root, le, fail, offsetSize, addrSize, refAddrSize, unitStart, end } = this;
+    const { b, abbrevs, dies, root, le, fail, offsetSize, unitStart, end } = this;
     for (let j = aStart; j < aEnd; j++) {
       const at = abbrevs.attrName[j]!;
       let form = abbrevs.attrForm[j]!;
       const valPos = p;
       if (form === DW_FORM.indirect) {
-        form = 0;
-        let mul = 1;
-        let byte: number;
-        do {
-          byte = b[p++]!;
-          form += (byte & 0x7f) * mul;
-          mul *= 0x80;
-        } while (byte & 0x80);
+        form = ulebValue(b, p);
+        p = ulebEnd(b, p);
         if (form === DW_FORM.indirect || form === DW_FORM.implicit_const) fail(valPos, `bad indirect form ${formName(form)}`, 'BAD_FORM');
       }
       // decode the value: number `v`, or a string/ref/block description
@@ -63,216 +94,101 @@ export class DieDecoder {
       let blockStart = -1;
       let blockLen = 0;
       let signed = false;
-      switch (form) {
-        case DW_FORM.addr:
-          v = readUnsigned(b, p, addrSize, le);
-          p += addrSize;
-          break;
-        case DW_FORM.data1:
-        case DW_FORM.flag:
-          v = b[p]!;
-          p += 1;
-          break;
-        case DW_FORM.data2:
-          v = readUnsigned(b, p, 2, le);
-          p += 2;
-          break;
-        case DW_FORM.data4:
-          v = readUnsigned(b, p, 4, le);
-          p += 4;
-          break;
-        case DW_FORM.data8:
-          v = readUnsigned(b, p, 8, le);
-          p += 8;
-          break;
-        case DW_FORM.data16:
-          p += 16;
-          break;
-        case DW_FORM.sdata: {
-          let result = 0;
-          let mul = 1;
-          let byte: number;
-          do {
-            byte = b[p++]!;
-            result += (byte & 0x7f) * mul;
-            mul *= 0x80;
-          } while (byte & 0x80);
-          if (mul > LEB_MAX_MUL) fail(valPos, LEB_TOO_LONG, 'BAD_FORM');
-          if (byte & 0x40) result -= mul;
-          v = result;
-          signed = true;
-          break;
+      const simple = form < SIMPLE.length ? SIMPLE[form]! : Simple.No;
+      if (simple !== Simple.No) {
+        // a fixed-size value: its size for this unit's encoding, and what it names
+        const n = this.size[form]!;
+        if (simple !== Simple.Skip) v = n === 1 ? b[p]! : readUnsigned(b, p, n, le);
+        p += n;
+        if (simple >= Simple.RefUnit) {
+          refKind = simple === Simple.RefAlt ? RefKind.Alt : RefKind.Section;
+          if (simple === Simple.RefUnit) v += unitStart;
+        } else if (simple !== Simple.Number && simple !== Simple.Skip) strKind = STR_KIND[simple]!;
+      } else
+        switch (form) {
+          case DW_FORM.data16:
+            p += 16;
+            break;
+          case DW_FORM.sdata:
+          case DW_FORM.udata:
+          case DW_FORM.ref_udata:
+          case DW_FORM.strx:
+          case DW_FORM.addrx:
+          case DW_FORM.loclistx:
+          case DW_FORM.rnglistx:
+          case DW_FORM.GNU_addr_index:
+          case DW_FORM.GNU_str_index:
+          case DW_FORM.block:
+          case DW_FORM.exprloc: {
+            let result = 0;
+            let mul = 1;
+            let byte: number;
+            do {
+              byte = b[p++]!;
+              result += (byte & 0x7f) * mul;
+              mul *= 0x80;
+            } while (byte & 0x80);
+            if (form === DW_FORM.block || form === DW_FORM.exprloc) {
+              blockLen = result;
+              blockStart = p;
+              p += blockLen;
+              break;
+            }
+            if (mul > LEB_MAX_MUL) fail(valPos, LEB_TOO_LONG, 'BAD_FORM');
+            if (form === DW_FORM.sdata) {
+              if (byte & 0x40) result -= mul;
+              signed = true;
+            }
+            v = result;
+            if (form === DW_FORM.ref_udata) {
+              v += unitStart;
+              refKind = RefKind.Section;
+            } else if (form === DW_FORM.strx || form === DW_FORM.GNU_str_index) strKind = StrKind.Strx;
+            break;
+          }
+          case DW_FORM.implicit_const:
+            v = abbrevs.implicitConst[j]!;
+            signed = true;
+            break;
+          case DW_FORM.flag_present:
+            v = 1;
+            break;
+          case DW_FORM.string: {
+            const z = b.indexOf(0, p);
+            if (z < 0 || z >= end) fail(p, 'unterminated inline string');
+            v = p;
+            strKind = StrKind.Inline;
+            p = z + 1;
+            break;
+          }
+          case DW_FORM.GNU_strp_alt:
+            v = readUnsigned(b, p, offsetSize, le);
+            p += offsetSize;
+            strKind = StrKind.StrpAlt;
+            break;
+          case DW_FORM.GNU_ref_alt:
+            v = readUnsigned(b, p, offsetSize, le);
+            p += offsetSize;
+            refKind = RefKind.Alt;
+            break;
+          case DW_FORM.ref_sig8:
+            v = dies.signatures.length;
+            dies.signatures.push(hex8(b.subarray(p, p + 8), le));
+            p += 8;
+            refKind = RefKind.Signature;
+            break;
+          case DW_FORM.block1:
+          case DW_FORM.block2:
+          case DW_FORM.block4: {
+            const n = form === DW_FORM.block1 ? 1 : form === DW_FORM.block2 ? 2 : 4;
+            blockLen = readUnsigned(b, p, n, le);
+            blockStart = p + n;
+            p = blockStart + blockLen;
+            break;
+          }
+          default:
+            fail(valPos, `unknown attribute form ${formName(form)}`, 'BAD_FORM');
         }
-        case DW_FORM.udata:
-        case DW_FORM.ref_udata:
-        case DW_FORM.strx:
-        case DW_FORM.addrx:
-        case DW_FORM.loclistx:
-        case DW_FORM.rnglistx:
-        case DW_FORM.GNU_addr_index:
-        case DW_FORM.GNU_str_index: {
-          let result = 0;
-          let mul = 1;
-          let byte: number;
-          do {
-            byte = b[p++]!;
-            result += (byte & 0x7f) * mul;
-            mul *= 0x80;
-          } while (byte & 0x80);
-          if (mul > LEB_MAX_MUL) fail(valPos, LEB_TOO_LONG, 'BAD_FORM');
-          v = result;
-          if (form === DW_FORM.ref_udata) {
-            v += unitStart;
-            refKind = RefKind.Section;
-          } else if (form === DW_FORM.strx || form === DW_FORM.GNU_str_index) strKind = StrKind.Strx;
-          break;
-        }
-        case DW_FORM.implicit_const:
-          v = abbrevs.implicitConst[j]!;
-          signed = true;
-          break;
-        case DW_FORM.flag_present:
-          v = 1;
-          break;
-        case DW_FORM.string: {
-          const z = b.indexOf(0, p);
-          if (z < 0 || z >= end) fail(p, 'unterminated inline string');
-          v = p;
-          strKind = StrKind.Inline;
-          p = z + 1;
-          break;
-        }
-        case DW_FORM.strp:
-          v = readUnsigned(b, p, offsetSize, le);
-          p += offsetSize;
-          strKind = StrKind.Strp;
-          break;
-        case DW_FORM.line_strp:
-          v = readUnsigned(b, p, offsetSize, le);
-          p += offsetSize;
-          strKind = StrKind.LineStrp;
-          break;
-        case DW_FORM.strp_sup:
-        case DW_FORM.GNU_strp_alt:
-          v = readUnsigned(b, p, offsetSize, le);
-          p += offsetSize;
-          strKind = StrKind.StrpAlt;
-          break;
-        case DW_FORM.strx1:
-          v = b[p]!;
-          p += 1;
-          strKind = StrKind.Strx;
-          break;
-        case DW_FORM.strx2:
-          v = readUnsigned(b, p, 2, le);
-          p += 2;
-          strKind = StrKind.Strx;
-          break;
-        case DW_FORM.strx3:
-          v = readUnsigned(b, p, 3, le);
-          p += 3;
-          strKind = StrKind.Strx;
-          break;
-        case DW_FORM.strx4:
-          v = readUnsigned(b, p, 4, le);
-          p += 4;
-          strKind = StrKind.Strx;
-          break;
-        case DW_FORM.addrx1:
-          p += 1;
-          break;
-        case DW_FORM.addrx2:
-          p += 2;
-          break;
-        case DW_FORM.addrx3:
-          p += 3;
-          break;
-        case DW_FORM.addrx4:
-          p += 4;
-          break;
-        case DW_FORM.ref1:
-          v = b[p]! + unitStart;
-          p += 1;
-          refKind = RefKind.Section;
-          break;
-        case DW_FORM.ref2:
-          v = readUnsigned(b, p, 2, le) + unitStart;
-          p += 2;
-          refKind = RefKind.Section;
-          break;
-        case DW_FORM.ref4:
-          v = readUnsigned(b, p, 4, le) + unitStart;
-          p += 4;
-          refKind = RefKind.Section;
-          break;
-        case DW_FORM.ref8:
-          v = readUnsigned(b, p, 8, le) + unitStart;
-          p += 8;
-          refKind = RefKind.Section;
-          break;
-        case DW_FORM.ref_addr:
-          v = readUnsigned(b, p, refAddrSize, le);
-          p += refAddrSize;
-          refKind = RefKind.Section;
-          break;
-        case DW_FORM.ref_sig8:
-          v = dies.signatures.length;
-          dies.signatures.push(hex8(b.subarray(p, p + 8), le));
-          p += 8;
-          refKind = RefKind.Signature;
-          break;
-        case DW_FORM.ref_sup4:
-          v = readUnsigned(b, p, 4, le);
-          p += 4;
-          refKind = RefKind.Alt;
-          break;
-        case DW_FORM.ref_sup8:
-          v = readUnsigned(b, p, 8, le);
-          p += 8;
-          refKind = RefKind.Alt;
-          break;
-        case DW_FORM.GNU_ref_alt:
-          v = readUnsigned(b, p, offsetSize, le);
-          p += offsetSize;
-          refKind = RefKind.Alt;
-          break;
-        case DW_FORM.sec_offset:
-          v = readUnsigned(b, p, offsetSize, le);
-          p += offsetSize;
-          break;
-        case DW_FORM.block1:
-          blockLen = b[p]!;
-          blockStart = p + 1;
-          p = blockStart + blockLen;
-          break;
-        case DW_FORM.block2:
-          blockLen = readUnsigned(b, p, 2, le);
-          blockStart = p + 2;
-          p = blockStart + blockLen;
-          break;
-        case DW_FORM.block4:
-          blockLen = readUnsigned(b, p, 4, le);
-          blockStart = p + 4;
-          p = blockStart + blockLen;
-          break;
-        case DW_FORM.block:
-        case DW_FORM.exprloc: {
-          let result = 0;
-          let mul = 1;
-          let byte: number;
-          do {
-            byte = b[p++]!;
-            result += (byte & 0x7f) * mul;
-            mul *= 0x80;
-          } while (byte & 0x80);
-          blockLen = result;
-          blockStart = p;
-          p += blockLen;
-          break;
-        }
-        default:
-          fail(valPos, `unknown attribute form ${formName(form)}`, 'BAD_FORM');
-      }
       if (p > end) fail(valPos, 'attribute value runs past the end of the unit');
       switch (at) {
         case DW_AT.name:

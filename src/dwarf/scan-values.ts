@@ -95,26 +95,11 @@ export function skipVariable(b: Uint8Array, p: number, form: number, unit: UnitH
     case DW_FORM.block4:
       return p + 4 + readUnsigned(b, p, 4, le);
     case DW_FORM.block:
-    case DW_FORM.exprloc: {
-      let result = 0;
-      let mul = 1;
-      let byte: number;
-      do {
-        byte = b[p++]!;
-        result += (byte & 0x7f) * mul;
-        mul *= 0x80;
-      } while (byte & 0x80);
-      return p + result;
-    }
+    case DW_FORM.exprloc:
+      return ulebEnd(b, p) + ulebValue(b, p);
     case DW_FORM.indirect: {
-      let inner = 0;
-      let mul = 1;
-      let byte: number;
-      do {
-        byte = b[p++]!;
-        inner += (byte & 0x7f) * mul;
-        mul *= 0x80;
-      } while (byte & 0x80);
+      const inner = ulebValue(b, p);
+      p = ulebEnd(b, p);
       if (inner === DW_FORM.indirect || inner === DW_FORM.implicit_const) fail(p, `bad indirect form ${formName(inner)}`, 'BAD_FORM');
       let size: number;
       try {
@@ -127,9 +112,27 @@ export function skipVariable(b: Uint8Array, p: number, form: number, unit: UnitH
     }
     default:
       // the LEB128 forms
-      while (b[p++]! & 0x80);
-      return p;
+      return ulebEnd(b, p);
   }
+}
+
+/** The unsigned LEB128 at b[p] (off the hot path: the DIE loops read theirs inline). */
+export function ulebValue(b: Uint8Array, p: number): number {
+  let result = 0;
+  let mul = 1;
+  let byte: number;
+  do {
+    byte = b[p++]!;
+    result += (byte & 0x7f) * mul;
+    mul *= 0x80;
+  } while (byte & 0x80);
+  return result;
+}
+
+/** The position after the LEB128 at b[p]. */
+export function ulebEnd(b: Uint8Array, p: number): number {
+  while (b[p++]! & 0x80);
+  return p;
 }
 
 /** A LEB128 of more than 10 bytes holds more than 64 bits: no DWARF value is that wide. */
