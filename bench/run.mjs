@@ -80,7 +80,11 @@ function row(label, ourArgs, paholeArgs, target = '', { p124Args = paholeArgs } 
   return m;
 }
 
-/** The first and last units' structs, from the type index a complete read leaves behind. */
+/**
+ * The first unit's struct, and a struct defined by one unit only, as late in .debug_info as
+ * possible (pahole reads every unit before it; the last unit itself may define nothing of its
+ * own), from the type index a complete read leaves behind (names → defining unit offsets).
+ */
 function firstAndLastStructs() {
   const dir = join(indexDir, 'index-v1');
   const file = readdirSync(dir).find((f) => f.endsWith('.idx'));
@@ -88,11 +92,12 @@ function firstAndLastStructs() {
   const index = JSON.parse(text.slice(0, text.lastIndexOf('\n', text.length - 2)));
   const entries = Object.entries(index.names);
   const min = Math.min(...entries.map(([, u]) => u[0]));
-  const max = Math.max(...entries.map(([, u]) => u[u.length - 1]));
   const first = entries.find(([, u]) => u[0] === min)[0];
-  // a struct only the last unit defines; else the first one the last unit defines
-  const last = (entries.find(([, u]) => u.length === 1 && u[0] === max) ?? entries.find(([, u]) => u[0] === max) ?? entries.find(([, u]) => u.includes(max)))[0];
-  return { first, last, units: index.units.length };
+  let last;
+  let lastUnit = -1;
+  for (const [name, units] of entries) if (units.length === 1 && units[0] > lastUnit) [last, lastUnit] = [name, units[0]];
+  const position = index.units.findIndex(([start]) => start === lastUnit) + 1;
+  return { first, last, units: index.units.length, position };
 }
 
 ensureKernel();
@@ -115,8 +120,8 @@ console.log(`${'  json / text dump'.padEnd(44)} ×${(json.ours.wall / dump.ours.
 
 // the index: built once by a complete read, as the background builder does
 execFileSync(process.execPath, [join(root, 'dist/cli/build-index.js'), indexDir, VMLINUX], { env });
-const { first, last, units } = firstAndLastStructs();
-console.log(`-C structs: 'task_struct', '${first}' (first unit with structs), '${last}' (only in the last of ${units} units)`);
+const { first, last, units, position } = firstAndLastStructs();
+console.log(`-C structs: 'task_struct', '${first}' (first unit with structs), '${last}' (defined only by unit ${position} of ${units}, the last unit defining a struct of its own)`);
 row('vmlinux -C task_struct, with index', [VMLINUX, '-C', 'task_struct'], ['-F', 'dwarf', '-C', 'task_struct', VMLINUX], '≤ ×2 node -e 0');
 row('vmlinux -C task_struct, no index', [VMLINUX, '-C', 'task_struct', '--no-cache'], ['-F', 'dwarf', '-C', 'task_struct', VMLINUX], '≤ ×2 node -e 0');
 row(`vmlinux -C ${last} (last unit), no index`, [VMLINUX, '-C', last, '--no-cache'], ['-F', 'dwarf', '-C', last, VMLINUX], '≤ ×0.2 of 1.31');
@@ -158,10 +163,11 @@ function blocks(text) {
  */
 const BASELINE = process.env.STRUCTSCOPE_BASELINE_CLI;
 
-function sameAsBaseline(a, file, extra) {
+function sameAsBaseline(a, file, extra, dialect) {
   if (!BASELINE) return '';
   const base = (args) => execFileSync(process.execPath, [BASELINE, file, ...args], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
-  let note = ` | baseline: ${a === base(extra) ? 'same' : 'CHANGED'}`;
+  // the same dialect as `a` (the text was printed with --pahole DIALECT)
+  let note = ` | baseline: ${a === base([...extra, '--pahole', dialect]) ? 'same' : 'CHANGED'}`;
   if (!extra.length) {
     const json = ['--format', 'json'];
     const ourJson = execFileSync(process.execPath, [CLI, file, ...json], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
@@ -174,14 +180,14 @@ function parity(label, file, extra = [], dialect = '1.24') {
   const a = execFileSync(process.execPath, [CLI, file, ...extra, '--pahole', dialect], { env, maxBuffer: 1 << 30, encoding: 'utf8' });
   const b = execFileSync(dialect === '1.31' ? PAHOLE_131 : PAHOLE_124, ['-F', 'dwarf', ...extra, file], { maxBuffer: 1 << 30, encoding: 'utf8' });
   if (extra.length) {
-    console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'} (${b.split('\n').length - 1} lines)${sameAsBaseline(a, file, extra)}`);
+    console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'} (${b.split('\n').length - 1} lines)${sameAsBaseline(a, file, extra, dialect)}`);
     return;
   }
   const ours = blocks(a);
   const same = new Set(ours);
   const ref = blocks(b);
   const identical = ref.filter((x) => same.has(x)).length;
-  console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'}: pahole blocks ${ref.length}, identical ${identical}, structscope blocks ${ours.length}${sameAsBaseline(a, file, extra)}`);
+  console.log(`${label.padEnd(40)} ${a === b ? 'byte-identical' : 'DIFFERENT'}: pahole blocks ${ref.length}, identical ${identical}, structscope blocks ${ours.length}${sameAsBaseline(a, file, extra, dialect)}`);
 }
 
 const MODS = ['drivers/net/virtio_net.ko', 'fs/ext4/ext4.ko', 'fs/btrfs/btrfs.ko', 'net/mac80211/mac80211.ko', 'net/ipv4/tcp_bbr.ko', 'drivers/block/virtio_blk.ko', 'drivers/gpu/drm/i915/i915.ko'];

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // The installed CLI as a few bundled ESM files (run by `npm run build`, after tsc): compiling and
 // linking ~80 separate modules cost more start-up time than the work of a small `-C` query.
-// Writes dist/cli/main.js (the `bin`), dist/cli/dump-worker.js and dist/cli/build-index.js over
+// Writes dist/cli/main.js (the `bin`: a few lines that answer --version or load dist/cli/_cli.js,
+// the bundled src/cli/main.ts), dist/cli/dump-worker.js and dist/cli/build-index.js over
 // tsc's files of the same names, plus dist/cli/_*.js: each subcommand (show, check, diff,
 // reorg) is a chunk loaded on demand, so `--version` loads only yargs and the option table.
 // Chunks sit beside the entry points because the code finds its workers relative to
 // import.meta.url (`new URL('./dump-worker.js', import.meta.url)`). The rest of dist/ is tsc's
 // output, for `import 'structscope'`.
 import { build } from 'esbuild';
-import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +35,8 @@ const yargsRoot = {
 
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts', 'src/cli/dump-worker.ts', 'src/cli/build-index.ts'],
+  // main.ts becomes _cli.js, loaded by the small bin written below
+  entryPoints: { _cli: 'src/cli/main.ts', 'dump-worker': 'src/cli/dump-worker.ts', 'build-index': 'src/cli/build-index.ts' },
   outdir: 'dist/cli',
   bundle: true,
   splitting: true,
@@ -50,4 +52,16 @@ await build({
   plugins: [yargsRoot],
   logLevel: 'warning',
 });
+// The bin: `structscope --version` is answered from package.json without compiling the CLI
+// (yargs and the option table are most of the start-up cost); anything else loads _cli.js.
+writeFileSync(
+  join(out, 'main.js'),
+  `#!/usr/bin/env node
+// structscope's bin, written by scripts/bundle.mjs: the CLI itself is ./_cli.js (src/cli/main.ts)
+import { readFileSync } from 'node:fs';
+const args = process.argv.slice(2);
+if (args.length === 1 && args[0] === '--version') process.stdout.write(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version + '\\n');
+else await import('./_cli.js');
+`,
+);
 chmodSync(join(out, 'main.js'), 0o755);

@@ -124,6 +124,7 @@ export class UnitDies {
     this.linkage = new Float64Array(capacity);
     this.inline = new Float64Array(capacity);
     this.vtableIndex = new Float64Array(capacity);
+    this.clear(0, capacity);
   }
 
   /** Clear the member-function columns of DIE i (called before decoding a member function). */
@@ -134,10 +135,33 @@ export class UnitDies {
     this.vtableIndex[i] = NO;
   }
 
-  /** Start a fresh unit, keeping the allocated arrays. */
-  reset(): void {
+  /**
+   * DIE index by offset from `base` (the unit's start), for the DIEs pushed since reset(): an
+   * entry is trusted only when offset[] agrees (entries of earlier units are never cleared).
+   */
+  private at = new Int32Array(0);
+  private base = 0;
+
+  /** Start a fresh unit of `length` bytes at section offset `base`, keeping the allocated arrays. */
+  reset(base = 0, length = 0): void {
+    this.clear(0, this.count);
     this.count = 0;
     this.signatures = [];
+    this.base = base;
+    if (length > this.at.length) this.at = new Int32Array(length);
+  }
+
+  /** Mark the attributes of rows from..to-1 absent (one fill per column: cheaper than per DIE). */
+  private clear(from: number, to: number): void {
+    if (to <= from) return;
+    this.flags.fill(0, from, to);
+    this.nameKind.fill(0, from, to);
+    this.typeKind.fill(0, from, to);
+    this.containingKind.fill(0, from, to);
+    for (const column of [
+      this.byteSize, this.bitSize, this.bitOffset, this.dataBitOffset, this.memberLocation, this.upperBound, this.lowerBound,
+      this.count_, this.encoding, this.alignment, this.declFile, this.declLine, this.accessibility, this.virtuality, this.constValue,
+    ]) column.fill(NO, from, to);
   }
 
   /** Append a DIE with every attribute absent; returns its index. */
@@ -145,29 +169,13 @@ export class UnitDies {
     if (this.count === this.capacity) this.grow();
     const i = this.count++;
     this.offset[i] = offset;
+    const rel = offset - this.base;
+    if (rel >= 0 && rel < this.at.length) this.at[rel] = i;
     this.tag[i] = tag;
     this.parent[i] = parent;
     this.firstChild[i] = -1;
     this.nextSibling[i] = -1;
-    this.flags[i] = 0;
-    this.nameKind[i] = 0;
-    this.typeKind[i] = 0;
-    this.containingKind[i] = 0;
-    this.byteSize[i] = NO;
-    this.bitSize[i] = NO;
-    this.bitOffset[i] = NO;
-    this.dataBitOffset[i] = NO;
-    this.memberLocation[i] = NO;
-    this.upperBound[i] = NO;
-    this.lowerBound[i] = NO;
-    this.count_[i] = NO;
-    this.encoding[i] = NO;
-    this.alignment[i] = NO;
-    this.declFile[i] = NO;
-    this.declLine[i] = NO;
-    this.accessibility[i] = NO;
-    this.virtuality[i] = NO;
-    this.constValue[i] = NO;
+    // every other column of rows >= count is already absent (clear() after each unit, grow())
     return i;
   }
 
@@ -227,11 +235,18 @@ export class UnitDies {
     this.linkage = f64(this.linkage);
     this.inline = f64(this.inline);
     this.vtableIndex = f64(this.vtableIndex);
+    const old = this.capacity;
     this.capacity = n;
+    this.clear(old, n);
   }
 
   /** Index of the DIE at a section offset, or -1 (offsets are ascending). */
   indexOf(offset: number): number {
+    const rel = offset - this.base;
+    if (rel >= 0 && rel < this.at.length) {
+      const i = this.at[rel]!;
+      return i < this.count && this.offset[i] === offset ? i : -1;
+    }
     let lo = 0;
     let hi = this.count - 1;
     const off = this.offset;

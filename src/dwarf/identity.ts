@@ -1,138 +1,182 @@
 /**
- * Type identity for deduplication as units are read: a hash of an aggregate's DIE subtree that
- * does not convert anything (converter in to-model.ts, which checks name and size again on a hit).
+ * Type identity for deduplication as units are read: what makes two struct/union/class/enum
+ * definitions the same type, computed from the DIE subtree alone (no member type conversion, so an
+ * already-seen definition costs one signature and one comparison). The signature is a list of
+ * numbers, compared exactly on a hash hit (no hash-only identity): kind, name, size, alignment,
+ * declaration, top level or nested, and per member its name, location, bit-field position and
+ * width, alignment, flags and a shallow spelling of its type (names stop the walk; anonymous
+ * aggregates are spelled by their contents). Names enter as content ids (name-ids.ts), so the same
+ * name reached through different string forms or offsets is the same number.
  */
 import { DW_TAG } from './constants.js';
 import { DieFlag, RefKind, StrKind } from './dies.js';
+import { NameIds } from './name-ids.js';
 import { isNamedTypeTag, subrangeCount, type ScannedUnit } from './scanned.js';
 
-/** Most anonymous aggregates hashed inside one definition: depth 8 alone allows members^8. */
-const MAX_NESTED_HASHED = 1024;
+/** Most anonymous aggregates spelled inside one definition: depth 8 alone allows members^8. */
+const MAX_NESTED = 1024;
+
+/** Markers in a signature (never a DWARF tag or a size). */
+const NO_TYPE = -1e15 - 1;
+const OTHER_UNIT = -1e15 - 2;
+const NO_DIE = -1e15 - 3;
+const ABSENT = -1e15 - 4; // NaN (an absent attribute)
+/** Ends an aggregate's children and an array's dimensions (the signature parses one way only). */
+const END = -1e15 - 5;
 
 export class AggregateIdentity {
-  /**
-   * What makes two struct/union/class/enum definitions the same type, computed from the DIE
-   * subtree alone (no member type conversion, so an already-seen definition costs one hash):
-   * kind, name, size, alignment, and per member its name, location, bit-field position and width,
-   * alignment, flags and a shallow spelling of its type (names stop the walk). Two independent
-   * 32-bit hashes are combined into a 53-bit Map key; the name, size and member count are checked
-   * again on a hit, so a collision would need all of them to agree too.
-   */
-  key(u: ScannedUnit, i: number): number {
-    this.h1 = 0x811c9dc5;
-    this.h2 = 0x9747b28c;
-    this.nested = MAX_NESTED_HASHED;
-    this.hashAggregate(u, i, 0);
-    return (this.h1 >>> 0) * 0x200000 + (this.h2 & 0x1fffff);
-  }
-
-  private h1 = 0;
-  /** Anonymous nested aggregates still to hash into this one (hostile input nests them in a loop, several times per level). */
+  private readonly names = new NameIds();
+  /** The signature being built (lookup), kept for remember(). */
+  private sig = new Float64Array(256);
+  private len = 0;
+  private h = 0;
   private nested = 0;
-  private h2 = 0;
+  /** names.strCache() of the unit being looked at. */
+  private strCache: Int32Array = new Int32Array(0);
+  /** Distinct signatures: hash → first entry; entries chain through `next`. */
+  private readonly heads = new Map<number, number>();
+  private pool = new Float64Array(1 << 16);
+  private poolLen = 0;
+  private readonly start: number[] = [];
+  private readonly length: number[] = [];
+  private readonly next: number[] = [];
+  private readonly ids: number[] = [];
 
-  private mix(v: number): void {
-    // NaN (absent) and fractional values never occur except NaN; map it to a fixed word
-    const lo = v === v ? v >>> 0 : 0xdeadbeef;
-    const hi = v === v && v > 0xffffffff ? Math.floor(v / 0x100000000) : 0;
-    let a = this.h1 ^ lo;
-    a = Math.imul(a, 0x01000193);
-    a ^= hi;
-    this.h1 = Math.imul(a, 0x01000193);
-    let b = this.h2 ^ Math.imul(lo, 0xcc9e2d51);
-    b = (b << 13) | (b >>> 19);
-    b = Math.imul(b, 5) + 0xe6546b64 + hi;
-    this.h2 = b | 0;
+  /** The TypeId remembered for a definition identical to DIE i, or undefined (then remember() may store it). */
+  lookup(u: ScannedUnit, i: number): number | undefined {
+    this.strCache = this.names.strCache(u);
+    this.len = 0;
+    this.h = 0x811c9dc5;
+    this.nested = MAX_NESTED;
+    this.aggregate(u, i, 0);
+    const sig = this.sig;
+    const n = this.len;
+    for (let e = this.heads.get(this.h) ?? -1; e >= 0; e = this.next[e]!) {
+      if (this.length[e] !== n) continue;
+      const s = this.start[e]!;
+      const pool = this.pool;
+      let k = 0;
+      while (k < n && pool[s + k] === sig[k]) k++;
+      if (k === n) return this.ids[e];
+    }
+    return undefined;
   }
 
-  /** Mix the bytes of DIE i's name (without turning it into a string). */
-  private mixName(u: ScannedUnit, i: number): void {
+  /** Remember the signature of the last lookup() as type `id`. */
+  remember(id: number): void {
+    const n = this.len;
+    if (this.poolLen + n > this.pool.length) {
+      const grown = new Float64Array(Math.max(this.pool.length * 2, this.poolLen + n));
+      grown.set(this.pool.subarray(0, this.poolLen));
+      this.pool = grown;
+    }
+    this.pool.set(this.sig.subarray(0, n), this.poolLen);
+    const e = this.ids.length;
+    this.start.push(this.poolLen);
+    this.length.push(n);
+    this.ids.push(id);
+    this.next.push(this.heads.get(this.h) ?? -1);
+    this.heads.set(this.h, e);
+    this.poolLen += n;
+  }
+
+  private push(v: number): void {
+    if (v !== v) v = ABSENT;
+    if (this.len === this.sig.length) {
+      const grown = new Float64Array(this.sig.length * 2);
+      grown.set(this.sig);
+      this.sig = grown;
+    }
+    this.sig[this.len++] = v;
+    // the low 32 bits are hash enough: hits are compared whole
+    this.h = Math.imul(this.h ^ (v | 0), 0x01000193);
+  }
+
+  /** DIE i's name id: .debug_str names through the cache array, inline ones from their bytes, others through names.of(). */
+  private name(u: ScannedUnit, i: number): void {
     const kind = u.dies.nameKind[i] as StrKind;
-    if (kind === StrKind.None) {
-      this.mix(0x7fff0001);
+    const v = u.dies.name[i]!;
+    if (kind === StrKind.Strp && v < this.strCache.length) {
+      const c = this.strCache[v]!;
+      if (c !== 0) {
+        this.push(NameIds.decode(c));
+        return;
+      }
+    } else if (kind === StrKind.Inline && v < u.section.bytes.length) {
+      this.push(this.names.idOf(u.section.bytes, v));
       return;
     }
-    const loc = u.src.strings.locate(kind, u.dies.name[i]!, u.section.bytes, u.root.strOffsetsBase ?? 8, u.header.offsetSize);
-    if (!loc) {
-      this.mix(0x7fff0002);
-      return;
-    }
-    const { bytes, offset } = loc;
-    let h1 = this.h1;
-    let h2 = this.h2;
-    for (let p = offset; p < bytes.length; p++) {
-      const c = bytes[p]!;
-      if (c === 0) break;
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
-    }
-    this.h1 = h1;
-    this.h2 = h2;
-    this.mix(0x7fff0003);
+    this.push(this.names.of(u, kind, v));
   }
 
-  private hashAggregate(u: ScannedUnit, i: number, depth: number): void {
+  private aggregate(u: ScannedUnit, i: number, depth: number): void {
     const { dies } = u;
-    this.mix(dies.tag[i]!);
-    this.mixName(u, i);
-    this.mix(dies.byteSize[i]!);
-    this.mix(dies.alignment[i]!);
+    this.push(dies.tag[i]!);
+    this.name(u, i);
+    this.push(dies.byteSize[i]!);
+    this.push(dies.alignment[i]!);
     const declaration = dies.has(DieFlag.Declaration, i);
-    this.mix(declaration ? 1 : 0);
-    this.mix(dies.parent[i] === 0 ? 1 : 2); // top level or nested (printed differently)
-    if (declaration && dies.nameKind[i] !== StrKind.None) return;
-    if (depth > 8 || (depth > 0 && this.nested-- <= 0)) return;
+    this.push(declaration ? 1 : 0);
+    this.push(dies.parent[i] === 0 ? 1 : 2); // top level or nested (printed differently)
+    if ((declaration && dies.nameKind[i] !== StrKind.None) || depth > 8 || (depth > 0 && this.nested-- <= 0)) {
+      this.push(END);
+      return;
+    }
     for (let c = dies.firstChild[i]!; c >= 0; c = dies.nextSibling[c]!) {
       const ct = dies.tag[c]!;
       if (ct === DW_TAG.enumerator) {
-        this.mixName(u, c);
-        this.mix(dies.constValue[c]!);
+        this.push(ct);
+        this.name(u, c);
+        this.push(dies.constValue[c]!);
       } else if (ct === DW_TAG.member || ct === DW_TAG.inheritance) {
-        this.mix(ct);
-        this.mixName(u, c);
-        this.mix(dies.memberLocation[c]!);
-        this.mix(dies.dataBitOffset[c]!);
-        this.mix(dies.bitOffset[c]!);
-        this.mix(dies.bitSize[c]!);
-        this.mix(dies.byteSize[c]!);
-        this.mix(dies.alignment[c]!);
-        this.mix(dies.flags[c]!);
-        this.mixShallowType(u, dies.typeKind[c] as RefKind, dies.type[c]!, depth);
+        this.push(ct);
+        this.name(u, c);
+        this.push(dies.memberLocation[c]!);
+        this.push(dies.dataBitOffset[c]!);
+        this.push(dies.bitOffset[c]!);
+        this.push(dies.bitSize[c]!);
+        this.push(dies.byteSize[c]!);
+        this.push(dies.alignment[c]!);
+        this.push(dies.flags[c]!);
+        this.shallowType(u, dies.typeKind[c] as RefKind, dies.type[c]!, depth);
       }
     }
+    this.push(END);
   }
 
-  /** Mix a short spelling of a referenced type that stops at names. */
-  private mixShallowType(u: ScannedUnit, kind: RefKind, value: number, depth: number): void {
+  /** A short spelling of a referenced type that stops at names. */
+  private shallowType(u: ScannedUnit, kind: RefKind, value: number, depth: number): void {
+    const { dies } = u;
     for (let steps = 0; steps < 16; steps++) {
       if (kind === RefKind.None) {
-        this.mix(0x7fff0010);
+        this.push(NO_TYPE);
         return;
       }
       if (kind !== RefKind.Section || value < u.header.offset || value >= u.header.end) {
-        this.mix(0x7fff0011);
-        this.mix(kind);
-        this.mix(value);
+        this.push(OTHER_UNIT);
+        this.push(kind);
+        this.push(value);
         return;
       }
-      const { dies } = u;
       const j = dies.indexOf(value);
       if (j < 0) {
-        this.mix(0x7fff0012);
+        this.push(NO_DIE);
         return;
       }
       const tag = dies.tag[j]!;
-      this.mix(tag);
+      this.push(tag);
       if (dies.nameKind[j] !== StrKind.None && tag !== DW_TAG.subroutine_type) {
-        this.mixName(u, j);
+        this.name(u, j);
         return;
       }
       if (isNamedTypeTag(tag)) {
-        this.hashAggregate(u, j, depth + 1); // anonymous: identified by its contents
+        this.aggregate(u, j, depth + 1); // anonymous: identified by its contents
         return;
       }
-      if (tag === DW_TAG.array_type) for (let c = dies.firstChild[j]!; c >= 0; c = dies.nextSibling[c]!) this.mix(subrangeCount(dies, c) ?? -1);
-      else if (tag === DW_TAG.base_type || tag === DW_TAG.pointer_type) this.mix(dies.byteSize[j]!);
+      if (tag === DW_TAG.array_type) {
+        for (let c = dies.firstChild[j]!; c >= 0; c = dies.nextSibling[c]!) this.push(subrangeCount(dies, c) ?? -1);
+        this.push(END);
+      } else if (tag === DW_TAG.base_type || tag === DW_TAG.pointer_type) this.push(dies.byteSize[j]!);
       kind = dies.typeKind[j] as RefKind;
       value = dies.type[j]!;
     }

@@ -47,13 +47,12 @@ export function registerAggregate(cx: ConvertState, u: ScannedUnit, i: number): 
     if (u.dies.firstChild[i]! >= 0) mergeStubMethods(cx, u, i, u.memo[i]!);
     return false;
   }
-  const key = cx.identity.key(u, i);
-  const { dies } = u;
-  const existing = cx.aggregates.get(key);
-  if (existing !== undefined && sameHeader(cx, existing, u, i)) {
+  const existing = cx.identity.lookup(u, i);
+  if (existing !== undefined) {
     u.memo[i] = existing;
     return false;
   }
+  const { dies } = u;
   const tag = dies.tag[i]!;
   const name = aggregateName(cx, u, i);
   const declaration = dies.has(DieFlag.Declaration, i);
@@ -81,7 +80,7 @@ export function registerAggregate(cx: ConvertState, u: ScannedUnit, i: number): 
   const decl = declOf(cx, u, i);
   if (decl) (t as AggregateType | EnumType).decl = decl;
   const id = cx.table.add(t);
-  if (existing === undefined) cx.aggregates.set(key, id);
+  cx.identity.remember(id);
   u.memo[i] = id;
   if (!declaration) cx.table.addDefinition(id);
   return true;
@@ -136,12 +135,6 @@ export function mergeStubMethods(cx: ConvertState, u: ScannedUnit, i: number, id
     have.add(key(m));
     children.push({ kind: 'method', method: m });
   }
-}
-
-/** Guard against hash collisions: the kept type must have the same name and size. */
-export function sameHeader(cx: ConvertState, id: TypeId, u: ScannedUnit, i: number): boolean {
-  const t = cx.table.get(id) as AggregateType | EnumType;
-  return t.name === aggregateName(cx, u, i) && t.size === (finite(u.dies.byteSize[i]!) ?? 0);
 }
 
 export function fillAggregate(cx: ConvertState, u: ScannedUnit, i: number): void {

@@ -28,8 +28,6 @@ export class ConvertState {
   readonly main: DwarfSource;
   /** Structural key → TypeId, for every interned type. */
   readonly interned = new Map<string, TypeId>();
-  /** Aggregate identity hash → TypeId. */
-  readonly aggregates = new Map<number, TypeId>();
   readonly versions = new Set<number>();
   /** Units converted per DW_AT_language (DW_LANG_* code). */
   readonly languages = new Map<number, number>();
@@ -50,6 +48,7 @@ export class ConvertState {
   depth = 0;
   unresolvedCount = 0;
   crossUnitRefs = false;
+  /** Struct/union/class/enum definitions seen so far, by exact signature → TypeId. */
   readonly identity = new AggregateIdentity();
 
   beforeUnit: LoadOptions['beforeUnit'];
