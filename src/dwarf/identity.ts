@@ -23,6 +23,8 @@ const NO_DIE = -1e15 - 3;
 const ABSENT = -1e15 - 4; // NaN (an absent attribute)
 /** Ends an aggregate's children and an array's dimensions (the signature parses one way only). */
 const END = -1e15 - 5;
+/** DW_LANG_Rust (its units name types by namespace path). */
+const DW_LANG_RUST = 0x1c;
 
 export class AggregateIdentity {
   private readonly names = new NameIds();
@@ -118,6 +120,16 @@ export class AggregateIdentity {
     const declaration = dies.has(DieFlag.Declaration, i);
     this.push(declaration ? 1 : 0);
     this.push(dies.parent[i] === 0 ? 1 : 2); // top level or nested (printed differently)
+    // Rust names a type by its path: `core::option::Option<&u8>::None` and `…Option<&u32>::None` are
+    // two types with the same DW_AT_name and the same (empty) body
+    if (u.root.language === DW_LANG_RUST) {
+      for (let p = dies.parent[i]!; p > 0; p = dies.parent[p]!) {
+        const pt = dies.tag[p]!;
+        if (pt !== DW_TAG.namespace && !isNamedTypeTag(pt)) break;
+        this.push(pt);
+        this.name(u, p);
+      }
+    }
     if ((declaration && dies.nameKind[i] !== StrKind.None) || depth > 8 || (depth > 0 && this.nested-- <= 0)) {
       this.push(END);
       return;
