@@ -21,6 +21,9 @@ export function predictFile(file: LoadedFile, targetName: string, out: Output, s
     out.error(`${info.path}: unknown ABI: no layout rules for ${info.machineName} (${info.elfClass}-bit ${info.littleEndian ? 'little' : 'big'}-endian), cannot predict`);
     return undefined;
   }
-  const prediction = predictTable(file.table, source, target, { dwarfVersions: info.dwarfVersions, strict });
+  // Measurement hook (bench/predict.mjs): print the best guess of every flagged type as if predicted.
+  const guesses = process.env.STRUCTSCOPE_PREDICT_GUESSES === '1';
+  let prediction = predictTable(file.table, source, target, { dwarfVersions: info.dwarfVersions, keepGuesses: guesses });
+  if (guesses) prediction = { ...prediction, unpredictable: new Map([...prediction.unpredictable].filter(([id]) => prediction.table.get(id) === file.table.get(id))) };
   return { file: { ...file, info: { ...info, addressSize: target.ptrSize }, table: prediction.table }, prediction };
 }

@@ -13,7 +13,7 @@
 import type { TypeTable } from '../../model/table.js';
 import type { AggregateType, TypeId } from '../../model/types.js';
 import { memberLabel, type LayoutAttributes } from './attributes.js';
-import { GAP_KINDS } from './classify.js';
+import { GAP_KINDS, type GapKind } from './classify.js';
 import type { EngineLayout, LayoutEngine } from './engine.js';
 
 /** Offsets and size agree (what DWARF shows of a layout). */
@@ -79,14 +79,23 @@ export function hiddenAttributeReason(
     }
   }
   if (agg.kind === 'union') return undefined;
+  const typeName = (type: GapKind): string => (type === 'llong' ? 'long long' : type === 'int128' ? '__int128' : type);
   for (let at = 0; at <= agg.members.length; at++) {
     if (at < agg.members.length && (agg.members[at]!.isStatic || agg.members[at]!.isBase)) continue;
+    const where = at < agg.members.length ? `before ${memberLabel(agg, at)}` : 'at the end';
     for (const type of GAP_KINDS) {
-      if (!source.abi.scalars[type] || !target.abi.scalars[type]) continue;
-      const unnamedBefore = new Map(attrs.unnamedBefore ?? []);
-      unnamedBefore.set(at, [...(unnamedBefore.get(at) ?? []), { options: [{ type, width: 0 }] }]);
-      if (changes({ ...attrs, unnamedBefore })) {
-        return `a zero-width bit-field ${type === 'llong' ? 'long long' : type === 'int128' ? '__int128' : type} :0 ${at < agg.members.length ? `before ${memberLabel(agg, at)}` : 'at the end'} would leave no trace in ${s}'s DWARF, and would change the layout on ${t}`;
+      const row = source.abi.scalars[type];
+      if (!row || !target.abi.scalars[type]) continue;
+      // `T :0`, then `T :w` filling padding the source has here (both leave no trace in its DWARF).
+      for (let width = 0; width <= Math.min(row[0], target.abi.scalars[type]![0]) * 8; width++) {
+        const unnamedBefore = new Map(attrs.unnamedBefore ?? []);
+        unnamedBefore.set(at, [...(unnamedBefore.get(at) ?? []), { options: [{ type, width }] }]);
+        const alt = { ...attrs, unnamedBefore };
+        if (width > 0 && !sameVisible(source.layoutWith(sPlan, alt), sBase)) break;
+        if (changes(alt)) {
+          const decl = width === 0 ? `a zero-width bit-field ${typeName(type)} :0` : `an unnamed bit-field ${typeName(type)} :${width} in the padding`;
+          return `${decl} ${where} would leave no trace in ${s}'s DWARF, and would change the layout on ${t}`;
+        }
       }
     }
   }
