@@ -33,23 +33,28 @@ describe('show --target on random structs: identical to the real cross build or 
     const target = CROSS_TARGETS.find((t) => t.arch === arch)!;
     const present = hasGcc && hasCompiler(target);
     it.skipIf(!present)(`${arch}${present ? '' : ` (skipped: ${target.cc} not installed)`}`, () => {
-      const row = { target: arch, types: 0, identical: 0, flagged: 0, 'flagged, guess right': 0 };
+      const rows = { plain: { target: arch, mode: 'plain', types: 0, identical: 0, flagged: 0, 'flagged, guess right': 0 } };
+      const sourced = { ...rows.plain, mode: '--source-dir' };
       const problems: string[] = [];
       for (const r of runSeeds(SEEDS, [target])) {
-        for (const res of r.results) {
-          row.types++;
-          if (res.verdict === 'identical') row.identical++;
-          else if (res.verdict === 'unpredictable') {
-            row.flagged++;
-            if (res.guess === 'right') row['flagged, guess right']++;
-            expect(res.detail!.length, res.key).toBeGreaterThan(10);
-          } else problems.push(`seed ${r.seed} ${res.key}: ${res.verdict}\n${res.detail}`);
+        for (const [row, results, mode] of [[rows.plain, r.results, ''], [sourced, r.sourced, ' (--source-dir)']] as const) {
+          for (const res of results) {
+            row.types++;
+            if (res.verdict === 'identical') row.identical++;
+            else if (res.verdict === 'unpredictable') {
+              row.flagged++;
+              if (res.guess === 'right') row['flagged, guess right']++;
+              expect(res.detail!.length, res.key).toBeGreaterThan(10);
+            } else problems.push(`seed ${r.seed} ${res.key}${mode}: ${res.verdict}\n${res.detail}`);
+          }
         }
       }
-      table.push(row);
+      table.push(rows.plain, sourced);
+      // Never silently wrong, with or without the sources.
       expect(problems).toEqual([]);
-      // The prediction is useful: most blocks are predicted, and exactly.
-      expect(row.identical).toBeGreaterThan(row.types / 2);
+      // The sources rule out what they do not declare: fewer flags, none wrong.
+      expect(sourced.flagged).toBeLessThanOrEqual(rows.plain.flagged);
+      expect(sourced.identical).toBeGreaterThan(sourced.types / 3);
     }, 120_000);
   }
 });

@@ -3,7 +3,9 @@
  * pahole 1.24 on the real cross build (structscope `show --pahole 1.24` of it where pahole is
  * absent); the prediction is `show x86_64.o --target T --cacheline-size 64 --pahole 1.24`.
  * Also a command line (bench/predict.mjs runs it through tsx):
- *   tsx test/random/run.ts --seeds 1-40 [--targets i386,arm] [--count 8] [--show wrong,aligned-text,unpredictable,over,pahole] [--pahole] [--strict]
+ *   tsx test/random/run.ts --seeds 1-40 [--targets i386,arm] [--count 8] [--show wrong,aligned-text,unpredictable,over,pahole] [--pahole]
+ * Two tables: without the sources (every attribute DWARF cannot show is a candidate) and with
+ * `--source-dir` (only those the C definitions declare).
  *   tsx test/random/run.ts --seeds 4 --emit DIR     (write DIR/s4.c only)
  */
 import { spawnSync } from 'node:child_process';
@@ -37,8 +39,8 @@ export interface SeedResult {
   seed: number;
   arch: string;
   results: TypeResult[];
-  /** The same with `--strict` (only when asked for). */
-  strict?: TypeResult[];
+  /** The same with `--source-dir` (the generated C at hand). */
+  sourced: TypeResult[];
   /** Blocks where structscope's show of the real build differs from pahole 1.24 (reference check). */
   paholeDiffers?: string[];
 }
@@ -46,8 +48,6 @@ export interface SeedResult {
 export interface RunOptions {
   /** Aggregates per seed (default 8). */
   count?: number;
-  /** Also run `--strict`. */
-  strict?: boolean;
   /** Also compare structscope's show of the real build with pahole 1.24. */
   paholeCheck?: boolean;
 }
@@ -66,12 +66,17 @@ export function runSeeds(seeds: readonly number[], targets: readonly CrossTarget
       const args = ['--target', t.arch, '--cacheline-size', '64', '--pahole', '1.24'];
       const predicted = show(x86, args);
       const guessed = show(x86, args, { STRUCTSCOPE_PREDICT_GUESSES: '1' });
-      const strict = options.strict ? show(x86, [...args, '--strict']) : undefined;
+      const sourced = show(x86, [...args, '--source-dir', dir]);
       const shown = !pahole || options.paholeCheck ? show(objs, ['--pahole', '1.24']) : undefined;
       sources.forEach((src, k) => {
         const real = pahole ? paholeOf(objs[k]!) : shown!.get(objs[k]!)!;
-        const r: SeedResult = { seed: src.seed, arch: t.arch, results: compareOutputs(src.types, predicted.get(x86[k]!)!, real, guessed.get(x86[k]!)!) };
-        if (strict) r.strict = compareOutputs(src.types, strict.get(x86[k]!)!, real, guessed.get(x86[k]!)!);
+        const guess = guessed.get(x86[k]!)!;
+        const r: SeedResult = {
+          seed: src.seed,
+          arch: t.arch,
+          results: compareOutputs(src.types, predicted.get(x86[k]!)!, real, guess),
+          sourced: compareOutputs(src.types, sourced.get(x86[k]!)!, real, guess),
+        };
         if (pahole && options.paholeCheck) {
           r.paholeDiffers = compareOutputs(src.types, shown!.get(objs[k]!)!, real)
             .filter((x) => x.verdict !== 'identical')
@@ -157,14 +162,13 @@ function main(argv: string[]): void {
   const skipped = CROSS_TARGETS.filter((t) => (!wanted || wanted.includes(t.arch)) && !targets.includes(t)).map((t) => `${t.arch} (no ${t.cc})`);
   if (skipped.length) console.error(`skipped: ${skipped.join(', ')}`);
   if (!hasPahole124()) console.error('pahole 1.24 not found: the reference is structscope show of the real builds');
-  const strict = argv.includes('--strict');
   const rows = new Map<string, Row>();
-  const strictRows = new Map<string, Row>();
+  const sourcedRows = new Map<string, Row>();
   const reasons = new Map<string, number>();
   let paholeDiff = 0;
-  for (const r of runSeeds(seeds, targets, { count, strict, paholeCheck: argv.includes('--pahole') })) {
+  for (const r of runSeeds(seeds, targets, { count, paholeCheck: argv.includes('--pahole') })) {
     tallyRow(rows, r.arch, r.results);
-    if (r.strict) tallyRow(strictRows, r.arch, r.strict);
+    tallyRow(sourcedRows, r.arch, r.sourced);
     for (const t of r.results) {
       if (t.verdict === 'unpredictable') {
         const general = t.detail!.replace(/\b[sn]\d+_?\d*\b|\bm\d+\b|\bf\d+\b|#\d+/g, 'X');
@@ -174,13 +178,16 @@ function main(argv: string[]): void {
       }
       if (showKinds.has(t.verdict)) console.log(`## seed ${r.seed} ${r.arch} ${t.key} ${t.verdict}\n${t.detail}`);
     }
-    for (const t of r.strict ?? []) if (showKinds.has(`strict-${t.verdict}`)) console.log(`## seed ${r.seed} ${r.arch} ${t.key} strict ${t.verdict}\n${t.detail}`);
+    for (const t of r.sourced) {
+      if (showKinds.has(`sourced-${t.verdict}`)) console.log(`## seed ${r.seed} ${r.arch} ${t.key} --source-dir ${t.verdict}\n${t.detail}`);
+      if (showKinds.has('sourced-over') && t.guess === 'right') console.log(`## seed ${r.seed} ${r.arch} ${t.key} --source-dir over-flagged: ${t.detail}`);
+    }
     paholeDiff += r.paholeDiffers?.length ?? 0;
     for (const d of r.paholeDiffers ?? []) if (showKinds.has('pahole')) console.log(`## seed ${r.seed} ${r.arch} show != pahole: ${d}`);
   }
   const what = `seeds ${arg('seeds') ?? '1-10'} × ${count} types, against ${hasPahole124() ? 'pahole 1.24' : 'show'} of the real builds`;
   printTable(`show --target T, ${what}`, rows);
-  if (strict) printTable(`show --target T --strict, ${what}`, strictRows);
+  printTable(`show --target T --source-dir DIR, ${what}`, sourcedRows);
   if (argv.includes('--pahole')) console.log(`\nblocks where show of the real build differs from pahole 1.24: ${paholeDiff}`);
   if (reasons.size) {
     console.log('\nflagged unpredictable, by reason:');

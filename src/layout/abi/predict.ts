@@ -13,6 +13,7 @@ import { classifyBase, classifyType } from './classify.js';
 import { AnnotationPredictor, producerOf } from './annotations.js';
 import { hiddenAttributeReason } from './hidden.js';
 import { LayoutEngine } from './engine.js';
+import { aggregateEvidence, type AggregateEvidence } from './source-evidence.js';
 import { AttributeInference, type InferOptions } from './infer.js';
 import type { Abi } from './targets.js';
 
@@ -39,6 +40,8 @@ export function predictTable(
      * instead of flagging the types one would change: a guess, may be silently wrong.
      */
     assumeNoHidden?: boolean;
+    /** The text of a source file named by DW_AT_decl_file, if the caller can read it (source-evidence.ts). */
+    sourceText?: (declFile: string) => string | undefined;
     /**
      * Measurement only (bench/predict.mjs counts over-flagging): leave a flagged type's best
      * guess in `table` (still listed in `unpredictable`) instead of the source's entry.
@@ -86,6 +89,10 @@ export function predictTable(
   const producer = producerOf(table);
   const annotations =
     producer === 'gcc' ? new AnnotationPredictor(table, engine, source, target, (id) => inference.infer(id).attributes, inference.engine) : undefined;
+  const evidenceOf = (agg: AggregateType): AggregateEvidence | undefined => {
+    const text = agg.decl && options.sourceText?.(agg.decl.file);
+    return text ? aggregateEvidence(text, agg) : undefined;
+  };
   const guesses = new Map<TypeId, Type>();
   for (const id of aggregates) {
     const agg = table.get(id) as AggregateType;
@@ -105,7 +112,7 @@ export function predictTable(
     if (notes && !('unpredictable' in notes)) setAlignment(predicted, notes.aggregate);
     const why =
       reasonOnSource(id) ??
-      (!options.assumeNoHidden ? hiddenAttributeReason(table, id, inference.infer(id).attributes, inference.engine, engine, producer) : undefined) ??
+      (!options.assumeNoHidden ? hiddenAttributeReason(table, id, inference.infer(id).attributes, inference.engine, engine, producer, evidenceOf(agg)) : undefined) ??
       (notes && 'unpredictable' in notes ? notes.unpredictable : undefined);
     if (why !== null && why !== undefined) {
       unpredictable.set(id, why);
