@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Opt-in benchmark (not CI): `show --target T` on randomly generated structs against real gcc 12
-// cross builds, block by block, for many seeds and every target with a compiler installed.
+// Opt-in benchmark (not CI): `show --target T` on randomly generated structs against pahole 1.24
+// on real gcc 12 cross builds, block by block, for many seeds and every target with a compiler.
 //   npm run build && node bench/predict.mjs [--seeds 1-100] [--targets i386,m68k] [--count 8]
-//        [--show wrong,aligned-text,strict-wrong] [--pahole]
-// Prints the table of issue 18 (identical / same offsets, different __aligned__ text / wrong /
-// flagged unpredictable) for `show --target T` and for `show --target T --strict`, and the
-// reasons for unpredictable. Compilers: apt-get install gcc-12-{mips,m68k,riscv64,powerpc64}-linux-gnu
-// (x32 is gcc -mx32). The generator and comparison live in test/random/ (TypeScript, run by tsx).
+//        [--show wrong,aligned-text,over,sourced-wrong,sourced-over,pahole] [--pahole]
+// Prints the table of issue 18 per target (identical / flagged unpredictable / of those, the guess
+// was right (over-flagged) / wrong and not flagged) for `show --target T` and for
+// `show --target T --source-dir DIR`, and the reasons for unpredictable. Compilers: apt-get install
+// gcc-12-{i686,x86-64-x32,aarch64,arm,s390x,mips,m68k,riscv64,powerpc64,powerpc64le}-linux-gnu*.
+// The generator and comparison live in test/random/ (TypeScript, run by tsx).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -36,7 +36,8 @@ export function withShowOptions<T>(y: Argv<T>) {
     .option('rel-offset', { alias: ['r', 'rel_offset'], type: 'boolean', default: false, describe: 'offsets inside nested structs/unions relative to them (pahole -r)' })
     .option('cacheline-size', { alias: ['c', 'cacheline_size'], type: 'number', describe: 'cacheline size in bytes (default 64, or the target\'s with --target)' })
     .option('target', { choices: Object.keys(ABIS), describe: 'predict the layouts for this ABI from the file\'s types' })
-    .option('strict', { type: 'boolean', default: false, describe: 'with --target: also flag types an attribute leaving no trace in DWARF would change' })
+    .option('source-dir', { type: 'string', describe: 'with --target: read the C definitions under this directory, so that only attributes they declare are flagged' })
+    .option('strict', { type: 'boolean', default: false, hidden: true, describe: 'with --target: no effect (flagging what DWARF cannot show is the default)' })
     .option('format', { choices: ['text', 'json', 'table', 'map', 'html'] as const, default: 'text' as const, describe: 'output format (map: cacheline map for the terminal; html: a self-contained report page)' })
     .option('width', { type: 'number', describe: '--format map: columns to fit (default: the terminal\'s, or 80)' })
     .option('sort', { type: 'string', describe: `sort by this field: --format table: ${SORT_FIELDS.join(', ')}; text: name (pahole --sort, the default value)` })
@@ -93,7 +94,7 @@ export function showArgsOf(a: ShowCliArguments): ShowArgs {
     hex: a.hex,
     cachelineSize: a['cacheline-size'],
     target: a.target,
-    strict: a.strict,
+    sourceDir: a['source-dir'],
     format: a.format,
     width: a.width ?? (process.stdout.isTTY ? process.stdout.columns : undefined) ?? 80,
     color: useColor(),

@@ -57,8 +57,8 @@ export interface ShowArgs extends Selection {
   cachelineSize?: number;
   /** --target ARCH: predict the layouts for this ABI (a name from ABIS). */
   target?: string;
-  /** --strict: flag types an attribute DWARF cannot show would change on the target. */
-  strict?: boolean;
+  /** --source-dir: where --target reads the C definitions (source-evidence.ts). */
+  sourceDir?: string;
   format: 'text' | 'json' | 'table' | 'map' | 'html';
   /** --format map: terminal columns to fit, and whether to colour. */
   width?: number;
@@ -139,7 +139,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     let target: string | undefined;
     let predictedAlignment: ReadonlyMap<number, number> | undefined;
     if (args.target !== undefined) {
-      const predicted = predictFile(file, args.target, out, args.strict);
+      const predicted = predictFile(file, args.target, out, args.sourceDir);
       if (!predicted) {
         exit = 2;
         continue;

@@ -432,7 +432,7 @@ function analyzeStruct(ctx: Ctx, id: TypeId, t: AggregateType): Layout {
         // pahole repeats the last member's type; an anonymous one with its body (`union { … } :64;`).
         const inl = ctx.depth < MAX_INLINE_DEPTH ? state.inlineAggregate(last.member.type, ctx.expand) : undefined;
         if (inl) {
-          layout.forcePadding.inline = analyzeAggregate({ ...ctx, depth: ctx.depth + 1, base: 0, rel: ctx.rel || inl.via === 'pointer', emitStats: false }, inl.id);
+          layout.forcePadding.inline = analyzeAggregate({ ...ctx, depth: ctx.depth + 1, base: ctx.rel ? 0 : ctx.base, rel: ctx.rel || inl.via === 'pointer', emitStats: false }, inl.id);
         }
       }
     }

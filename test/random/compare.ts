@@ -22,11 +22,12 @@ export const CROSS_TARGETS: CrossTarget[] = [
   { arch: 'aarch64', cc: 'aarch64-linux-gnu-gcc-12', flags: [] },
   { arch: 'arm', cc: 'arm-linux-gnueabihf-gcc-12', flags: [] },
   { arch: 's390x', cc: 's390x-linux-gnu-gcc-12', flags: [] },
-  { arch: 'x32', cc: 'gcc', flags: ['-mx32'] },
+  { arch: 'x32', cc: 'x86_64-linux-gnux32-gcc-12', flags: [] },
   { arch: 'mips', cc: 'mips-linux-gnu-gcc-12', flags: [] },
   { arch: 'm68k', cc: 'm68k-linux-gnu-gcc-12', flags: [] },
   { arch: 'riscv64', cc: 'riscv64-linux-gnu-gcc-12', flags: [] },
   { arch: 'ppc64', cc: 'powerpc64-linux-gnu-gcc-12', flags: [] },
+  { arch: 'ppc64le', cc: 'powerpc64le-linux-gnu-gcc-12', flags: [] },
 ];
 
 export const CI_TARGETS = ['x86_64', 'i386', 'aarch64', 'arm', 's390x'];
@@ -54,6 +55,14 @@ export interface Block {
 
 const NOTICE = /^\/\* ((?:struct|union|class) \S+): unpredictable on (\S+): (.+) \*\/$/;
 
+/** Split the output of `show A B …` (several files) at its `==> FILE <==` headers. */
+export function perFile(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const parts = text.split(/^==> (.*) <==\n/m);
+  for (let i = 1; i + 1 < parts.length; i += 2) out.set(parts[i]!, parts[i + 1]!);
+  return out;
+}
+
 /** Split pahole-format output into one block per type, keyed by `struct NAME`. */
 export function blocks(text: string): Map<string, Block> {
   const out = new Map<string, Block>();
@@ -68,6 +77,10 @@ export function blocks(text: string): Map<string, Block> {
   return out;
 }
 
+/**
+ * identical: the block is the real build's. aligned-text: it differs only in `__aligned__`
+ * annotations (still wrong). wrong: offsets or sizes differ. unpredictable: flagged with a reason.
+ */
 export type Verdict = 'identical' | 'aligned-text' | 'wrong' | 'unpredictable';
 
 /** A block without its `__aligned__` annotations and with whitespace runs collapsed. */
@@ -87,18 +100,31 @@ export interface TypeResult {
   verdict: Verdict;
   /** The reason (unpredictable), or predicted and real text (wrong, aligned-text). */
   detail?: string;
+  /**
+   * Unpredictable only: what the engine's guess would have been (from a run with
+   * STRUCTSCOPE_PREDICT_GUESSES=1): identical to the real build (over-flagged), or not.
+   */
+  guess?: 'right' | 'wrong' | 'none';
 }
 
-/** Compare every generated type's predicted block with the real build's `show` output. */
-export function compareOutputs(types: readonly string[], predicted: string, real: string): TypeResult[] {
+/**
+ * Compare every generated type's predicted block with the real build's output (pahole 1.24, or
+ * `show --pahole 1.24`). `guessed`: the same prediction with every flagged type's guess printed.
+ */
+export function compareOutputs(types: readonly string[], predicted: string, real: string, guessed?: string): TypeResult[] {
   const p = blocks(predicted);
   const r = blocks(real);
+  const g = guessed === undefined ? undefined : blocks(guessed);
   return types.map((key) => {
     const pb = p.get(key);
     if (!pb) return { key, verdict: 'wrong', detail: 'missing from the prediction' };
     const v = verdict(pb, r.get(key));
     if (v === 'identical') return { key, verdict: v };
-    if (v === 'unpredictable') return { key, verdict: v, detail: pb.unpredictable! };
+    if (v === 'unpredictable') {
+      const gb = g?.get(key);
+      const guess = !gb || gb.unpredictable !== undefined ? 'none' : verdict(gb, r.get(key)) === 'identical' ? 'right' : 'wrong';
+      return { key, verdict: v, detail: pb.unpredictable!, ...(g ? { guess } : {}) };
+    }
     return { key, verdict: v, detail: `--- predicted\n${pb.text}--- real\n${r.get(key)?.text ?? '(missing)\n'}` };
   });
 }

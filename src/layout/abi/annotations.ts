@@ -74,10 +74,19 @@ export class AnnotationPredictor {
       if (m.alignment === undefined || m.isBase) continue;
       if (m.alignment === 1) {
         // packed, with its user alignment from the member's attribute or its type (if the type keeps it here)
-        members.set(em.index, attrs.memberAligned?.has(em.index) || this.typeUserAligned(m.type) ? 1 : undefined);
+        const typeKeeps = this.typeUserAligned(m.type);
+        if (attrs.memberAligned?.has(em.index) && !typeKeeps && this.typeRecordsAlignment(m.type)) {
+          return { unpredictable: `${m.name ?? `<anonymous #${em.index}>`}: its DW_AT_alignment 1 on ${this.source.name} comes from packing a user-aligned type or from an aligned(1) on it; only the latter keeps pahole's __aligned__(1) on ${this.target.name}, where the type is not user-aligned` };
+        }
+        members.set(em.index, attrs.memberAligned?.has(em.index) || typeKeeps ? 1 : undefined);
         continue;
       }
       if (attrs.memberAligned?.has(em.index)) {
+        // the rules must give the recorded alignment on the source, or the inferred attribute is not the real one
+        const onSource = this.sourceEngine.layout(id).members.find((x) => x.index === em.index);
+        if (onSource && onSource.alignment !== m.alignment) {
+          return { unpredictable: `${m.name ?? `<anonymous #${em.index}>`}: its DW_AT_alignment on ${this.source.name} is ${m.alignment}, the inferred attributes give ${onSource.alignment}: which attribute it carries is not known` };
+        }
         members.set(em.index, em.alignment);
         continue;
       }
@@ -89,7 +98,7 @@ export class AnnotationPredictor {
       members.set(em.index, this.typeUserAligned(m.type) ? em.alignment : undefined);
     }
     let aggregate: number | undefined;
-    if (agg.alignment !== undefined && agg.alignment > 1) {
+    if (agg.alignment !== undefined) {
       // gcc records the final alignment: the rules must give it on the source, or an attribute
       // was missed (a packed member at an offset aligned anyway) and the target layout is a guess.
       const own = this.sourceEngine.layout(id);
@@ -114,6 +123,19 @@ export class AnnotationPredictor {
       }
     }
     return { aggregate, members };
+  }
+
+  /** Does the type (through typedefs and arrays) carry a DW_AT_alignment on the source? */
+  private typeRecordsAlignment(id: TypeId): boolean {
+    for (let guard = 0; guard < 64; guard++) {
+      const t = this.table.get(id);
+      if ((t.kind === 'typedef' || isAggregate(t)) && t.alignment !== undefined) return true;
+      if (t.kind === 'typedef' || t.kind === 'qualifier') id = t.target;
+      else if (t.kind === 'array') id = t.element;
+      else if (isAggregate(t) && t.declaration) id = this.table.resolveDeclaration(id);
+      else return false;
+    }
+    return false;
   }
 
   /** Does a member of type `id` inherit user alignment on the target (TYPE_USER_ALIGN of its type)? */

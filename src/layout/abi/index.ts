@@ -9,7 +9,12 @@
  *   engine.ts     layoutForTarget(): shapes + attributes → EngineLayout
  *   attributes.ts LayoutAttributes (what DWARF does not record) and their descriptions
  *   infer.ts      inferAttributes()/inferAll(): DWARF offsets → attributes, natural/explained/…
+ *   hypotheses.ts the struct-level hypotheses inference tries, and how a fit is scored
+ *   differences.ts member-by-member differences between DWARF and a computed layout
  *   predict.ts    predictTable(): a file's types laid out for another target (show --target)
+ *   annotations.ts the DW_AT_alignment (pahole's __aligned__) a real build for the target carries
+ *   hidden.ts     attributes that leave no trace in the source's DWARF, yet change the target
+ *   source-evidence.ts what a type's C definition (--source-dir) says about those attributes
  */
 export { ABIS, abiByName, abiForElf, type Abi, type AbiName, type LongDoubleKind, type ScalarKind, type ScalarTable } from './targets.js';
 export { classifyBase, classifyType, integerKindFromName, INTEGER_KINDS, type IntegerKind, type Shape } from './classify.js';

@@ -7,48 +7,19 @@
  */
 import { REPR_RUST_ENUM, rustLayoutExplanation, withoutRecordedAlignment } from '../rust.js';
 import type { TypeTable } from '../../model/table.js';
-import { isAggregate, type AggregateType, type TypeId } from '../../model/types.js';
-import {
-  describeAttributes,
-  isEmptyAttributes,
-  memberLabel,
-  type AttributeSource,
-  type LayoutAttributes,
-  gapPicks,
-  type UnnamedBitfield,
-  type UnnamedOption,
-} from './attributes.js';
+import { isAggregate, type TypeId } from '../../model/types.js';
+import { describeAttributes, isEmptyAttributes, gapPicks, type AttributeSource, type LayoutAttributes, type UnnamedBitfield, type UnnamedOption } from './attributes.js';
 import { GAP_KINDS } from './classify.js';
-import {
-  applyMemberAttributes,
-  emptyKey,
-  LayoutEngine,
-  placeMember,
-  recordOptions,
-  unnamedField,
-  type AggregatePlan,
-  type EngineLayout,
-  type MemberPlan,
-} from './engine.js';
+import { applyMemberAttributes, emptyKey, LayoutEngine, placeMember, recordOptions, unnamedField, type AggregatePlan, type EngineLayout, type MemberPlan } from './engine.js';
 import { RecordState, type FieldSpec } from './record.js';
+import { compare, type MemberDifference } from './differences.js';
+import { better, candidateRank, firstOptions, freeze, MAX_ALIGN, powersAbove, structCandidates, type Fit, type MutableAttributes } from './hypotheses.js';
+import { producerOf } from './annotations.js';
 import type { Abi } from './targets.js';
 
-export type InferStatus = 'natural' | 'explained' | 'unexplained' | 'unpredictable';
+export { compare, type MemberDifference };
 
-export interface MemberDifference {
-  /** Member name (or `<anonymous #i>`, or `(size)` for the aggregate's size). */
-  member: string;
-  /** Index into the aggregate's members; -1 for the size. */
-  index: number;
-  /** Byte offsets (floor of the bit offset for bit-fields); for `(size)` both are 0. */
-  dwarfOffset: number;
-  abiOffset: number;
-  dwarfBitOffset: number;
-  abiBitOffset: number;
-  /** Byte sizes (member sizes, or the aggregate sizes for `(size)`). */
-  dwarfSize: number;
-  abiSize: number;
-}
+export type InferStatus = 'natural' | 'explained' | 'unexplained' | 'unpredictable';
 
 export interface InferResult {
   id: TypeId;
@@ -76,7 +47,6 @@ export interface InferOptions {
   dwarfVersions?: readonly number[];
 }
 
-const MAX_ALIGN = 1 << 16;
 /** How many more trailing unnamed bit-fields than the size gap strictly needs (at 64 bits each) to try. */
 const MAX_TRAILING_EXTRA = 16;
 /** Most trailing unnamed bit-fields tried (64-bit each): a larger gap is not explained this way. */
@@ -89,6 +59,8 @@ export class AttributeInference {
   private readonly resolved = new Map<TypeId, LayoutAttributes>();
   private readonly active = new Set<TypeId>();
   private readonly alignmentRecorded: boolean;
+  /** gcc's DW_AT_alignment is the final alignment (clang's the requested one). */
+  private readonly finalAlignment: boolean;
 
   constructor(
     readonly table: TypeTable,
@@ -96,6 +68,7 @@ export class AttributeInference {
     options: InferOptions = {},
   ) {
     const modern = !!options.dwarfVersions?.length && options.dwarfVersions.every((v) => v >= 4);
+    this.finalAlignment = producerOf(table) === 'gcc';
     this.alignmentRecorded = options.alignmentRecorded ?? (modern || tableRecordsAlignment(table));
     this.engine = new LayoutEngine(table, abi, (id) => (this.active.has(id) ? undefined : this.sourceAttributes(id)));
   }
@@ -211,6 +184,8 @@ export class AttributeInference {
     const end = this.fixEnd(plan, attrs, gapFirst);
     cost += end.cost;
     failures += end.failures;
+    // gcc records the final alignment: one below the rules' (packed, not visible in any offset) counts against.
+    if (this.finalAlignment && agg.alignment !== undefined && agg.alignment < this.engine.layoutWith(plan, freeze(attrs)).alignment) cost += 2;
     return { attrs: freeze(attrs), cost, failures, rank: candidateRank(base) };
   }
 
@@ -435,107 +410,6 @@ export class AttributeInference {
       );
     }
   }
-}
-
-interface MutableAttributes {
-  packed?: boolean;
-  pack?: number;
-  aligned?: number;
-  nonPodBases?: ReadonlySet<number>;
-  memberAligned: Map<number, number>;
-  memberPacked: Set<number>;
-  memberTypeAlign: Map<number, number>;
-  unnamedBefore: Map<number, UnnamedBitfield[]>;
-}
-
-interface Fit {
-  attrs: LayoutAttributes;
-  cost: number;
-  failures: number;
-  rank: number;
-}
-
-function better(a: Fit, b: Fit): boolean {
-  if (a.failures !== b.failures) return a.failures < b.failures;
-  if (a.cost !== b.cost) return a.cost < b.cost;
-  return a.rank < b.rank;
-}
-
-/** Struct-level hypotheses, most likely first: none, packed, #pragma pack(16…2), #pragma pack(1). */
-function structCandidates(plan: AggregatePlan, abi: Abi): LayoutAttributes[] {
-  let maxAlign = 1;
-  for (const mp of plan.members) maxAlign = Math.max(maxAlign, mp.field.align);
-  const out: LayoutAttributes[] = [{}, { packed: true }];
-  for (let n = 16; n >= 2; n /= 2) if (n < maxAlign || (abi.structSizeBoundary > 8 && n * 8 < abi.structSizeBoundary)) out.push({ pack: n });
-  out.push({ pack: 1 });
-  // C++: bases DWARF shows no reason to call non-POD (constructors are not always recorded) may
-  // still be, and then the derived class reuses their tail padding.
-  const reusable = plan.members.filter((mp) => mp.baseDataSize !== undefined).map((mp) => mp.index);
-  if (reusable.length) out.push(...out.map((c) => ({ ...c, nonPodBases: new Set(reusable) })));
-  return out;
-}
-
-/** Tie-break between hypotheses that explain DWARF equally well: the more common one wins. */
-function candidateRank(a: LayoutAttributes): number {
-  if (a.packed) return 1;
-  if (a.pack === 1) return 40;
-  if (a.pack) return 40 - a.pack;
-  return 0;
-}
-
-function firstOptions(m: ReadonlyMap<number, readonly UnnamedBitfield[]>): Map<number, UnnamedBitfield[]> {
-  return new Map([...m].map(([at, list]) => [at, list.map((u) => ({ options: u.options.slice(0, 1) }))]));
-}
-
-/** Drop empty collections so that the attributes read cleanly. */
-function freeze(a: MutableAttributes): LayoutAttributes {
-  const out: LayoutAttributes = {};
-  if (a.packed) out.packed = true;
-  if (a.pack) out.pack = a.pack;
-  if (a.aligned) out.aligned = a.aligned;
-  if (a.nonPodBases?.size) out.nonPodBases = new Set(a.nonPodBases);
-  if (a.memberAligned.size) out.memberAligned = new Map(a.memberAligned);
-  if (a.memberPacked.size) out.memberPacked = new Set(a.memberPacked);
-  if (a.memberTypeAlign.size) out.memberTypeAlign = new Map(a.memberTypeAlign);
-  if (a.unnamedBefore.size) out.unnamedBefore = new Map(a.unnamedBefore);
-  return out;
-}
-
-function powersAbove(n: number): number[] {
-  const out: number[] = [];
-  for (let p = 2; p <= MAX_ALIGN; p *= 2) if (p > n) out.push(p);
-  return out;
-}
-
-function range(from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let i = from; i <= to; i++) out.push(i);
-  return out;
-}
-
-/** Differences between the DWARF placement and a computed layout. */
-export function compare(agg: AggregateType, layout: EngineLayout): MemberDifference[] {
-  const out: MemberDifference[] = [];
-  for (const em of layout.members) {
-    const m = agg.members[em.index]!;
-    const dwarfBit = agg.kind === 'union' ? 0 : m.bitOffset;
-    if (dwarfBit !== em.bitOffset || (m.bitSize === undefined && m.byteSize !== em.byteSize && !m.isBase)) {
-      out.push({
-        member: memberLabel(agg, em.index),
-        index: em.index,
-        dwarfOffset: Math.floor(dwarfBit / 8),
-        abiOffset: Math.floor(em.bitOffset / 8),
-        dwarfBitOffset: dwarfBit,
-        abiBitOffset: em.bitOffset,
-        dwarfSize: m.byteSize,
-        abiSize: em.byteSize,
-      });
-    }
-  }
-  if (agg.size !== layout.size) {
-    out.push({ member: '(size)', index: -1, dwarfOffset: 0, abiOffset: 0, dwarfBitOffset: 0, abiBitOffset: 0, dwarfSize: agg.size, abiSize: layout.size });
-  }
-  return out;
 }
 
 /** Does the table carry any DW_AT_alignment (so its producer records them)? */

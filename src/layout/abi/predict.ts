@@ -14,6 +14,7 @@ import { classifyBase, classifyType } from './classify.js';
 import { AnnotationPredictor, producerOf } from './annotations.js';
 import { hiddenAttributeReason } from './hidden.js';
 import { LayoutEngine } from './engine.js';
+import { aggregateEvidence, type AggregateEvidence } from './source-evidence.js';
 import { AttributeInference, type InferOptions } from './infer.js';
 import type { Abi } from './targets.js';
 
@@ -35,8 +36,18 @@ export function predictTable(
   options: InferOptions & {
     /** Reuse an inference on `source` (several targets from one file). */
     inference?: AttributeInference;
-    /** Also flag types an attribute that leaves no trace in the source's DWARF would change (hidden.ts). */
-    strict?: boolean;
+    /**
+     * Assume the source has none of the attributes that leave no trace in its DWARF (hidden.ts)
+     * instead of flagging the types one would change: a guess, may be silently wrong.
+     */
+    assumeNoHidden?: boolean;
+    /** The text of a source file named by DW_AT_decl_file, if the caller can read it (source-evidence.ts). */
+    sourceText?: (declFile: string) => string | undefined;
+    /**
+     * Measurement only (bench/predict.mjs counts over-flagging): leave a flagged type's best
+     * guess in `table` (still listed in `unpredictable`) instead of the source's entry.
+     */
+    keepGuesses?: boolean;
   } = {},
 ): Prediction {
   const inference = options.inference ?? new AttributeInference(table, source, options);
@@ -79,37 +90,43 @@ export function predictTable(
   const producer = producerOf(table);
   const annotations =
     producer === 'gcc' ? new AnnotationPredictor(table, engine, source, target, (id) => inference.infer(id).attributes, inference.engine) : undefined;
+  const evidenceOf = (agg: AggregateType): AggregateEvidence | undefined => {
+    const text = agg.decl && options.sourceText?.(agg.decl.file);
+    return text ? aggregateEvidence(text, agg) : undefined;
+  };
+  const guesses = new Map<TypeId, Type>();
   for (const id of aggregates) {
     const agg = table.get(id) as AggregateType;
-    const why = rustPredictionReason(agg, target.name) ?? reasonOnSource(id);
-    if (why !== null) {
-      unpredictable.set(id, why);
+    // Rust's compiler-chosen layouts are never predicted (layout/rust.ts)
+    const rustWhy = rustPredictionReason(agg, target.name);
+    if (rustWhy !== undefined) {
+      unpredictable.set(id, rustWhy);
       continue;
     }
     const l = engine.layout(id);
     if (l.unpredictable !== undefined) {
-      unpredictable.set(id, l.unpredictable);
-      continue;
-    }
-    const hidden = options.strict ? hiddenAttributeReason(table, id, inference.infer(id).attributes, inference.engine, engine, producer) : undefined;
-    if (hidden !== undefined) {
-      unpredictable.set(id, hidden);
+      unpredictable.set(id, reasonOnSource(id) ?? l.unpredictable);
       continue;
     }
     const notes = annotations?.annotate(id, l);
-    if (notes && 'unpredictable' in notes) {
-      unpredictable.set(id, notes.unpredictable);
-      continue;
-    }
     const members: Member[] = agg.members.slice();
     for (const em of l.members) {
       const m = members[em.index]!;
       members[em.index] = { ...m, bitOffset: em.bitOffset, byteSize: em.byteSize };
-      if (notes?.members.has(em.index)) setAlignment(members[em.index]!, notes.members.get(em.index));
+      if (notes && !('unpredictable' in notes) && notes.members.has(em.index)) setAlignment(members[em.index]!, notes.members.get(em.index));
+    }
+    const predicted: AggregateType = { ...agg, size: l.size, members };
+    if (notes && !('unpredictable' in notes)) setAlignment(predicted, notes.aggregate);
+    const why =
+      reasonOnSource(id) ??
+      (!options.assumeNoHidden ? hiddenAttributeReason(table, id, inference.infer(id).attributes, inference.engine, engine, producer, evidenceOf(agg)) : undefined) ??
+      (notes && 'unpredictable' in notes ? notes.unpredictable : undefined);
+    if (why !== null && why !== undefined) {
+      unpredictable.set(id, why);
+      guesses.set(id, predicted);
+      continue;
     }
     alignment.set(id, l.alignment);
-    const predicted: AggregateType = { ...agg, size: l.size, members };
-    if (notes) setAlignment(predicted, notes.aggregate);
     replaced.set(id, predicted);
   }
 
@@ -124,6 +141,8 @@ export function predictTable(
         const inner = nestedAggregates(table, m.type).find((n) => unpredictable.has(n));
         if (inner === undefined) continue;
         unpredictable.set(id, `${memberName(agg, m)}: ${aggregateName(table, inner)} cannot be predicted`);
+        const guess = replaced.get(id);
+        if (guess) guesses.set(id, guess);
         replaced.delete(id);
         alignment.delete(id);
         changed = true;
@@ -136,7 +155,7 @@ export function predictTable(
   out.alignmentInfo = table.alignmentInfo;
   for (let id = 1; id < table.types.length; id++) {
     const t = table.types[id]!;
-    out.add(replaced.get(id) ?? retarget(table, id, t, target));
+    out.add(replaced.get(id) ?? (options.keepGuesses ? guesses.get(id) : undefined) ?? retarget(table, id, t, target));
   }
   for (const id of table.definitions) out.addDefinition(id);
   pinTypedefs(table, out, target);
