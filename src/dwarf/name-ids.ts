@@ -16,8 +16,17 @@ export const NO_NAME = -1e15 - 16;
 export const BAD_NAME = -1e15 - 17;
 
 export class NameIds {
-  /** Longer strings (as their bytes in a string) → index. */
-  private readonly long = new Map<string, number>();
+  /**
+   * Longer strings, by content, without a JavaScript string each (inline names are not cached by
+   * offset, so this is looked up per name read): a hash table of byte runs kept in `pool`. Entry e
+   * is index e + 1, in order of first sight.
+   */
+  private readonly heads = new Map<number, number>();
+  private readonly next: number[] = [];
+  private readonly start: number[] = [];
+  private readonly length: number[] = [];
+  private pool = new Uint8Array(1 << 16);
+  private poolLen = 0;
   /** Per string section: offset → id cache (0: not looked up yet; see cached()). */
   private readonly bySection = new WeakMap<Uint8Array, Int32Array>();
   /** The .debug_str of the last unit asked about and its cache (one WeakMap lookup per unit, not per name). */
@@ -73,16 +82,43 @@ export class NameIds {
    */
   idOf(bytes: Uint8Array, offset: number): number {
     let end = offset;
-    while (end < bytes.length && bytes[end] !== 0) end++;
-    if (end - offset <= 3) {
+    let h = 0x811c9dc5;
+    for (; end < bytes.length; end++) {
+      const c = bytes[end]!;
+      if (c === 0) break;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    const n = end - offset;
+    if (n <= 3) {
       let packed = 1;
       for (let p = offset; p < end; p++) packed = packed * 256 + bytes[p]!;
       return SHORT_BASE - packed;
     }
-    let s = '';
-    for (let p = offset; p < end; p += 4096) s += String.fromCharCode(...bytes.subarray(p, Math.min(end, p + 4096)));
-    let index = this.long.get(s);
-    if (index === undefined) this.long.set(s, (index = this.long.size + 1));
-    return LONG_BASE - index;
+    const pool = this.pool;
+    for (let e = this.heads.get(h) ?? -1; e >= 0; e = this.next[e]!) {
+      if (this.length[e] !== n) continue;
+      const s = this.start[e]!;
+      let k = 0;
+      while (k < n && pool[s + k] === bytes[offset + k]) k++;
+      if (k === n) return LONG_BASE - (e + 1);
+    }
+    return LONG_BASE - (this.add(bytes, offset, n, h) + 1);
+  }
+
+  /** Keep a new long string's bytes; returns its entry. */
+  private add(bytes: Uint8Array, offset: number, n: number, h: number): number {
+    if (this.poolLen + n > this.pool.length) {
+      const grown = new Uint8Array(Math.max(this.pool.length * 2, this.poolLen + n));
+      grown.set(this.pool.subarray(0, this.poolLen));
+      this.pool = grown;
+    }
+    this.pool.set(bytes.subarray(offset, offset + n), this.poolLen);
+    const e = this.start.length;
+    this.start.push(this.poolLen);
+    this.length.push(n);
+    this.next.push(this.heads.get(h) ?? -1);
+    this.heads.set(h, e);
+    this.poolLen += n;
+    return e;
   }
 }
