@@ -11,6 +11,7 @@
 import { DW_TAG } from './constants.js';
 import { DieFlag, RefKind, StrKind } from './dies.js';
 import { NameIds } from './name-ids.js';
+import { HashChains } from '../util/hash-chains.js';
 import { isNamedTypeTag, subrangeCount, type ScannedUnit } from './scanned.js';
 
 /** Most anonymous aggregates spelled inside one definition: depth 8 alone allows members^8. */
@@ -26,6 +27,9 @@ const END = -1e15 - 5;
 /** DW_LANG_Rust (its units name types by namespace path). */
 const DW_LANG_RUST = 0x1c;
 
+/** Candidates a lookup compares in place before building the whole signature. */
+const MAX_TRIES = 3;
+
 export class AggregateIdentity {
   private readonly names = new NameIds();
   /** The signature being built (lookup), kept for remember(). */
@@ -35,26 +39,59 @@ export class AggregateIdentity {
   private nested = 0;
   /** names.strCache() of the unit being looked at. */
   private strCache: Int32Array = new Int32Array(0);
-  /** Distinct signatures: hash → first entry; entries chain through `next`. */
-  private readonly heads = new Map<number, number>();
+  /**
+   * Compare mode (compareWith): push() and name() check each value against the pool from
+   * `cmpAt` instead of recording it; `cmpEnd` ends the candidate; `mismatch` stops the walk.
+   */
+  private comparing = false;
+  private cmpAt = 0;
+  private cmpEnd = 0;
+  private mismatch = false;
+  /** Distinct signatures: whole hash → entries, and header hash (kind, name, size…) → the same entries. */
+  private readonly chains = new HashChains();
+  private readonly headerChains = new HashChains();
+  /** Header hash and length of the last lookup (for remember()). */
+  private headerHash = 0;
+  private headerLen = 0;
   private pool = new Float64Array(1 << 16);
   private poolLen = 0;
   private readonly start: number[] = [];
   private readonly length: number[] = [];
-  private readonly next: number[] = [];
   private readonly ids: number[] = [];
 
-  /** The TypeId remembered for a definition identical to DIE i, or undefined (then remember() may store it). */
+  /**
+   * The TypeId remembered for a definition identical to DIE i, or undefined (then remember() may
+   * store it). Most definitions repeat one already seen (every unit includes the same headers), so
+   * the newest few entries with the same header are first compared in place, value by value
+   * (names by their bytes: a first sight of a string costs no hashing); the whole signature, hashed,
+   * is built only when none of them is identical.
+   */
   lookup(u: ScannedUnit, i: number): number | undefined {
     this.strCache = this.names.strCache(u);
+    this.len = 0;
+    this.h = 0x811c9dc5;
+    this.header(u, i);
+    const hh = this.h | 0;
+    const hl = this.len;
+    this.headerHash = hh;
+    this.headerLen = hl;
+    const hc = this.headerChains;
+    let tries = 0;
+    for (let e = hc.first(hh); e >= 0 && tries < MAX_TRIES; e = hc.next(e)) {
+      if (hc.hash(e) !== hh || !this.sameHeader(e, hl)) continue;
+      tries++;
+      if (this.compareWith(u, i, e)) return this.ids[e];
+    }
     this.len = 0;
     this.h = 0x811c9dc5;
     this.nested = MAX_NESTED;
     this.aggregate(u, i, 0);
     const sig = this.sig;
     const n = this.len;
-    for (let e = this.heads.get(this.h) ?? -1; e >= 0; e = this.next[e]!) {
-      if (this.length[e] !== n) continue;
+    const chains = this.chains;
+    const h = this.h | 0;
+    for (let e = chains.first(h); e >= 0; e = chains.next(e)) {
+      if (chains.hash(e) !== h || this.length[e] !== n) continue;
       const s = this.start[e]!;
       const pool = this.pool;
       let k = 0;
@@ -73,17 +110,42 @@ export class AggregateIdentity {
       this.pool = grown;
     }
     this.pool.set(this.sig.subarray(0, n), this.poolLen);
-    const e = this.ids.length;
+    this.chains.add(this.h);
+    this.headerChains.add(this.headerHash);
     this.start.push(this.poolLen);
     this.length.push(n);
     this.ids.push(id);
-    this.next.push(this.heads.get(this.h) ?? -1);
-    this.heads.set(this.h, e);
     this.poolLen += n;
+  }
+
+  /** Entry e begins with the header just built in sig[0, n). */
+  private sameHeader(e: number, n: number): boolean {
+    const s = this.start[e]!;
+    if (this.length[e]! < n) return false;
+    for (let k = 0; k < n; k++) if (this.pool[s + k] !== this.sig[k]) return false;
+    return true;
+  }
+
+  /** Walk DIE i in compare mode against entry e: true when every value, and the length, are equal. */
+  private compareWith(u: ScannedUnit, i: number, e: number): boolean {
+    this.comparing = true;
+    this.mismatch = false;
+    this.cmpAt = this.start[e]!;
+    this.cmpEnd = this.cmpAt + this.length[e]!;
+    this.nested = MAX_NESTED;
+    this.aggregate(u, i, 0);
+    const same = !this.mismatch && this.cmpAt === this.cmpEnd;
+    this.comparing = false;
+    this.mismatch = false;
+    return same;
   }
 
   private push(v: number): void {
     if (v !== v) v = ABSENT;
+    if (this.comparing) {
+      if (this.cmpAt >= this.cmpEnd || this.pool[this.cmpAt++] !== v) this.mismatch = true;
+      return;
+    }
     if (this.len === this.sig.length) {
       const grown = new Float64Array(this.sig.length * 2);
       grown.set(this.sig);
@@ -98,6 +160,10 @@ export class AggregateIdentity {
   private name(u: ScannedUnit, i: number): void {
     const kind = u.dies.nameKind[i] as StrKind;
     const v = u.dies.name[i]!;
+    if (this.comparing) {
+      this.compareName(u, kind, v);
+      return;
+    }
     if (kind === StrKind.Strp && v < this.strCache.length) {
       const c = this.strCache[v]!;
       if (c !== 0) {
@@ -111,15 +177,38 @@ export class AggregateIdentity {
     this.push(this.names.of(u, kind, v));
   }
 
-  private aggregate(u: ScannedUnit, i: number, depth: number): void {
+  /** Compare mode: the name (kind, value) against the id the candidate holds, by its bytes when not looked up yet. */
+  private compareName(u: ScannedUnit, kind: StrKind, v: number): void {
+    if (this.cmpAt >= this.cmpEnd) {
+      this.mismatch = true;
+      return;
+    }
+    const expected = this.pool[this.cmpAt++]!;
+    let same: boolean;
+    if (kind === StrKind.Strp && v < this.strCache.length) {
+      const c = this.strCache[v]!;
+      if (c !== 0) same = NameIds.decode(c) === expected;
+      else if ((same = this.names.isAt(this.names.strBytesOf(u)!, v, expected))) this.strCache[v] = NameIds.encode(expected);
+    } else if (kind === StrKind.Inline && v < u.section.bytes.length) same = this.names.isAt(u.section.bytes, v, expected);
+    else same = this.names.of(u, kind, v) === expected;
+    if (!same) this.mismatch = true;
+  }
+
+  /** The first values of a signature: kind, name, size, alignment, declaration, top level or nested. */
+  private header(u: ScannedUnit, i: number): void {
     const { dies } = u;
     this.push(dies.tag[i]!);
     this.name(u, i);
     this.push(dies.byteSize[i]!);
     this.push(dies.alignment[i]!);
-    const declaration = dies.has(DieFlag.Declaration, i);
-    this.push(declaration ? 1 : 0);
+    this.push(dies.has(DieFlag.Declaration, i) ? 1 : 0);
     this.push(dies.parent[i] === 0 ? 1 : 2); // top level or nested (printed differently)
+  }
+
+  private aggregate(u: ScannedUnit, i: number, depth: number): void {
+    const { dies } = u;
+    this.header(u, i);
+    const declaration = dies.has(DieFlag.Declaration, i);
     // Rust names a type by its path: `core::option::Option<&u8>::None` and `…Option<&u32>::None` are
     // two types with the same DW_AT_name and the same (empty) body
     if (u.root.language === DW_LANG_RUST) {
@@ -134,7 +223,7 @@ export class AggregateIdentity {
       this.push(END);
       return;
     }
-    for (let c = dies.firstChild[i]!; c >= 0; c = dies.nextSibling[c]!) {
+    for (let c = dies.firstChild[i]!; c >= 0 && !this.mismatch; c = dies.nextSibling[c]!) {
       const ct = dies.tag[c]!;
       if (ct === DW_TAG.enumerator) {
         this.push(ct);

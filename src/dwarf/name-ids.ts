@@ -5,6 +5,7 @@
  */
 import { StrKind } from './dies.js';
 import type { ScannedUnit } from './scanned.js';
+import { HashChains } from '../util/hash-chains.js';
 
 /**
  * Ids of names: below every marker and every value a signature holds next to them. Short strings
@@ -21,10 +22,9 @@ export class NameIds {
    * offset, so this is looked up per name read): a hash table of byte runs kept in `pool`. Entry e
    * is index e + 1, in order of first sight.
    */
-  private readonly heads = new Map<number, number>();
-  private readonly next: number[] = [];
-  private readonly start: number[] = [];
-  private readonly length: number[] = [];
+  private readonly chains = new HashChains();
+  private start = new Int32Array(1 << 10);
+  private length = new Int32Array(1 << 10);
   private pool = new Uint8Array(1 << 16);
   private poolLen = 0;
   /** Per string section: offset → id cache (0: not looked up yet; see cached()). */
@@ -41,6 +41,42 @@ export class NameIds {
       this.strCacheOf = str ? this.cacheOf(str) : new Int32Array(0);
     }
     return this.strCacheOf;
+  }
+
+  /** The .debug_str bytes strCache() last answered for (that unit's Strp names). */
+  strBytesOf(u: ScannedUnit): Uint8Array | undefined {
+    return u.src.sec.str?.bytes;
+  }
+
+  /** The cache entry of an id (the inverse of decode()). */
+  static encode(id: number): number {
+    return id <= LONG_BASE ? LONG_BASE - id : id - SHORT_BASE;
+  }
+
+  /**
+   * Whether the string at bytes[offset] has id `id`, without hashing it: a short id is compared
+   * with the string's packed bytes, a long one with the bytes kept for it.
+   */
+  isAt(bytes: Uint8Array, offset: number, id: number): boolean {
+    if (id <= LONG_BASE) {
+      const e = LONG_BASE - id - 1;
+      if (e < 0 || e >= this.chains.size) return false;
+      const n = this.length[e]!;
+      const s = this.start[e]!;
+      if (offset + n > bytes.length) return false;
+      const pool = this.pool;
+      for (let k = 0; k < n; k++) if (bytes[offset + k] !== pool[s + k]) return false;
+      return offset + n === bytes.length || bytes[offset + n] === 0;
+    }
+    if (id > SHORT_BASE || id < LONG_BASE) return false; // a marker (NO_NAME, BAD_NAME): never a string's id
+    let packed = 1;
+    for (let p = offset; p < bytes.length; p++) {
+      const c = bytes[p]!;
+      if (c === 0) break;
+      if (p - offset === 3) return false; // longer than a short id holds
+      packed = packed * 256 + c;
+    }
+    return SHORT_BASE - packed === id;
   }
 
   /** The id of a cache entry (not 0). */
@@ -71,7 +107,7 @@ export class NameIds {
   /** Look the string at bytes[offset] up and cache it: a long string's index + 1, or minus a short one's packed bytes. */
   private cached(cache: Int32Array, bytes: Uint8Array, offset: number): number {
     const id = this.idOf(bytes, offset);
-    cache[offset] = id <= LONG_BASE ? LONG_BASE - id : id - SHORT_BASE;
+    cache[offset] = NameIds.encode(id);
     return id;
   }
 
@@ -95,8 +131,10 @@ export class NameIds {
       return SHORT_BASE - packed;
     }
     const pool = this.pool;
-    for (let e = this.heads.get(h) ?? -1; e >= 0; e = this.next[e]!) {
-      if (this.length[e] !== n) continue;
+    const chains = this.chains;
+    h |= 0;
+    for (let e = chains.first(h); e >= 0; e = chains.next(e)) {
+      if (chains.hash(e) !== h || this.length[e] !== n) continue;
       const s = this.start[e]!;
       let k = 0;
       while (k < n && pool[s + k] === bytes[offset + k]) k++;
@@ -113,12 +151,20 @@ export class NameIds {
       this.pool = grown;
     }
     this.pool.set(bytes.subarray(offset, offset + n), this.poolLen);
-    const e = this.start.length;
-    this.start.push(this.poolLen);
-    this.length.push(n);
-    this.next.push(this.heads.get(h) ?? -1);
-    this.heads.set(h, e);
+    const e = this.chains.add(h);
+    if (e === this.start.length) {
+      this.start = growInt32(this.start);
+      this.length = growInt32(this.length);
+    }
+    this.start[e] = this.poolLen;
+    this.length[e] = n;
     this.poolLen += n;
     return e;
   }
+}
+
+function growInt32(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const g = new Int32Array(a.length * 2);
+  g.set(a);
+  return g;
 }

@@ -54,6 +54,31 @@ describe('aggregate identity', () => {
     expect(definitionsOfOuter('nested.o', nested)).toBe(2);
   });
 
+  // A lookup first compares the newest few definitions with the same header in place, names by
+  // their bytes (identity.ts compareWith), then falls back to the whole signature: both paths.
+  it('one definition when the same names sit at different .debug_str offsets (unmerged strings, as in a .ko)', () => {
+    const strs = new TextEncoder().encode('\0outer\0alpha\0bb\0int\0alpha\0bb\0');
+    const m = (at: number, off: number): Die => ({ tag: TAG.member, attrs: [[AT.name, FORM.strp, at], [AT.type, FORM.ref4, { ref: 'i' }], [AT.data_member_location, FORM.data1, off]] });
+    const path = join(tmp, 'offsets.o');
+    writeFileSync(path, buildDwarfElf({ dies: [int('i'), struct(8, [m(7, 0), m(13, 4)]), struct(8, [m(20, 0), m(26, 4)]), struct(8, [m(20, 0), m(7, 4)])], str: strs }));
+    const file = loadFile(path);
+    const outer = file.table.definitions.map((id) => file.table.get(id)).filter((t) => t.kind === 'struct' && t.name === 'outer');
+    expect(outer.length).toBe(2);
+    expect(outer.map((t) => (t.kind === 'struct' ? t.members.map((x) => x.name).join(',') : ''))).toEqual(['alpha,bb', 'alpha,alpha']);
+  });
+
+  it('a difference in the last member after equal ones makes a second definition, and a later copy of either is found', () => {
+    const first = () => struct(8, [member('a', 'i', 0), member('x', 'i', 4)]);
+    const second = () => struct(8, [member('a', 'i', 0), member('x', 'i', 5)]);
+    expect(definitionsOfOuter('late.o', [int('i'), first(), second(), first(), second()])).toBe(2);
+  });
+
+  it('more same-header definitions than the in-place tries: a copy of the oldest is still found (whole signature)', () => {
+    const variant = (k: number) => struct(8, [member('a', 'i', 0), member('x', 'i', k)]);
+    const dies = [int('i'), ...[0, 1, 2, 3, 4, 5].map(variant), variant(0), variant(3)];
+    expect(definitionsOfOuter('many.o', dies)).toBe(6);
+  });
+
   it('pahole 1.24 agrees: one struct printed for the same type, two for the differing ones', (ctx) => {
     if (spawnSync('sh', ['-c', 'command -v pahole']).status !== 0) return ctx.skip('pahole not installed');
     const blocks = (file: string): number => (spawnSync('pahole', ['-F', 'dwarf', '--show_private_classes', join(tmp, file)], { encoding: 'utf8' }).stdout.match(/^struct outer \{/gm) ?? []).length;
