@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { processOutput } from './output.js';
 import { cacheDirectory } from '../load/index-cache.js';
 import { FAIL_ON_KINDS, type FailOnKind } from '../diff/regressions.js';
@@ -9,12 +7,22 @@ import { EXIT } from './exit-codes.js';
 import { closestOption } from './suggest.js';
 import { applyLimits, checkSelection, debugDirs, EPILOG, failOnKinds, repeated, selectionOf, withSelection, withSource, withTypeFilters } from './options.js';
 import { showArgsOf, withShowOptions } from './show-options.js';
+import { quickShowArgs } from './quick-args.js';
 
 /** Parse arguments and run; returns the exit code. The only module that touches process. */
 export async function main(argv: string[]): Promise<number> {
   const out = processOutput();
   let code = 0;
   let usageError: string | undefined;
+  const quick = quickShowArgs(argv);
+  if (quick) {
+    // the everyday command lines, without loading yargs (quick-args.ts)
+    const { runShow } = await import('./show.js');
+    code = await runShow(showArgsOf(quick), out);
+    (out as unknown as { flush?: () => void }).flush?.();
+    return code;
+  }
+  const { default: yargs } = await import('yargs');
   const parser = yargs(argv);
   await parser
     .scriptName('structscope')
@@ -249,7 +257,7 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-main(hideBin(process.argv)).then(
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -43,6 +43,8 @@ export const enum DieFlag {
 }
 
 const NO = NaN;
+/** A unit's bytes per DIE that the scan records, about: the columns are sized for it at reset(). */
+const BYTES_PER_RECORDED_DIE = 16;
 
 export class UnitDies {
   count = 0;
@@ -149,6 +151,10 @@ export class UnitDies {
     this.signatures = [];
     this.base = base;
     if (length > this.at.length) this.at = new Int32Array(length);
+    // room for the DIEs a unit of this size usually records (a DIE averages over 10 bytes, and
+    // function bodies are not recorded), so that a large unit does not grow the columns step by step
+    const wanted = length / BYTES_PER_RECORDED_DIE;
+    if (this.capacity < wanted) this.grow(2 ** Math.ceil(Math.log2(wanted)));
   }
 
   /** Mark the attributes of rows from..to-1 absent (one fill per column: cheaper than per DIE). */
@@ -179,8 +185,7 @@ export class UnitDies {
     return i;
   }
 
-  private grow(): void {
-    const n = this.capacity * 2;
+  private grow(n = this.capacity * 2): void {
     const f64 = (a: Float64Array) => {
       const b = new Float64Array(n);
       b.set(a);
