@@ -230,15 +230,24 @@ export class AggregateIdentity {
         this.name(u, c);
         this.push(dies.constValue[c]!);
       } else if (ct === DW_TAG.member || ct === DW_TAG.inheritance) {
-        this.push(ct);
+        // tag and flags in one value (both below 2^16), then which placement attributes are
+        // present and only those: most members have a location and nothing else
+        this.push(ct * 0x10000 + dies.flags[c]!);
         this.name(u, c);
-        this.push(dies.memberLocation[c]!);
-        this.push(dies.dataBitOffset[c]!);
-        this.push(dies.bitOffset[c]!);
-        this.push(dies.bitSize[c]!);
-        this.push(dies.byteSize[c]!);
-        this.push(dies.alignment[c]!);
-        this.push(dies.flags[c]!);
+        const loc = dies.memberLocation[c]!;
+        const dbo = dies.dataBitOffset[c]!;
+        const bo = dies.bitOffset[c]!;
+        const bs = dies.bitSize[c]!;
+        const bys = dies.byteSize[c]!;
+        const al = dies.alignment[c]!;
+        const present = (loc === loc ? 1 : 0) | (dbo === dbo ? 2 : 0) | (bo === bo ? 4 : 0) | (bs === bs ? 8 : 0) | (bys === bys ? 16 : 0) | (al === al ? 32 : 0);
+        this.push(present);
+        if (present & 1) this.push(loc);
+        if (present & 2) this.push(dbo);
+        if (present & 4) this.push(bo);
+        if (present & 8) this.push(bs);
+        if (present & 16) this.push(bys);
+        if (present & 32) this.push(al);
         this.shallowType(u, dies.typeKind[c] as RefKind, dies.type[c]!, depth);
       }
     }
