@@ -29,6 +29,10 @@ const DW_LANG_RUST = 0x1c;
 
 /** Candidates a lookup compares in place before building the whole signature. */
 const MAX_TRIES = 3;
+/** sigRaw/raw entry of a value that is not a name read from .debug_str. */
+const NO_RAW = -1;
+/** Room for a .debug_str offset below a section's number in a raw entry. */
+const RAW_SECTION = 2 ** 40;
 
 export class AggregateIdentity {
   private readonly names = new NameIds();
@@ -54,6 +58,17 @@ export class AggregateIdentity {
   private headerHash = 0;
   private headerLen = 0;
   private pool = new Float64Array(1 << 16);
+  /**
+   * Beside each name id in sig and pool: where a .debug_str name was read (strKey + offset), else
+   * NO_RAW. A candidate's name read at the same place of the same section is the same name
+   * (linked files merge their strings), so compareName skips the lookup.
+   */
+  private sigRaw = new Float64Array(256);
+  private raw = new Float64Array(1 << 16);
+  /** strKey of the unit being looked at: its .debug_str's number × 2^40. */
+  private strKey = 0;
+  private readonly strSections = new WeakMap<Uint8Array, number>();
+  private strSectionCount = 0;
   private poolLen = 0;
   private readonly start: number[] = [];
   private readonly length: number[] = [];
@@ -68,6 +83,7 @@ export class AggregateIdentity {
    */
   lookup(u: ScannedUnit, i: number): number | undefined {
     this.strCache = this.names.strCache(u);
+    this.strKey = this.strSectionKey(u);
     this.len = 0;
     this.h = 0x811c9dc5;
     this.header(u, i);
@@ -105,17 +121,27 @@ export class AggregateIdentity {
   remember(id: number): void {
     const n = this.len;
     if (this.poolLen + n > this.pool.length) {
-      const grown = new Float64Array(Math.max(this.pool.length * 2, this.poolLen + n));
-      grown.set(this.pool.subarray(0, this.poolLen));
-      this.pool = grown;
+      const size = Math.max(this.pool.length * 2, this.poolLen + n);
+      this.pool = grownTo(this.pool, size, this.poolLen);
+      this.raw = grownTo(this.raw, size, this.poolLen);
     }
     this.pool.set(this.sig.subarray(0, n), this.poolLen);
+    this.raw.set(this.sigRaw.subarray(0, n), this.poolLen);
     this.chains.add(this.h);
     this.headerChains.add(this.headerHash);
     this.start.push(this.poolLen);
     this.length.push(n);
     this.ids.push(id);
     this.poolLen += n;
+  }
+
+  /** The raw-entry base of unit u's .debug_str: its number (in order of first sight) × 2^40. */
+  private strSectionKey(u: ScannedUnit): number {
+    const str = this.names.strBytesOf(u);
+    if (!str) return -RAW_SECTION; // no .debug_str: no Strp name is read (never equals a raw entry)
+    let k = this.strSections.get(str);
+    if (k === undefined) this.strSections.set(str, (k = (this.strSectionCount++ + 1) * RAW_SECTION));
+    return k;
   }
 
   /** Entry e begins with the header just built in sig[0, n). */
@@ -147,10 +173,10 @@ export class AggregateIdentity {
       return;
     }
     if (this.len === this.sig.length) {
-      const grown = new Float64Array(this.sig.length * 2);
-      grown.set(this.sig);
-      this.sig = grown;
+      this.sig = grownTo(this.sig, this.len * 2, this.len);
+      this.sigRaw = grownTo(this.sigRaw, this.len * 2, this.len);
     }
+    this.sigRaw[this.len] = NO_RAW;
     this.sig[this.len++] = v;
     // the low 32 bits are hash enough: hits are compared whole
     this.h = Math.imul(this.h ^ (v | 0), 0x01000193);
@@ -166,10 +192,9 @@ export class AggregateIdentity {
     }
     if (kind === StrKind.Strp && v < this.strCache.length) {
       const c = this.strCache[v]!;
-      if (c !== 0) {
-        this.push(NameIds.decode(c));
-        return;
-      }
+      this.push(c !== 0 ? NameIds.decode(c) : this.names.of(u, kind, v));
+      this.sigRaw[this.len - 1] = this.strKey + v;
+      return;
     } else if (kind === StrKind.Inline && v < u.section.bytes.length) {
       this.push(this.names.idOf(u.section.bytes, v));
       return;
@@ -181,6 +206,10 @@ export class AggregateIdentity {
   private compareName(u: ScannedUnit, kind: StrKind, v: number): void {
     if (this.cmpAt >= this.cmpEnd) {
       this.mismatch = true;
+      return;
+    }
+    if (kind === StrKind.Strp && this.raw[this.cmpAt] === this.strKey + v) {
+      this.cmpAt++; // the very string the candidate was built with
       return;
     }
     const expected = this.pool[this.cmpAt++]!;
@@ -291,4 +320,11 @@ export class AggregateIdentity {
       value = dies.type[j]!;
     }
   }
+}
+
+/** A copy of a[0, used) in a new array of `size` entries. */
+function grownTo(a: Float64Array<ArrayBuffer>, size: number, used: number): Float64Array<ArrayBuffer> {
+  const g = new Float64Array(size);
+  g.set(a.subarray(0, used));
+  return g;
 }
