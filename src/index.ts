@@ -31,5 +31,6 @@ export { renderHtml, type HtmlReport, type HtmlStruct, type HtmlLayout } from '.
 export { filterTypes, containersOf, pointersTo, hasFlexibleArray, type TypeFilter } from './report/query.js';
 // exports: what an ELF file exports (EXPORT_SYMBOL tables, .dynsym), the roots of an ABI surface
 export { readExports, type FileExports } from './load/exports.js';
-export { dynamicExports, kernelExports, type ExportedSymbol, type ExportKind } from './elf/exports.js';
+export { dynamicExports, kernelExports } from './elf/exports.js';
+export type { ExportedSymbol, ExportKind } from './util/exported-symbol.js';
 export { renderExportsText, exportsDocument, type ExportsDocument, type ExportsFile } from './report/exports.js';

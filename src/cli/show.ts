@@ -119,7 +119,9 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     // only units that name a wanted type can define it; -E also needs the nested types' units
     const onlyNames = whole ? undefined : exactClassNames(args);
     // BTF: pahole's alignment guesses for printing; --target infers attributes itself, from the facts
-    const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir, btfAlignment: args.target !== undefined ? false : { cachelineSize: args.cachelineSize ?? 64, pahole: args.pahole } });
+    // -C TYPEDEF prints the typedef as pahole does in text; the other outputs take the struct it names
+    const typedefs = args.format === 'text' && !args.sizes && !args.packable && !args.compile && !hasTypeFilter(filter) && args.sort === undefined && args.target === undefined && query === undefined;
+    const loaded = loadSelected(path, { ...args, typedefs }, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir, btfAlignment: args.target !== undefined ? false : { cachelineSize: args.cachelineSize ?? 64, pahole: args.pahole } });
     if (!loaded) {
       exit = 2;
       continue;
@@ -234,7 +236,9 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
         !(args.unions && kind !== 'union') &&
         (name === undefined || (!args.exclude?.some((p) => name.startsWith(p)) && (!args.prefix?.length || args.prefix.some((p) => name.startsWith(p)))));
       const before = new Set(ids);
-      ids = withAnonymousTypedefs(file.table, ids, keep, args.nestedAnonInclude);
+      // typedefs -C named come first (withAnonymousTypedefs keeps only the structs and unions it is given)
+      const named = ids.filter((id) => file.table.get(id).kind === 'typedef');
+      ids = [...named, ...withAnonymousTypedefs(file.table, ids, keep, args.nestedAnonInclude).filter((id) => !before.has(id) || !named.includes(id))];
       // pahole prints an anonymous struct through its typedef, with the struct's own declaration
       for (const id of ids) {
         const t = file.table.get(id);
@@ -256,7 +260,8 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       const after = args.classes?.length && args.pahole === '1.31' ? '\n\n' : '\n';
       for (const id of ids) {
         const why = unpredictable.get(id);
-        out.write((why === undefined ? decl(id) + renderBlock(file.table, typeBlock(file.table, id, { ...computeOpts, expand: args.expand }), opts) : unpredictableNotice(file.table, id, target!, why)) + after);
+        const block = typeBlock(file.table, id, { ...computeOpts, expand: args.expand });
+        out.write((why === undefined ? decl(id) + renderBlock(file.table, block, declOf.has(id) ? { ...opts, anonTypedef: true } : opts) : unpredictableNotice(file.table, id, target!, why)) + after);
       }
     }
   }

@@ -28,26 +28,9 @@ import { cstringAt } from '../util/reader.js';
 import type { ElfSymbol } from './types.js';
 import type { RelocationTable } from './reloc.js';
 import { SHN, STT } from './constants.js';
+import type { ExportedSymbol, ExportKind } from '../util/exported-symbol.js';
 
-export type ExportKind = 'function' | 'object';
-
-export interface ExportedSymbol {
-  name: string;
-  /** From the symbol's STT_* type; undefined when no symbol of that name says. */
-  kind: ExportKind | undefined;
-  /** Kernel: EXPORT_SYMBOL_GPL (from `__ksymtab_gpl`). Always false for `.dynsym`. */
-  gplOnly: boolean;
-  /** Kernel: the symbol namespace (EXPORT_SYMBOL_NS), when not empty. */
-  namespace?: string;
-  /** .dynsym: STB_GLOBAL or STB_WEAK. */
-  binding?: 'global' | 'weak';
-  /** .dynsym of a versioned library: the version name (`.gnu.version_d`). */
-  version?: string;
-  /** With `version`: whether it is the default one (`foo@@V`, true) or a hidden older one (`foo@V`). */
-  defaultVersion?: boolean;
-  /** Address (linked files) or section-relative value (relocatable files), when known. */
-  address?: bigint;
-}
+export type { ExportedSymbol, ExportKind };
 
 export interface ExportDiagnostic {
   detail: string;

@@ -78,9 +78,9 @@ function blockWithState(table: TypeTable, id: TypeId, opts: ComputeOptions, stat
   if (isAggregate(t)) return { id, kind: 'aggregate', layout: analyzeLayout(table, id, { ...base, expand: opts.expand, relOffset: opts.relOffset }) };
   if (t.kind === 'enum') return { id, kind: 'enum' };
   if (t.kind === 'typedef') {
-    // `typedef struct { … } name;` prints the anonymous struct in full, summary included.
+    // `typedef struct { … } name;` prints the anonymous struct (or union) in full, summary included.
     const tt = t.target !== VOID_TYPE ? table.get(t.target) : undefined;
-    if (tt && (tt.kind === 'struct' || tt.kind === 'class') && tt.name === undefined && !tt.declaration) {
+    if (tt && isAggregate(tt) && tt.name === undefined && !tt.declaration) {
       return { id, kind: 'typedef', inline: analyzeLayout(table, t.target, base) };
     }
     return { id, kind: 'typedef' };

@@ -17,6 +17,11 @@ export interface Selection {
   prefix?: string[];
   /** Every distinct definition of a name, not only the first (pahole prints the first). */
   allDefinitions?: boolean;
+  /**
+   * A -C name that names a typedef selects the typedef itself, as pahole -C prints it (`typedef
+   * struct foo foo_t;`). Otherwise the struct or union the typedef names is selected.
+   */
+  typedefs?: boolean;
 }
 
 export type Matcher = { pattern: string; test: (name: string) => boolean };

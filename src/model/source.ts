@@ -6,6 +6,9 @@
 import type { Diagnostic } from '../util/diagnostic.js';
 import type { TypeTable } from './table.js';
 
+/** What a file exports (elf reads it, report renders it): defined in util, which elf may import. */
+export type { ExportedSymbol, ExportKind } from '../util/exported-symbol.js';
+
 /** Facts about the file a TypeTable was loaded from. */
 export interface FileInfo {
   path: string;

@@ -269,7 +269,7 @@ export function renderCompile(table: TypeTable, steps: readonly CompileStep[], b
     const block = blocks.get(s.id);
     if (!block) continue;
     // C, not C++: a struct's nested type definitions (clang nests anonymous member types) would be defined twice
-    let text = renderBlock(table, block, { ...opts, hex: s.selected ? opts.hex : false, onlyDataMembers: true });
+    let text = renderBlock(table, block, { ...opts, hex: s.selected ? opts.hex : false, onlyDataMembers: true, anonTypedef: true });
     if (s.typedefName !== undefined) text = `typedef ${text.slice(0, -1)} ${s.typedefName};`;
     out += asC(table, block, text);
   }

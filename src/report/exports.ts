@@ -2,18 +2,7 @@
  * `structscope exports`: the exported symbols of each file, as text or JSON
  * (schema/exports.schema.json). Pure: renders what src/load/exports.ts read.
  */
-
-/** One exported symbol as src/elf/exports.ts reads it (restated here: report does not import elf). */
-export interface ExportedSymbol {
-  name: string;
-  kind: 'function' | 'object' | undefined;
-  gplOnly: boolean;
-  namespace?: string;
-  binding?: 'global' | 'weak';
-  version?: string;
-  defaultVersion?: boolean;
-  address?: bigint;
-}
+import type { ExportedSymbol } from '../model/source.js';
 
 /** `name`, `name@@VERSION` (default version) or `name@VERSION` (hidden older one), as readelf and nm write them. */
 export function versionedName(e: ExportedSymbol): string {

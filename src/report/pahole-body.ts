@@ -34,8 +34,8 @@ export function renderUnionBody(layout: Layout, conf: Conf): string {
   return out;
 }
 
-/** typedef__fprintf() */
-export function renderTypedef(id: TypeId, conf: Conf, inl: Layout | undefined): string {
+/** typedef__fprintf(); `anon`: pahole -a's class_formatter of the anonymous type it names (PaholeOptions.anonTypedef). */
+export function renderTypedef(id: TypeId, conf: Conf, inl: Layout | undefined, anon = false): string {
   const table = conf.table;
   const td = table.get(id);
   if (td.kind !== 'typedef') return '';
@@ -56,8 +56,14 @@ export function renderTypedef(id: TypeId, conf: Conf, inl: Layout | undefined): 
     case 'struct':
     case 'class':
       if (tt.name !== undefined) return `typedef struct ${tt.name} ${td.name}`;
-      if (inl) return 'typedef ' + renderClassBody(inl, { ...conf, suffix: td.name });
+      if (inl) return 'typedef ' + renderClassBody(inl, { ...conf, suffix: td.name, typeSpacing: conf.typeSpacing - (!anon && conf.dialect.typedefBodies ? 8 : 0) });
       break;
+    case 'union':
+      // union_decl__fprintf (1.31); 1.24 prints `union %s %s` with the union's name, even when it has none
+      if (tt.name !== undefined) return conf.dialect.typedefBodies && !anon ? `typedef union ${tt.name.padEnd(conf.typeSpacing - 6)} ${td.name}` : `typedef union ${tt.name} ${td.name}`;
+      if (inl && anon) return 'typedef ' + renderUnionBody(inl, { ...conf, suffix: td.name, nameSpacing: 21 });
+      if (inl && conf.dialect.typedefBodies) return 'typedef ' + renderUnionBody(inl, { ...conf, suffix: td.name, typeSpacing: conf.typeSpacing - 8 });
+      return `typedef union  ${td.name}`;
     case 'enum':
       if (tt.name !== undefined) return `typedef enum ${tt.name} ${td.name}`;
       return 'typedef ' + renderEnumBody(tt, { ...conf, suffix: td.name });

@@ -23,6 +23,11 @@ export interface PaholeOptions {
   onlyDataMembers?: boolean;
   /** Whose text to reproduce: pahole 1.24 or 1.31 (the default). */
   pahole?: PaholeDialect;
+  /**
+   * pahole -a: a typedef of an anonymous struct or union is printed as that type with `typedef`
+   * before it (pahole.c class_formatter), not as `-C TYPEDEF` prints the typedef (typedef__fprintf).
+   */
+  anonTypedef?: boolean;
 }
 
 /** What the two pahole versions print differently, as flags the renderer consults. */
@@ -33,11 +38,16 @@ export interface Dialect {
   expandEnums: boolean;
   /** Summary lines "member types with ..." and "flexible array members: ...". */
   memberTypeSummary: boolean;
+  /**
+   * typedef__fprintf (`-C TYPEDEF`): an anonymous struct or union body 8 columns narrower, an
+   * anonymous union's body printed (1.24: `typedef union  NAME`), a named union's name padded.
+   */
+  typedefBodies: boolean;
 }
 
 const DIALECTS: Record<PaholeDialect, Dialect> = {
-  '1.24': { memberTypeHoles: false, expandEnums: false, memberTypeSummary: false },
-  '1.31': { memberTypeHoles: true, expandEnums: true, memberTypeSummary: true },
+  '1.24': { memberTypeHoles: false, expandEnums: false, memberTypeSummary: false, typedefBodies: false },
+  '1.31': { memberTypeHoles: true, expandEnums: true, memberTypeSummary: true, typedefBodies: true },
 };
 
 /** Renders an anonymous (or -E expanded) struct/union body inline, for the declarator. */

@@ -44,7 +44,7 @@ export function renderBlock(table: TypeTable, block: TypeBlock, opts: PaholeOpti
   if (isAggregate(t) && t.variantPart) return renderRustEnum(table, t, opts.cachelineSize) + ';';
   if (block.kind === 'aggregate') return (t.kind === 'union' ? renderUnionBody(block.layout, conf) : renderClassBody(block.layout, conf)) + ';';
   if (block.kind === 'enum' && t.kind === 'enum') return renderEnumBody(t, conf) + ';';
-  if (block.kind === 'typedef') return renderTypedef(block.id, conf, block.inline) + ';';
+  if (block.kind === 'typedef') return renderTypedef(block.id, conf, block.inline, opts.anonTypedef) + ';';
   return spelledName(conf, block.id);
 }
 

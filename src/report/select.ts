@@ -1,7 +1,7 @@
 import type { TypeTable } from '../model/table.js';
 import { isAggregate, type AggregateType, type TypeId } from '../model/types.js';
 import { printableTypes } from './pahole.js';
-import { exactClassNames, parseClassPatterns, type Selection } from '../model/selection.js';
+import { exactClassNames, parseClassPatterns, type Matcher, type Selection } from '../model/selection.js';
 import { DW_LANG_Rust, rustLastSegment } from './rust.js';
 
 export { exactClassNames, parseClassPatterns, splitPatterns, type Selection } from '../model/selection.js';
@@ -40,9 +40,57 @@ export function selectTypes(table: TypeTable, sel: Selection): SelectionResult {
     }
     ids.push(id);
   }
+  if (matchers && !sel.allDefinitions && !sel.structs && !sel.unions) {
+    const typedefs = firstTypedefsNamed(table, matchers);
+    for (const [k, m] of matchers.entries()) {
+      const td = typedefs.get(m.pattern);
+      if (td === undefined || sel.exclude?.some((p) => m.pattern.startsWith(p))) continue;
+      if (sel.prefix?.length && !sel.prefix.some((p) => m.pattern.startsWith(p))) continue;
+      const at = ids.findIndex((id) => (table.get(id) as AggregateType).name === m.pattern);
+      // the struct of that name comes first (gcc's `typedef struct foo {…} foo;`): pahole prints it
+      if (at >= 0 && !(dieOf(table, td) < dieOf(table, ids[at]!))) continue;
+      const pick = sel.typedefs ? td : aggregateNamedBy(table, td);
+      if (pick === undefined) continue;
+      if (at >= 0) ids.splice(at, 1);
+      hit.add(m.pattern);
+      if (ids.includes(pick)) continue;
+      rank[pick] = k;
+      ids.push(pick);
+    }
+  }
   if (matchers) ids.sort((a, b) => rank[a]! - rank[b]!); // stable: file order within a pattern
   const missing = matchers ? matchers.filter((m) => !hit.has(m.pattern)).map((m) => m.pattern) : [];
   return { ids, missing };
+}
+
+/**
+ * pahole -C NAME finds any named type (dwarves.c cu__find_type_by_name), typedefs too: per exact
+ * -C name (not a /REGEX/), the typedef of that name that comes first in the file.
+ */
+function firstTypedefsNamed(table: TypeTable, matchers: readonly Matcher[]): Map<string, TypeId> {
+  const names = new Set(matchers.map((m) => m.pattern).filter((n) => !(n.length > 2 && n.startsWith('/') && n.endsWith('/'))));
+  const out = new Map<string, TypeId>();
+  table.types.forEach((t, id) => {
+    if (t.kind !== 'typedef' || !names.has(t.name)) return;
+    const seen = out.get(t.name);
+    if (seen === undefined || dieOf(table, id) < dieOf(table, seen)) out.set(t.name, id);
+  });
+  return out;
+}
+
+/** Where a type's DIE is, for "which comes first"; Infinity when unknown (BTF, another file). */
+function dieOf(table: TypeTable, id: TypeId): number {
+  const o = (table.get(id) as { origin?: { die: number; file?: number } }).origin;
+  return o === undefined || o.die < 0 || (o.file ?? 0) !== 0 ? Infinity : o.die;
+}
+
+/** The struct, union or class at the end of a typedef chain, if that is where it ends. */
+function aggregateNamedBy(table: TypeTable, td: TypeId): TypeId | undefined {
+  let id = td;
+  for (let n = 0; n < 64 && table.get(id).kind === 'typedef'; n++) id = (table.get(id) as { target: TypeId }).target;
+  id = table.resolveDeclaration(id);
+  const t = table.get(id);
+  return isAggregate(t) && !t.declaration ? id : undefined;
 }
 
 function allNamedDefinitions(table: TypeTable): TypeId[] {

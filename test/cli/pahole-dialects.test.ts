@@ -27,6 +27,10 @@ describe.skipIf(!existsSync(join(fixturesDir, 'expected/layout-plain.o.pahole-1.
       expect(run(ko, '-C', 'virtnet_info,send_queue,receive_queue', '--pahole', version).stdout).toBe(golden(`virtio_net.ko.C.${suffix}.txt`));
       expect(run(ko, '-E', '-C', 'virtnet_info', '--pahole', version).stdout).toBe(golden(`virtio_net.ko.E-virtnet_info.${suffix}.txt`));
     });
+    it(`-C of typedef names on typedefs.o as pahole ${version}`, () => {
+      const names = 'anon_t,anon_alias_t,named_t,named_alias_t,same,anon_union_t,nu_t,color_t,named_ptr_t'; // gen-expected.sh's TYPEDEF_NAMES
+      expect(run(fixturePath('typedefs.o'), '-C', names, '--pahole', version).stdout).toBe(golden(`typedefs.o.C.${suffix}.txt`));
+    });
     it(`--sizes and --packable as pahole ${version}`, () => {
       for (const b of ['layout-plain.o', 'layout-i386.o', 'reorg-x86_64.o']) {
         expect(run(fixturePath(b), '--sizes', '--pahole', version, '--no-cache').stdout, b).toBe(golden(`${b}.sizes.txt`));

@@ -134,9 +134,15 @@ describe('renderType for enums and typedefs (pahole -C)', () => {
     const int = tb.base('int', 4, DW_ATE.signed);
     const anon = tb.agg('struct', undefined, 8, [{ name: 'x', type: int, off: 0 }, { name: 'y', type: int, off: 4 }]);
     const td = tb.typedef('point_t', anon);
-    expect(renderType(tb.t, td)).toBe(
+    expect(renderType(tb.t, td, { pahole: '1.24' })).toBe(
       'typedef struct {\n\tint                        x;                    /*     0     4 */\n' +
         '\tint                        y;                    /*     4     4 */\n\n' +
+        '\t/* size: 8, cachelines: 1, members: 2 */\n\t/* last cacheline: 8 bytes */\n} point_t;',
+    );
+    // pahole 1.31's typedef__fprintf narrows the type column by 8 (type_spacing -= 8)
+    expect(renderType(tb.t, td, { pahole: '1.31' })).toBe(
+      'typedef struct {\n\tint                x;                    /*     0     4 */\n' +
+        '\tint                y;                    /*     4     4 */\n\n' +
         '\t/* size: 8, cachelines: 1, members: 2 */\n\t/* last cacheline: 8 bytes */\n} point_t;',
     );
   });

@@ -28,6 +28,9 @@ export function convertUnit(cx: ConvertState, u: ScannedUnit): void {
     if (isNamedTypeTag(dies.tag[i]!) && u.memo[i] === -1) {
       if (names && !nameIsOneOf(cx, u, i, names)) continue;
       if (registerAggregate(cx, u, i)) toFill.push(i);
+    } else if (names && dies.tag[i] === DW_TAG.typedef && dies.parent[i] === 0 && nameIsOneOf(cx, u, i, names)) {
+      // pahole -C finds typedefs too (cu__find_type_by_name): the typedef and what it names
+      convertDie(cx, u, i);
     } else if (dies.typeKind[i] === RefKind.Signature && dies.parent[i] === 0) {
       // type units: a unit-level DIE (variable, typedef) naming a type unit brings its type in, in DIE order
       resolveRef(cx, u, RefKind.Signature, dies.type[i]!);

@@ -48,6 +48,7 @@ export interface LoadOptions {
    * unit is left alone. (C only: there a member's type is complete, so the DIE it refers to is the
    * definition and nothing is found by name; C++ may refer to a declaration whose definition is
    * elsewhere in the unit.) Files with type units, dwz or split DWARF convert everything.
+   * A C unit's top-level typedefs of these names are converted too (pahole -C finds typedefs).
    */
   typeNames?: readonly string[];
   /**
