@@ -41,7 +41,7 @@ export function selectTypes(table: TypeTable, sel: Selection): SelectionResult {
     ids.push(id);
   }
   if (matchers && !sel.allDefinitions && !sel.structs && !sel.unions) {
-    const typedefs = firstTypedefsNamed(table, matchers);
+    const typedefs = firstTypedefsNamed(table, matchers, sel.typedefs === true);
     for (const [k, m] of matchers.entries()) {
       const td = typedefs.get(m.pattern);
       if (td === undefined || sel.exclude?.some((p) => m.pattern.startsWith(p))) continue;
@@ -49,7 +49,7 @@ export function selectTypes(table: TypeTable, sel: Selection): SelectionResult {
       const at = ids.findIndex((id) => (table.get(id) as AggregateType).name === m.pattern);
       // the struct of that name comes first (gcc's `typedef struct foo {…} foo;`): pahole prints it
       if (at >= 0 && !(dieOf(table, td) < dieOf(table, ids[at]!))) continue;
-      const pick = sel.typedefs ? td : aggregateNamedBy(table, td);
+      const pick = sel.typedefs ? td : aggregateNamedBy(table, td); // (enums are found only with sel.typedefs)
       if (pick === undefined) continue;
       if (at >= 0) ids.splice(at, 1);
       hit.add(m.pattern);
@@ -64,14 +64,16 @@ export function selectTypes(table: TypeTable, sel: Selection): SelectionResult {
 }
 
 /**
- * pahole -C NAME finds any named type (dwarves.c cu__find_type_by_name), typedefs too: per exact
- * -C name (not a /REGEX/), the typedef of that name that comes first in the file.
+ * pahole -C NAME finds any named type (dwarves.c cu__find_type_by_name), typedefs too, and with
+ * `enums` (the text, where pahole prints `enum NAME {…};`) enum definitions: per exact -C name
+ * (not a /REGEX/), the one of that name that comes first in the file.
  */
-function firstTypedefsNamed(table: TypeTable, matchers: readonly Matcher[]): Map<string, TypeId> {
+function firstTypedefsNamed(table: TypeTable, matchers: readonly Matcher[], enums: boolean): Map<string, TypeId> {
   const names = new Set(matchers.map((m) => m.pattern).filter((n) => !(n.length > 2 && n.startsWith('/') && n.endsWith('/'))));
   const out = new Map<string, TypeId>();
   table.types.forEach((t, id) => {
-    if (t.kind !== 'typedef' || !names.has(t.name)) return;
+    const named = t.kind === 'typedef' || (enums && t.kind === 'enum' && !t.declaration && t.enumerators.length > 0);
+    if (!named || t.name === undefined || !names.has(t.name)) return;
     const seen = out.get(t.name);
     if (seen === undefined || dieOf(table, id) < dieOf(table, seen)) out.set(t.name, id);
   });

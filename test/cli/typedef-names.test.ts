@@ -4,7 +4,8 @@
  * `typedef` (pahole 1.31 narrows the struct's and union's type column by 8; 1.24 prints
  * `typedef union  NAME` for an anonymous union), `typedef struct foo NAME;` for a named struct,
  * `typedef OTHER NAME;` for a typedef of a typedef. A struct and a typedef of one name: the first
- * in DIE order (gcc puts the struct first, clang the typedef). fixtures/src/typedefs.c against live
+ * in DIE order (gcc puts the struct first, clang the typedef). An enum name prints the enum (text only).
+ * fixtures/src/typedefs.c and the layout objects against live
  * pahole 1.24 and 1.31, and built now with clang-19; each is skipped with the reason when absent.
  */
 import { spawnSync } from 'node:child_process';
@@ -37,6 +38,17 @@ describe('-C TYPEDEF as live pahole prints it', () => {
       // -a: an anonymous struct or union through its typedef is pahole's class_formatter, not typedef__fprintf
       expect(ours(obj, '-a')).toBe(pahole('-a', obj));
       expect(ours(obj, '-a', '-C', 'anon_t,anon_union_t')).toBe(pahole('-a', '-C', 'anon_t,anon_union_t', obj));
+    });
+
+    it.skipIf(!present)(`-C ENUM (pahole prints the enum), gcc and clang objects, pahole ${dialect}${present ? '' : ` (skipped: pahole ${dialect} missing)`}`, () => {
+      for (const file of ['layout-dwarf4.o', 'layout-clang-dwarf5.o', 'layout-dwarf2.o']) {
+        const obj = fixturePath(file);
+        for (const names of ['color', 'big_enum', 'signed_enum', 'signed_enum,color', 'inner_pad,color']) {
+          const want = pahole('-C', names, obj);
+          expect(want, `${file} -C ${names}`).toContain('enum ');
+          expect(ours(obj, '-C', names), `${file} -C ${names}`).toBe(want);
+        }
+      }
     });
 
     const both = present && hasClang;
