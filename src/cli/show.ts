@@ -211,7 +211,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       out.write(renderOverview(rows, args.sort) + '\n');
       continue;
     }
-    const opts = { cachelineSize, hex: args.hex, expand: args.expand, relOffset: args.relOffset, onlyDataMembers: args.onlyDataMembers, addressSize: file.info.addressSize, pahole: args.pahole };
+    const opts = { cachelineSize, hex: args.hex, expand: args.expand, relOffset: args.relOffset, onlyDataMembers: args.onlyDataMembers, addressSize: file.info.addressSize, pahole: args.pahole, declInfo: args.declInfo };
     if (args.packable) {
       out.write(renderPackable(packableRows(file.table, predictable, file.info.addressSize)));
       continue;

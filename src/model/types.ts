@@ -23,6 +23,11 @@ export interface Origin {
 export interface DeclLocation {
   file: string;
   line: number;
+  /**
+   * DW_AT_decl_file as recorded, when it is 0: in DWARF 5 the unit's primary file (clang uses it),
+   * for which libdw, and so pahole -I, prints no file name.
+   */
+  fileIndex?: 0;
 }
 
 export interface VoidType {

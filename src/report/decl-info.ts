@@ -15,7 +15,8 @@ export function declInfoLines(table: TypeTable, id: TypeId): string | undefined 
   if (!origin || origin.die < 0 || origin.unit === undefined) return undefined;
   const unit = table.unitNames.get(origin.unit);
   if (unit === undefined) return undefined;
-  // C's printf of a NULL file name and pahole's line 0 when DW_AT_decl_file/line are absent
-  const where = t.decl ? `${t.decl.file}:${t.decl.line}` : '(null):0';
+  // C's printf of a NULL file name and pahole's line 0 when DW_AT_decl_file/line are absent;
+  // libdw's dwarf_decl_file() gives no name for file 0 either (DWARF 5's primary file, clang)
+  const where = t.decl ? `${t.decl.fileIndex === 0 ? '(null)' : t.decl.file}:${t.decl.line}` : '(null):0';
   return `/* Used at: ${unit} */\n/* <${origin.die.toString(16)}> ${where} */\n`;
 }

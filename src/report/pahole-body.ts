@@ -3,6 +3,7 @@
  * __class__fprintf, union__fprintf, typedef__fprintf, tag__fprintf): the member lines in order
  * with pahole's hole, padding and bit-field comments, then the statistics (pahole-summary.ts).
  */
+import { declInfoLines } from './decl-info.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type TypeId } from '../model/types.js';
 import type { Layout, LayoutItem } from '../layout/types.js';
 import { functionTypeString, methodString } from './ctype.js';
@@ -84,6 +85,8 @@ function renderNestedItem(item: LayoutItem, conf: Conf): string {
   switch (item.kind) {
     case 'type': {
       const t = table.get(item.type);
+      // tag__fprintf prints -I's lines before a nested type as before a top-level one
+      if (conf.declInfo) out = (declInfoLines(table, item.type) ?? '').replace(/^(?=.)/gm, tabs(conf.indent)) + out;
       if (isAggregate(t)) {
         if (item.layout) out += t.kind === 'union' ? renderUnionBody(item.layout, conf) : renderClassBody(item.layout, conf);
         else out += `${t.kind} ${t.name ?? ''}`;

@@ -28,6 +28,8 @@ export interface PaholeOptions {
    * before it (pahole.c class_formatter), not as `-C TYPEDEF` prints the typedef (typedef__fprintf).
    */
   anonTypedef?: boolean;
+  /** pahole -I: the unit and declaration comment lines before the types nested in a body too. */
+  declInfo?: boolean;
 }
 
 /** What the two pahole versions print differently, as flags the renderer consults. */
@@ -62,6 +64,7 @@ export interface Conf {
   hex: boolean;
   expand: boolean;
   onlyDataMembers?: boolean;
+  declInfo?: boolean;
   dialect: Dialect;
   language?: number;
   prefix?: string;
@@ -112,6 +115,7 @@ export function topConf(table: TypeTable, t: Type, opts: PaholeOptions, body: In
     hex: opts.hex ?? false,
     expand: opts.expand ?? false,
     onlyDataMembers: opts.onlyDataMembers ?? false,
+    declInfo: opts.declInfo ?? false,
     dialect: DIALECTS[opts.pahole ?? DEFAULT_PAHOLE_DIALECT],
     language,
     unionMember: false,

@@ -43,9 +43,9 @@ for (const { dialect, bin, missing } of PAHOLES) {
   const ours = (...args: string[]) => run(...args, '--pahole', dialect);
 
   describe.skipIf(!ok)(`-I and -A against live pahole ${dialect}${ok ? '' : `: skipped, ${missing}`}`, () => {
-    // gcc's C objects; clang's nest anonymous member types in the struct, where pahole prints -I lines
-    // for them too (README: structscope prints them for top-level types only)
-    const files = ['layout-plain.o', 'layout-dwarf4.o', 'layout-i386.o', 'layout-aarch64.o', 'reorg-x86_64.o', 'virtio_net.ko'];
+    // gcc's and clang's C objects: clang nests anonymous member types in the struct, where pahole
+    // prints -I lines for them too, and names DWARF 5's file 0, which elfutils prints as (null)
+    const files = ['layout-plain.o', 'layout-dwarf4.o', 'layout-i386.o', 'layout-aarch64.o', 'reorg-x86_64.o', 'virtio_net.ko', 'layout-clang-dwarf5.o', 'layout-clang-dwarf4.o'];
 
     it('-I on whole files and with -C: the same bytes', () => {
       for (const f of files) {

@@ -62,7 +62,7 @@ export function registerAggregate(cx: ConvertState, u: ScannedUnit, i: number): 
   const size = finite(dies.byteSize[i]!) ?? 0;
   let t: Type;
   if (tag === DW_TAG.enumeration_type) {
-    const e: EnumType = { kind: 'enum', size, declaration, enumerators: [], origin: { die: dies.offset[i]! } };
+    const e: EnumType = { kind: 'enum', size, declaration, enumerators: [], origin: { die: dies.offset[i]!, unit: u.header.offset } };
     if (name !== undefined) e.name = name;
     t = e;
   } else {

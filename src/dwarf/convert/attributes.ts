@@ -80,7 +80,8 @@ export function declOf(cx: ConvertState, u: ScannedUnit, i: number): DeclLocatio
     }
   }
   const name = u.fileNames[file];
-  return name === undefined ? undefined : { file: name, line };
+  if (name === undefined) return undefined;
+  return file === 0 ? { file: name, line, fileIndex: 0 } : { file: name, line };
 }
 
 /** DW_LANG_C89, C, C99, C11, C17 (DW_AT_language of the unit DIE). */
