@@ -9,7 +9,7 @@ import { jsonDocument, jsonFile } from '../report/json.js';
 import type { JsonFile } from '../doc/json.js';
 import { printableTypes, renderBlock, renderSizesRows, type PaholeOptions } from '../report/pahole.js';
 import { renderPackable } from '../report/packable.js';
-import { exactClassNames, firstDefinitionsFound, type Selection } from '../report/select.js';
+import { exactClassNames, firstDefinitionsFound, parseClassPatterns, type Selection } from '../report/select.js';
 import { loadSelected, reportDiagnostics } from './load-selected.js';
 import { parallelDump } from './parallel.js';
 import { keepIndex } from '../load/index-cache.js';
@@ -230,8 +230,10 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     const declOf = new Map<TypeId, TypeId>();
     const decl = (id: TypeId): string => (args.declInfo ? (declInfoLines(file.table, declOf.get(id) ?? id) ?? '') : '');
     if (args.anonInclude) {
-      // pahole's -x/-y see an anonymous type by its typedef's name
+      // pahole's -C, -x and -y see an anonymous type by its typedef's name
+      const classes = args.classes?.length ? parseClassPatterns(args.classes) : undefined;
       const keep = (kind: string, name: string | undefined) =>
+        !(classes && (name === undefined || !classes.some((m) => m.test(name)))) &&
         !(args.structs && kind === 'union') &&
         !(args.unions && kind !== 'union') &&
         (name === undefined || (!args.exclude?.some((p) => name.startsWith(p)) && (!args.prefix?.length || args.prefix.some((p) => name.startsWith(p)))));
@@ -239,6 +241,15 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       // typedefs -C named come first (withAnonymousTypedefs keeps only the structs and unions it is given)
       const named = ids.filter((id) => file.table.get(id).kind === 'typedef');
       ids = [...named, ...withAnonymousTypedefs(file.table, ids, keep, args.nestedAnonInclude).filter((id) => !before.has(id) || !named.includes(id))];
+      // pahole prints in -C order: rank each by the first pattern its name (or its typedef's) matches
+      if (classes) {
+        const rank = (id: TypeId) => {
+          const name = (file.table.get(id) as { name?: string }).name;
+          const k = name === undefined ? -1 : classes.findIndex((m) => m.test(name));
+          return k < 0 ? classes.length : k;
+        };
+        ids = ids.map((id, k) => ({ id, k, r: rank(id) })).sort((a, b) => a.r - b.r || a.k - b.k).map((x) => x.id);
+      }
       // pahole prints an anonymous struct through its typedef, with the struct's own declaration
       for (const id of ids) {
         const t = file.table.get(id);

@@ -66,6 +66,15 @@ for (const { dialect, bin, missing } of PAHOLES) {
       expect(alone.stdout).toBe(pahole('-A', fixturePath('reorg-x86_64.o')));
       expect(alone.stderr).toMatch(/only adds to --anon_include/);
     });
+
+    it('-a -C: only the typedefs -C names, in -C order, on gcc and clang objects', () => {
+      for (const f of ['layout-dwarf4.o', 'layout-clang-dwarf5.o', 'typedefs.o']) {
+        const path = fixturePath(f);
+        for (const names of ['ops', 'point_t,ops', 'ops,point_t', 'anon_t,named,anon_union_t']) {
+          for (const a of [['-a'], ['-a', '-A']]) expect(ours(...a, '-C', names, path).stdout, `${f} ${a.join(' ')} -C ${names}`).toBe(pahole(...a, '-C', names, path));
+        }
+      }
+    });
   });
 }
 
