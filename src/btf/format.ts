@@ -3,7 +3,7 @@
  * Reads either byte order (the magic 0xeb9f tells which) and checks every offset and count
  * against the blob before anything is allocated or followed.
  */
-import { Buffer } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
 import { StructscopeError } from '../util/errors.js';
 
 export const BTF_MAGIC = 0xeb9f;
@@ -241,7 +241,8 @@ export function btfString(blob: BtfBlob, off: number): string | undefined {
 /** The blob's string section as a string when every byte is ASCII, else null. */
 function asciiText(b: BtfBlob): string | null {
   const bytes = b.bytes;
-  for (let i = b.strStart; i < b.strEnd; i++) if (bytes[i]! >= 0x80) return null;
+  // node's SIMD test, not a JavaScript loop over the megabytes of a kernel's strings
+  if (!isAscii(bytes.subarray(b.strStart, b.strEnd))) return null;
   return (b.buf ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('latin1', b.strStart, b.strEnd);
 }
 

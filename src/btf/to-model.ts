@@ -8,6 +8,7 @@ import { TypeTable } from '../model/table.js';
 import type { Diagnostic } from '../util/diagnostic.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Enumerator, type Member, type Type, type TypeId } from '../model/types.js';
 import { BTF_INT, BTF_KIND, blobOf, btfString, typeCount, validString, type BtfBlob } from './format.js';
+import { closureOf, NAME, SKIP } from './closure.js';
 import { inferAlignment, NaturalAlignment, type BtfAlignmentInference } from './infer-alignment.js';
 
 export type { BtfAlignmentInference } from './infer-alignment.js';
@@ -92,16 +93,24 @@ class BtfConverter {
     this.addressSize = this.pointerSize(blobs) ?? this.opts.addressSize ?? 8;
     this.table.alignmentInfo = false;
     // -C: only the ids the named types reach are converted, in id order; the others share NOT_READ
-    const wanted = this.opts.onlyNames ? Float64Array.from(this.reachable(blobs, this.opts.onlyNames)).sort() : undefined;
+    const need = this.opts.onlyNames ? closureOf(this.blob, blobs, this.count, this.opts.onlyNames) : undefined;
+    const wanted: number[] | undefined = need ? [] : undefined;
     const types = this.table.types;
-    let k = 0;
     for (const b of blobs) {
       const end = b.firstId + b.offsets.length;
-      if (wanted) {
-        types.length = end;
-        types.fill(NOT_READ, b.firstId, end);
-        while (k < wanted.length && wanted[k]! < b.firstId) k++;
-        for (; k < wanted.length && wanted[k]! < end; k++) this.define(wanted[k]!, this.convert(b, wanted[k]! - b.firstId));
+      if (need) {
+        for (let id = b.firstId; id < end; id++) {
+          const mode = need[id]!;
+          // pushed, not `types.length = end`: growing the length makes a dictionary-mode array,
+          // whose every read (strip, sizeOf, the renderers) is a hash lookup
+          if (mode === SKIP) {
+            types.push(NOT_READ);
+            continue;
+          }
+          const t = (mode === NAME ? this.declaration(b, id - b.firstId) : undefined) ?? this.convert(b, id - b.firstId);
+          this.define(this.table.add(t), t);
+          wanted!.push(id);
+        }
       } else {
         for (let i = 0; i < b.offsets.length; i++) {
           const t = this.convert(b, i);
@@ -125,7 +134,7 @@ class BtfConverter {
     // (index loops: one iterator protocol over a typed array or an array would cost an object per id)
     const n = wanted ? wanted.length : types.length;
     for (let j = 0; j < n; j++) {
-      const t = types[wanted ? wanted[j]! : j]; // a wanted id may not exist (a dangling reference)
+      const t = types[wanted ? wanted[j]! : j];
       if (t && isAggregate(t)) this.finishMembers(t);
     }
     if (this.opts.inferAlignment) {
@@ -144,55 +153,6 @@ class BtfConverter {
   private define(id: TypeId, t: Type): void {
     this.table.types[id] = t;
     if ((isAggregate(t) && !t.declaration) || (t.kind === 'enum' && t.enumerators.length > 0)) this.table.addDefinition(id);
-  }
-
-  /** The structs and unions named `names` and every type they refer to, transitively. */
-  private reachable(blobs: BtfBlob[], names: readonly string[]): Set<number> {
-    const wanted = names.map((n) => new TextEncoder().encode(n));
-    const seen = new Set<number>();
-    const stack: number[] = [];
-    for (const b of blobs) {
-      for (let i = 0; i < b.offsets.length; i++) {
-        const k = b.kinds[i]!;
-        if (k !== BTF_KIND.STRUCT && k !== BTF_KIND.UNION) continue;
-        const off = b.view.getUint32(b.offsets[i]!, b.littleEndian);
-        if (off !== 0 && wanted.some((w) => stringEquals(b, off, w))) stack.push(b.firstId + i);
-      }
-    }
-    while (stack.length) {
-      const id = stack.pop()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const b = blobOf(this.blob, id);
-      if (!b) continue;
-      const i = id - b.firstId;
-      const o = b.offsets[i]!;
-      const v = b.view;
-      const le = b.littleEndian;
-      const vlen = v.getUint32(o + 4, le) & 0xffff;
-      switch (b.kinds[i]) {
-        case BTF_KIND.PTR:
-        case BTF_KIND.TYPEDEF:
-        case BTF_KIND.VOLATILE:
-        case BTF_KIND.CONST:
-        case BTF_KIND.RESTRICT:
-        case BTF_KIND.TYPE_TAG:
-          stack.push(v.getUint32(o + 8, le));
-          break;
-        case BTF_KIND.ARRAY:
-          stack.push(v.getUint32(o + 12, le));
-          break;
-        case BTF_KIND.STRUCT:
-        case BTF_KIND.UNION:
-          for (let m = 0; m < vlen; m++) stack.push(v.getUint32(o + 12 + 12 * m + 4, le));
-          break;
-        case BTF_KIND.FUNC_PROTO:
-          stack.push(v.getUint32(o + 8, le));
-          for (let m = 0; m < vlen; m++) stack.push(v.getUint32(o + 12 + 8 * m + 4, le));
-          break;
-      }
-    }
-    return seen;
   }
 
   /** libbpf's determine_ptr_size(): the size of an integer named like `long`. */
@@ -234,6 +194,22 @@ class BtfConverter {
     }
     this.diag(`type tag chain longer than ${MAX_CHAIN} at id ${id}`);
     return VOID_TYPE;
+  }
+
+  /**
+   * A named struct, union or enum that -C reaches only through pointers, as a declaration: its
+   * name is all that is printed of it (closure.ts). Undefined for any other kind: converted whole.
+   */
+  private declaration(b: BtfBlob, i: number): Type | undefined {
+    const kind = b.kinds[i]!;
+    if (kind !== BTF_KIND.STRUCT && kind !== BTF_KIND.UNION && kind !== BTF_KIND.ENUM && kind !== BTF_KIND.ENUM64) return undefined;
+    const o = b.offsets[i]!;
+    const name = this.name(b, b.view.getUint32(o, b.littleEndian), o);
+    const origin = { die: b.where.fileOffset + o };
+    if (kind === BTF_KIND.ENUM || kind === BTF_KIND.ENUM64) return name === undefined ? undefined : { kind: 'enum', size: 0, declaration: true, enumerators: [], origin, name };
+    const t: AggregateType = { kind: kind === BTF_KIND.STRUCT ? 'struct' : 'union', size: 0, declaration: true, members: [], origin };
+    if (name !== undefined) t.name = name;
+    return t;
   }
 
   private convert(b: BtfBlob, i: number): Type {
@@ -350,18 +326,6 @@ class BtfConverter {
     for (const m of t.members) m.byteSize = this.table.sizeOf(this.table.strip(m.type));
   }
 
-}
-
-/** Whether the string at `off` is exactly `bytes`, compared in place (no decoding). */
-function stringEquals(blob: BtfBlob, off: number, bytes: Uint8Array): boolean {
-  let b: BtfBlob | undefined = blob;
-  while (b && off < b.firstStr) b = b.base;
-  if (!b) return false;
-  const start = b.strStart + (off - b.firstStr);
-  if (start + bytes.length >= b.strEnd) return false;
-  const data = b.bytes;
-  for (let i = 0; i < bytes.length; i++) if (data[start + i] !== bytes[i]) return false;
-  return data[start + bytes.length] === 0;
 }
 
 function intEncoding(enc: number, size: number): number {
