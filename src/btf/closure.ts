@@ -2,8 +2,9 @@
  * Which BTF types a `-C` query needs, and how much of each: the named structs and unions in full,
  * and what their layouts and spellings reach. A type reached only through a pointer is printed by
  * its name alone (`struct sock *sk`), so a named struct, union or enum there is read as a
- * declaration: task_struct then needs ~1,500 types converted instead of ~6,200.
+ * declaration: task_struct then needs 221 types and 57 declarations, not 6,219 types.
  */
+import { Buffer } from 'node:buffer';
 import { BTF_KIND, blobOf, type BtfBlob } from './format.js';
 
 /** Not needed: the id keeps the shared placeholder. */
@@ -20,23 +21,18 @@ export const FULL = 2;
  * aggregate behind a pointer is spelled with its body (pahole's `struct { ... } * p`): full.
  */
 export function closureOf(blob: BtfBlob, blobs: readonly BtfBlob[], count: number, names: readonly string[]): Uint8Array {
-  const encoder = new TextEncoder();
-  const wanted = names.map((n) => encoder.encode(n));
+  const named = nameOffsets(blobs, names);
   const need = new Uint8Array(count);
   // one stack of ids and one of their needs (parallel, no object per entry)
   const ids: number[] = [];
   const modes: number[] = [];
-  for (const b of blobs) {
-    for (let i = 0; i < b.offsets.length; i++) {
-      const k = b.kinds[i]!;
-      if (k !== BTF_KIND.STRUCT && k !== BTF_KIND.UNION) continue;
-      const off = b.view.getUint32(b.offsets[i]!, b.littleEndian);
-      if (off === 0) continue;
-      for (let w = 0; w < wanted.length; w++) {
-        if (stringEquals(b, off, wanted[w]!)) {
+  if (named.size) {
+    for (const b of blobs) {
+      for (let i = 0; i < b.offsets.length; i++) {
+        const k = b.kinds[i]!;
+        if ((k === BTF_KIND.STRUCT || k === BTF_KIND.UNION) && named.has(b.view.getUint32(b.offsets[i]!, b.littleEndian))) {
           ids.push(b.firstId + i);
           modes.push(FULL);
-          break;
         }
       }
     }
@@ -99,14 +95,20 @@ export function closureOf(blob: BtfBlob, blobs: readonly BtfBlob[], count: numbe
   return need;
 }
 
-/** Whether the string at `off` is exactly `bytes`, compared in place (no decoding). */
-function stringEquals(blob: BtfBlob, off: number, bytes: Uint8Array): boolean {
-  let b: BtfBlob | undefined = blob;
-  while (b && off < b.firstStr) b = b.base;
-  if (!b) return false;
-  const start = b.strStart + (off - b.firstStr);
-  if (start + bytes.length >= b.strEnd) return false;
-  const data = b.bytes;
-  for (let i = 0; i < bytes.length; i++) if (data[start + i] !== bytes[i]) return false;
-  return data[start + bytes.length] === 0;
+/**
+ * Every string offset (of the blob chain) at which one of `names` is spelled, NUL-terminated:
+ * found by a native search of the string sections, not a comparison per struct. An offset inside
+ * a longer string counts too (`xtask_struct` + 1), as a byte comparison at that offset would.
+ */
+function nameOffsets(blobs: readonly BtfBlob[], names: readonly string[]): Set<number> {
+  const found = new Set<number>();
+  for (const b of blobs) {
+    const section = Buffer.from(b.bytes.buffer, b.bytes.byteOffset + b.strStart, b.strEnd - b.strStart);
+    for (const name of names) {
+      const needle = Buffer.from(name + '\0', 'utf8');
+      for (let at = section.indexOf(needle); at >= 0; at = section.indexOf(needle, at + 1)) found.add(b.firstStr + at);
+    }
+  }
+  found.delete(0); // offset 0 is no name
+  return found;
 }

@@ -99,16 +99,12 @@ class BtfConverter {
     for (const b of blobs) {
       const end = b.firstId + b.offsets.length;
       if (need) {
+        types.length = end;
+        types.fill(NOT_READ, b.firstId, end);
         for (let id = b.firstId; id < end; id++) {
           const mode = need[id]!;
-          // pushed, not `types.length = end`: growing the length makes a dictionary-mode array,
-          // whose every read (strip, sizeOf, the renderers) is a hash lookup
-          if (mode === SKIP) {
-            types.push(NOT_READ);
-            continue;
-          }
-          const t = (mode === NAME ? this.declaration(b, id - b.firstId) : undefined) ?? this.convert(b, id - b.firstId);
-          this.define(this.table.add(t), t);
+          if (mode === SKIP) continue;
+          this.define(id, (mode === NAME ? this.declaration(b, id - b.firstId) : undefined) ?? this.convert(b, id - b.firstId));
           wanted!.push(id);
         }
       } else {
