@@ -14,18 +14,26 @@ export const NAME = 1;
 /** Converted whole (its size, members and alignment are laid out). */
 export const FULL = 2;
 
+export interface Closure {
+  /** SKIP, NAME or FULL by type id. */
+  need: Uint8Array;
+  /** The ids whose need is not SKIP, ascending (converted in id order, as a whole read would). */
+  ids: Uint32Array;
+}
+
 /**
  * The need of every type id (SKIP, NAME or FULL) of the blob and its base, for the structs and
  * unions named `names`. Full types lay out their members, typedef and qualifier targets and
  * array elements in full; pointer targets and function parameters are only spelled. An anonymous
  * aggregate behind a pointer is spelled with its body (pahole's `struct { ... } * p`): full.
  */
-export function closureOf(blob: BtfBlob, blobs: readonly BtfBlob[], count: number, names: readonly string[]): Uint8Array {
+export function closureOf(blob: BtfBlob, blobs: readonly BtfBlob[], count: number, names: readonly string[]): Closure {
   const named = nameOffsets(blobs, names);
   const need = new Uint8Array(count);
   // one stack of ids and one of their needs (parallel, no object per entry)
   const ids: number[] = [];
   const modes: number[] = [];
+  const reached: number[] = [];
   if (named.size) {
     for (const b of blobs) {
       for (let i = 0; i < b.offsets.length; i++) {
@@ -52,11 +60,13 @@ export function closureOf(blob: BtfBlob, blobs: readonly BtfBlob[], count: numbe
     const kind = b.kinds[i];
     if (mode === NAME && (kind === BTF_KIND.STRUCT || kind === BTF_KIND.UNION || kind === BTF_KIND.ENUM || kind === BTF_KIND.ENUM64)) {
       if (v.getUint32(o, le) !== 0) {
+        if (need[id] === SKIP) reached.push(id);
         need[id] = NAME;
         continue;
       }
       mode = FULL; // anonymous: spelled with its members
     }
+    if (need[id] === SKIP) reached.push(id);
     need[id] = mode;
     switch (kind) {
       case BTF_KIND.PTR:
@@ -92,7 +102,7 @@ export function closureOf(blob: BtfBlob, blobs: readonly BtfBlob[], count: numbe
         break;
     }
   }
-  return need;
+  return { need, ids: Uint32Array.from(reached).sort() };
 }
 
 /**

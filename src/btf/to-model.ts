@@ -4,11 +4,12 @@
  * DATASEC, DECL_TAG) keep their id as an `unresolved` entry; type tags are skipped over by every
  * reference, as pahole prints them (nothing).
  */
+import { Buffer } from 'node:buffer';
 import { TypeTable } from '../model/table.js';
 import type { Diagnostic } from '../util/diagnostic.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Enumerator, type Member, type Type, type TypeId } from '../model/types.js';
 import { BTF_INT, BTF_KIND, blobOf, btfString, typeCount, validString, type BtfBlob } from './format.js';
-import { closureOf, NAME, SKIP } from './closure.js';
+import { closureOf, NAME } from './closure.js';
 import { inferAlignment, NaturalAlignment, type BtfAlignmentInference } from './infer-alignment.js';
 
 export type { BtfAlignmentInference } from './infer-alignment.js';
@@ -92,20 +93,22 @@ class BtfConverter {
     for (let b: BtfBlob | undefined = this.blob; b; b = b.base) blobs.unshift(b);
     this.addressSize = this.pointerSize(blobs) ?? this.opts.addressSize ?? 8;
     this.table.alignmentInfo = false;
+    // every name is a string of these sections (or one of ours, like '(bad string)')
+    this.table.plainNames = blobs.every((b) => !hasLineBreak(b));
     // -C: only the ids the named types reach are converted, in id order; the others share NOT_READ
-    const need = this.opts.onlyNames ? closureOf(this.blob, blobs, this.count, this.opts.onlyNames) : undefined;
-    const wanted: number[] | undefined = need ? [] : undefined;
+    const closure = this.opts.onlyNames ? closureOf(this.blob, blobs, this.count, this.opts.onlyNames) : undefined;
+    const wanted = closure?.ids;
     const types = this.table.types;
+    let k = 0;
     for (const b of blobs) {
       const end = b.firstId + b.offsets.length;
-      if (need) {
+      if (closure) {
         types.length = end;
         types.fill(NOT_READ, b.firstId, end);
-        for (let id = b.firstId; id < end; id++) {
-          const mode = need[id]!;
-          if (mode === SKIP) continue;
-          this.define(id, (mode === NAME ? this.declaration(b, id - b.firstId) : undefined) ?? this.convert(b, id - b.firstId));
-          wanted!.push(id);
+        for (; k < closure.ids.length && closure.ids[k]! < end; k++) {
+          const id = closure.ids[k]!;
+          const t = closure.need[id] === NAME ? this.declaration(b, id - b.firstId) : undefined;
+          this.define(id, t ?? this.convert(b, id - b.firstId));
         }
       } else {
         for (let i = 0; i < b.offsets.length; i++) {
@@ -322,6 +325,12 @@ class BtfConverter {
     for (const m of t.members) m.byteSize = this.table.sizeOf(this.table.strip(m.type));
   }
 
+}
+
+/** Whether the blob's string section holds a line feed or a tab (memchr, no decoding). */
+function hasLineBreak(b: BtfBlob): boolean {
+  const strings = Buffer.from(b.bytes.buffer, b.bytes.byteOffset + b.strStart, b.strEnd - b.strStart);
+  return strings.indexOf(0x0a) >= 0 || strings.indexOf(0x09) >= 0;
 }
 
 function intEncoding(enc: number, size: number): number {
