@@ -23,22 +23,22 @@ export interface Closure {
 
 /**
  * The need of every type id (SKIP, NAME or FULL) of the blob and its base, for the structs and
- * unions named `names`. Full types lay out their members, typedef and qualifier targets and
+ * unions named `names`, or for every struct and union ('all': what a whole dump prints). Full types lay out their members, typedef and qualifier targets and
  * array elements in full; pointer targets and function parameters are only spelled. An anonymous
  * aggregate behind a pointer is spelled with its body (pahole's `struct { ... } * p`): full.
  */
-export function closureOf(blob: BtfBlob, blobs: readonly BtfBlob[], count: number, names: readonly string[]): Closure {
-  const named = nameOffsets(blobs, names);
+export function closureOf(blob: BtfBlob, blobs: readonly BtfBlob[], count: number, names: readonly string[] | 'all'): Closure {
+  const named = names === 'all' ? undefined : nameOffsets(blobs, names);
   const need = new Uint8Array(count);
   // one stack of ids and one of their needs (parallel, no object per entry)
   const ids: number[] = [];
   const modes: number[] = [];
   const reached: number[] = [];
-  if (named.size) {
+  if (!named || named.size) {
     for (const b of blobs) {
       for (let i = 0; i < b.offsets.length; i++) {
         const k = b.kinds[i]!;
-        if ((k === BTF_KIND.STRUCT || k === BTF_KIND.UNION) && named.has(b.view.getUint32(b.offsets[i]!, b.littleEndian))) {
+        if ((k === BTF_KIND.STRUCT || k === BTF_KIND.UNION) && (!named || named.has(b.view.getUint32(b.offsets[i]!, b.littleEndian)))) {
           ids.push(b.firstId + i);
           modes.push(FULL);
         }

@@ -36,6 +36,12 @@ export interface BtfLoadOptions {
    * every other id holds a shared `unresolved` placeholder. The table is then partial.
    */
   onlyNames?: readonly string[];
+  /**
+   * Only the structs and unions (every one) and the types they reach are converted: what a whole
+   * text dump prints (no function only a FUNC uses, no enum only a pointer names). The table is
+   * then partial. Ignored with onlyNames.
+   */
+  onlyAggregates?: boolean;
 }
 
 export interface BtfTypes {
@@ -96,7 +102,8 @@ class BtfConverter {
     // every name is a string of these sections (or one of ours, like '(bad string)')
     this.table.plainNames = blobs.every((b) => !hasLineBreak(b));
     // -C: only the ids the named types reach are converted, in id order; the others share NOT_READ
-    const closure = this.opts.onlyNames ? closureOf(this.blob, blobs, this.count, this.opts.onlyNames) : undefined;
+    const only = this.opts.onlyNames ?? (this.opts.onlyAggregates ? 'all' : undefined);
+    const closure = only ? closureOf(this.blob, blobs, this.count, only) : undefined;
     const wanted = closure?.ids;
     const types = this.table.types;
     let k = 0;

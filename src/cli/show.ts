@@ -114,7 +114,9 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     // only units that name a wanted type can define it; -E also needs the nested types' units
     const onlyNames = whole ? undefined : exactClassNames(args);
     // BTF: pahole's alignment guesses for printing; --target infers attributes itself, from the facts
-    const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir, btfAlignment: args.target !== undefined ? false : { cachelineSize: args.cachelineSize ?? 64, pahole: args.pahole } }, await loaderFor(path, args.source));
+    // a whole BTF dump prints structs and unions: the types only functions use are not converted
+    const onlyAggregates = (dumpMode === 'text' && !args.expand) || dumpMode === 'sizes';
+    const loaded = loadSelected(path, args, out, { stopAfterUnit, onlyNames, ...(onlyAggregates ? { onlyAggregates } : {}), cacheDir: args.cacheDir, btfAlignment: args.target !== undefined ? false : { cachelineSize: args.cachelineSize ?? 64, pahole: args.pahole } }, await loaderFor(path, args.source));
     if (!loaded) {
       exit = 2;
       continue;
