@@ -5,7 +5,7 @@
  * declaration: task_struct then needs 221 types and 57 declarations, not 6,219 types.
  */
 import { Buffer } from 'node:buffer';
-import { BTF_KIND, blobOf, type BtfBlob } from './format.js';
+import { BTF_KIND, blobOf, btfString, type BtfBlob } from './format.js';
 
 /** Not needed: the id keeps the shared placeholder. */
 export const SKIP = 0;
@@ -34,73 +34,90 @@ export function closureOf(blob: BtfBlob, blobs: readonly BtfBlob[], count: numbe
   const ids: number[] = [];
   const modes: number[] = [];
   const reached: number[] = [];
-  if (!named || named.size) {
+  // roots: the named (or all) structs and unions; then the definitions of the forward
+  // declarations laid out in full, which sizeOf resolves by name (TypeTable.resolveDeclaration)
+  const pushRoots = (offsets: Set<number> | undefined): void => {
     for (const b of blobs) {
       for (let i = 0; i < b.offsets.length; i++) {
         const k = b.kinds[i]!;
-        if ((k === BTF_KIND.STRUCT || k === BTF_KIND.UNION) && (!named || named.has(b.view.getUint32(b.offsets[i]!, b.littleEndian)))) {
+        if ((k === BTF_KIND.STRUCT || k === BTF_KIND.UNION) && (!offsets || offsets.has(b.view.getUint32(b.offsets[i]!, b.littleEndian)))) {
           ids.push(b.firstId + i);
           modes.push(FULL);
         }
       }
     }
-  }
-  while (ids.length) {
-    const id = ids.pop()!;
-    let mode = modes.pop()!;
-    if (id >= count || need[id]! >= mode) continue;
-    const b = blobOf(blob, id);
-    if (!b) continue;
-    const i = id - b.firstId;
-    const o = b.offsets[i]!;
-    const v = b.view;
-    const le = b.littleEndian;
-    const info = v.getUint32(o + 4, le);
-    const vlen = info & 0xffff;
-    const kind = b.kinds[i];
-    if (mode === NAME && (kind === BTF_KIND.STRUCT || kind === BTF_KIND.UNION || kind === BTF_KIND.ENUM || kind === BTF_KIND.ENUM64)) {
-      if (v.getUint32(o, le) !== 0) {
-        if (need[id] === SKIP) reached.push(id);
-        need[id] = NAME;
-        continue;
+  };
+  if (!named || named.size) pushRoots(named);
+  const declared = new Set<string>();
+  const pending: string[] = [];
+  for (;;) {
+    while (ids.length) {
+      const id = ids.pop()!;
+      let mode = modes.pop()!;
+      if (id >= count || need[id]! >= mode) continue;
+      const b = blobOf(blob, id);
+      if (!b) continue;
+      const i = id - b.firstId;
+      const o = b.offsets[i]!;
+      const v = b.view;
+      const le = b.littleEndian;
+      const info = v.getUint32(o + 4, le);
+      const vlen = info & 0xffff;
+      const kind = b.kinds[i];
+      if (mode === NAME && (kind === BTF_KIND.STRUCT || kind === BTF_KIND.UNION || kind === BTF_KIND.ENUM || kind === BTF_KIND.ENUM64)) {
+        if (v.getUint32(o, le) !== 0) {
+          if (need[id] === SKIP) reached.push(id);
+          need[id] = NAME;
+          continue;
+        }
+        mode = FULL; // anonymous: spelled with its members
       }
-      mode = FULL; // anonymous: spelled with its members
-    }
-    if (need[id] === SKIP) reached.push(id);
-    need[id] = mode;
-    switch (kind) {
-      case BTF_KIND.PTR:
-        ids.push(v.getUint32(o + 8, le));
-        modes.push(NAME);
-        break;
-      case BTF_KIND.TYPEDEF:
-      case BTF_KIND.VOLATILE:
-      case BTF_KIND.CONST:
-      case BTF_KIND.RESTRICT:
-      case BTF_KIND.TYPE_TAG:
-        ids.push(v.getUint32(o + 8, le));
-        modes.push(mode);
-        break;
-      case BTF_KIND.ARRAY:
-        ids.push(v.getUint32(o + 12, le));
-        modes.push(mode);
-        break;
-      case BTF_KIND.STRUCT:
-      case BTF_KIND.UNION:
-        for (let m = 0; m < vlen; m++) {
-          ids.push(v.getUint32(o + 12 + 12 * m + 4, le));
-          modes.push(FULL);
-        }
-        break;
-      case BTF_KIND.FUNC_PROTO:
-        ids.push(v.getUint32(o + 8, le));
-        modes.push(NAME);
-        for (let m = 0; m < vlen; m++) {
-          ids.push(v.getUint32(o + 12 + 8 * m + 4, le));
+      if (need[id] === SKIP) reached.push(id);
+      need[id] = mode;
+      switch (kind) {
+        case BTF_KIND.PTR:
+          ids.push(v.getUint32(o + 8, le));
           modes.push(NAME);
+          break;
+        case BTF_KIND.TYPEDEF:
+        case BTF_KIND.VOLATILE:
+        case BTF_KIND.CONST:
+        case BTF_KIND.RESTRICT:
+        case BTF_KIND.TYPE_TAG:
+          ids.push(v.getUint32(o + 8, le));
+          modes.push(mode);
+          break;
+        case BTF_KIND.ARRAY:
+          ids.push(v.getUint32(o + 12, le));
+          modes.push(mode);
+          break;
+        case BTF_KIND.STRUCT:
+        case BTF_KIND.UNION:
+          for (let m = 0; m < vlen; m++) {
+            ids.push(v.getUint32(o + 12 + 12 * m + 4, le));
+            modes.push(FULL);
+          }
+          break;
+        case BTF_KIND.FUNC_PROTO:
+          ids.push(v.getUint32(o + 8, le));
+          modes.push(NAME);
+          for (let m = 0; m < vlen; m++) {
+            ids.push(v.getUint32(o + 12 + 8 * m + 4, le));
+            modes.push(NAME);
+          }
+          break;
+        case BTF_KIND.FWD: {
+          const name = mode === FULL ? btfString(b, v.getUint32(o, le)) : undefined;
+          if (name !== undefined && !declared.has(name)) {
+            declared.add(name);
+            pending.push(name);
+          }
+          break;
         }
-        break;
+      }
     }
+    if (!pending.length) break;
+    pushRoots(nameOffsets(blobs, pending.splice(0)));
   }
   return { need, ids: Uint32Array.from(reached).sort() };
 }
