@@ -3,7 +3,7 @@ import { isAggregate, type AggregateType, type TypeId } from '../model/types.js'
 import type { TypeTable } from '../model/table.js';
 import type { PaholeDialect } from '../layout/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
-import { computedTypes, fileBlocks, type ComputeOptions, isPackable, packableRows, sizesRows, typeBlock } from '../layout/computed.js';
+import { computedTypes, eachFileBlock, type ComputeOptions, isPackable, packableRows, sizesRows, typeBlock } from '../layout/computed.js';
 import { jsonDocument, jsonFile } from '../report/json.js';
 import type { JsonFile } from '../doc/json.js';
 import { printableTypes, renderBlock, renderSizesRows, type PaholeOptions } from '../report/pahole.js';
@@ -250,7 +250,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       continue;
     }
     if (isDefault && args.sort === undefined && !args.anonInclude) {
-      for (const block of fileBlocks(file.table, printableTypes(file.table), { ...computeOpts, expand: args.expand })) {
+      for (const block of eachFileBlock(file.table, printableTypes(file.table), { ...computeOpts, expand: args.expand })) {
         const why = unpredictable.get(block.id);
         out.write((why === undefined ? decl(block.id) + renderBlock(file.table, block, opts) : notice!(file.table, block.id, target!, why)) + '\n');
       }
