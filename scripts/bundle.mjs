@@ -33,6 +33,37 @@ const yargsRoot = {
   },
 };
 
+/**
+ * string-width (yargs' help layout) builds an Intl.Segmenter and Unicode-property regexps
+ * (\\p{RGI_Emoji}) when its module is evaluated: ~40 ms of CPU on every run, though only --help
+ * and usage errors measure text. Its body runs on the first call instead.
+ */
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('new Intl.Segmenter(')) return undefined; // string-width 4 (cli-table3): cheap already
+      const lines = text.split('\n');
+      const imports = lines.filter((l) => l.startsWith('import '));
+      const body = lines.filter((l) => !l.startsWith('import ')).join('\n');
+      const from = /^export default function stringWidth\(/m;
+      if (!from.test(body) || /^export /m.test(body.replace(from, ''))) throw new Error(`${args.path}: string-width changed; update scripts/bundle.mjs`);
+      const contents = `${imports.join('\n')}
+let stringWidthImpl;
+function stringWidthModule() {
+${body.replace(from, 'function stringWidth(')}
+return stringWidth;
+}
+export default function stringWidth(string, options) {
+  return (stringWidthImpl ??= stringWidthModule())(string, options);
+}
+`;
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 await build({
   absWorkingDir: root,
   // main.ts becomes _cli.js, loaded by the small bin written below
@@ -49,7 +80,7 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
-  plugins: [yargsRoot],
+  plugins: [yargsRoot, lazyStringWidth],
   logLevel: 'warning',
 });
 // The bin: `structscope --version` is answered from package.json without compiling the CLI

@@ -3,7 +3,7 @@
  * Reads either byte order (the magic 0xeb9f tells which) and checks every offset and count
  * against the blob before anything is allocated or followed.
  */
-import { Buffer } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
 import { StructscopeError } from '../util/errors.js';
 
 export const BTF_MAGIC = 0xeb9f;
@@ -33,6 +33,8 @@ export const BTF_KIND = {
 
 /** BTF_INT_ENCODING bits. */
 export const BTF_INT = { SIGNED: 1, CHAR: 2, BOOL: 4 } as const;
+
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Size of `struct btf_type` (name_off, info, size/type). */
 const TYPE_HEADER = 12;
@@ -94,37 +96,17 @@ export function typeCount(blob: BtfBlob): number {
   return blob.firstId + blob.offsets.length;
 }
 
-/** Bytes of a type record's trailing data: kind-specific; undefined for an unknown kind. */
-function extraBytes(kind: number, vlen: number): number | undefined {
-  switch (kind) {
-    case BTF_KIND.INT:
-    case BTF_KIND.VAR:
-    case BTF_KIND.DECL_TAG:
-      return 4;
-    case BTF_KIND.ARRAY:
-      return 12;
-    case BTF_KIND.STRUCT:
-    case BTF_KIND.UNION:
-    case BTF_KIND.DATASEC:
-    case BTF_KIND.ENUM64:
-      return 12 * vlen;
-    case BTF_KIND.ENUM:
-    case BTF_KIND.FUNC_PROTO:
-      return 8 * vlen;
-    case BTF_KIND.PTR:
-    case BTF_KIND.FWD:
-    case BTF_KIND.TYPEDEF:
-    case BTF_KIND.VOLATILE:
-    case BTF_KIND.CONST:
-    case BTF_KIND.RESTRICT:
-    case BTF_KIND.FUNC:
-    case BTF_KIND.FLOAT:
-    case BTF_KIND.TYPE_TAG:
-      return 0;
-    default:
-      return undefined;
-  }
-}
+/**
+ * Bytes of a type record's trailing data by kind: FIXED[kind] + PER_VLEN[kind] × vlen; FIXED is -1
+ * for an unknown kind. Tables, not a switch: parseBtf looks every record up (125,000 in a kernel).
+ */
+const FIXED = new Int8Array(32).fill(-1);
+const PER_VLEN = new Uint8Array(32);
+for (const k of [BTF_KIND.PTR, BTF_KIND.FWD, BTF_KIND.TYPEDEF, BTF_KIND.VOLATILE, BTF_KIND.CONST, BTF_KIND.RESTRICT, BTF_KIND.FUNC, BTF_KIND.FLOAT, BTF_KIND.TYPE_TAG]) FIXED[k] = 0;
+for (const k of [BTF_KIND.INT, BTF_KIND.VAR, BTF_KIND.DECL_TAG]) FIXED[k] = 4;
+FIXED[BTF_KIND.ARRAY] = 12;
+for (const k of [BTF_KIND.STRUCT, BTF_KIND.UNION, BTF_KIND.DATASEC, BTF_KIND.ENUM64]) [FIXED[k], PER_VLEN[k]] = [0, 12];
+for (const k of [BTF_KIND.ENUM, BTF_KIND.FUNC_PROTO]) [FIXED[k], PER_VLEN[k]] = [0, 8];
 
 /**
  * Parse a BTF blob: header, section bounds and the offset of every type record.
@@ -164,17 +146,19 @@ export function parseBtf(bytes: Uint8Array, where: BtfWhere, base?: BtfBlob): Bt
   let pos = typeStart;
   const firstId = base ? typeCount(base) : 1;
   let stoppedAt: BtfBlob['stoppedAt'];
+  // the host's byte order and 4-aligned records: the info words read from a Uint32Array
+  const words = littleEndian === HOST_LE && bytes.byteOffset % 4 === 0 && typeStart % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2) : undefined;
   while (pos < typeEnd) {
     if (pos + TYPE_HEADER > typeEnd) fail(where, pos, `BTF type [${firstId + n}] truncated: header runs past the type section end 0x${typeEnd.toString(16)}`, 'EOF');
-    const info = view.getUint32(pos + 4, littleEndian);
+    const info = words ? words[(pos + 4) >>> 2]! : view.getUint32(pos + 4, littleEndian);
     const kind = (info >>> 24) & 0x1f;
     const vlen = info & 0xffff;
-    const extra = extraBytes(kind, vlen);
-    if (extra === undefined) {
+    const fixed = FIXED[kind]!;
+    if (fixed < 0) {
       stoppedAt = { offset: pos, kind, id: firstId + n };
       break;
     }
-    const end = pos + TYPE_HEADER + extra;
+    const end = pos + TYPE_HEADER + fixed + PER_VLEN[kind]! * vlen;
     if (end > typeEnd) fail(where, pos, `BTF type [${firstId + n}] (kind ${kind}, vlen ${vlen}) runs past the type section end 0x${typeEnd.toString(16)}`, 'EOF');
     offsets[n] = pos;
     kinds[n] = kind;
@@ -241,7 +225,8 @@ export function btfString(blob: BtfBlob, off: number): string | undefined {
 /** The blob's string section as a string when every byte is ASCII, else null. */
 function asciiText(b: BtfBlob): string | null {
   const bytes = b.bytes;
-  for (let i = b.strStart; i < b.strEnd; i++) if (bytes[i]! >= 0x80) return null;
+  // node's SIMD test, not a JavaScript loop over the megabytes of a kernel's strings
+  if (!isAscii(bytes.subarray(b.strStart, b.strEnd))) return null;
   return (b.buf ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('latin1', b.strStart, b.strEnd);
 }
 

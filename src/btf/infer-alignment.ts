@@ -19,11 +19,14 @@ export interface BtfAlignmentInference {
 
 /** pahole's tag__natural_alignment(), memoised per aggregate. */
 export class NaturalAlignment {
-  private readonly memo: (number | undefined)[] = [];
+  /** By type id, 0 when not yet known: typed, since a sparse array of high ids is a hash table. */
+  private readonly memo: Uint32Array;
   constructor(
     private readonly table: TypeTable,
     private readonly addressSize: number,
-  ) {}
+  ) {
+    this.memo = new Uint32Array(table.types.length);
+  }
 
   of(id: TypeId, depth = 0): number {
     if (depth > MAX_CHAIN) return 1;
@@ -45,12 +48,12 @@ export class NaturalAlignment {
       case 'struct':
       case 'union':
       case 'class': {
-        const known = this.memo[id];
-        if (known !== undefined) return known;
-        this.memo[id] = 1; // a cycle (impossible in valid BTF) stops here
+        const known = id < this.memo.length ? this.memo[id]! : 0;
+        if (known !== 0) return known;
+        if (id < this.memo.length) this.memo[id] = 1; // a cycle (impossible in valid BTF) stops here
         a = 0;
         for (const m of t.members) a = Math.max(a, this.of(this.table.strip(m.type), depth + 1));
-        this.memo[id] = a || 1;
+        if (id < this.memo.length) this.memo[id] = a || 1;
         return a || 1;
       }
       default:

@@ -4,10 +4,12 @@
  * DATASEC, DECL_TAG) keep their id as an `unresolved` entry; type tags are skipped over by every
  * reference, as pahole prints them (nothing).
  */
+import { Buffer } from 'node:buffer';
 import { TypeTable } from '../model/table.js';
 import type { Diagnostic } from '../util/diagnostic.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type EnumType, type Enumerator, type Member, type Type, type TypeId } from '../model/types.js';
 import { BTF_INT, BTF_KIND, blobOf, btfString, typeCount, validString, type BtfBlob } from './format.js';
+import { closureOf, NAME } from './closure.js';
 import { inferAlignment, NaturalAlignment, type BtfAlignmentInference } from './infer-alignment.js';
 
 export type { BtfAlignmentInference } from './infer-alignment.js';
@@ -34,6 +36,12 @@ export interface BtfLoadOptions {
    * every other id holds a shared `unresolved` placeholder. The table is then partial.
    */
   onlyNames?: readonly string[];
+  /**
+   * Only the structs and unions (every one) and the types they reach are converted: what a whole
+   * text dump prints (no function only a FUNC uses, no enum only a pointer names). The table is
+   * then partial. Ignored with onlyNames.
+   */
+  onlyAggregates?: boolean;
 }
 
 export interface BtfTypes {
@@ -91,17 +99,24 @@ class BtfConverter {
     for (let b: BtfBlob | undefined = this.blob; b; b = b.base) blobs.unshift(b);
     this.addressSize = this.pointerSize(blobs) ?? this.opts.addressSize ?? 8;
     this.table.alignmentInfo = false;
+    // every name is a string of these sections (or one of ours, like '(bad string)')
+    this.table.plainNames = blobs.every((b) => !hasLineBreak(b));
     // -C: only the ids the named types reach are converted, in id order; the others share NOT_READ
-    const wanted = this.opts.onlyNames ? Float64Array.from(this.reachable(blobs, this.opts.onlyNames)).sort() : undefined;
+    const only = this.opts.onlyNames ?? (this.opts.onlyAggregates ? 'all' : undefined);
+    const closure = only ? closureOf(this.blob, blobs, this.count, only) : undefined;
+    const wanted = closure?.ids;
     const types = this.table.types;
     let k = 0;
     for (const b of blobs) {
       const end = b.firstId + b.offsets.length;
-      if (wanted) {
+      if (closure) {
         types.length = end;
         types.fill(NOT_READ, b.firstId, end);
-        while (k < wanted.length && wanted[k]! < b.firstId) k++;
-        for (; k < wanted.length && wanted[k]! < end; k++) this.define(wanted[k]!, this.convert(b, wanted[k]! - b.firstId));
+        for (; k < closure.ids.length && closure.ids[k]! < end; k++) {
+          const id = closure.ids[k]!;
+          const t = closure.need[id] === NAME ? this.declaration(b, id - b.firstId) : undefined;
+          this.define(id, t ?? this.convert(b, id - b.firstId));
+        }
       } else {
         for (let i = 0; i < b.offsets.length; i++) {
           const t = this.convert(b, i);
@@ -125,7 +140,7 @@ class BtfConverter {
     // (index loops: one iterator protocol over a typed array or an array would cost an object per id)
     const n = wanted ? wanted.length : types.length;
     for (let j = 0; j < n; j++) {
-      const t = types[wanted ? wanted[j]! : j]; // a wanted id may not exist (a dangling reference)
+      const t = types[wanted ? wanted[j]! : j];
       if (t && isAggregate(t)) this.finishMembers(t);
     }
     if (this.opts.inferAlignment) {
@@ -144,55 +159,6 @@ class BtfConverter {
   private define(id: TypeId, t: Type): void {
     this.table.types[id] = t;
     if ((isAggregate(t) && !t.declaration) || (t.kind === 'enum' && t.enumerators.length > 0)) this.table.addDefinition(id);
-  }
-
-  /** The structs and unions named `names` and every type they refer to, transitively. */
-  private reachable(blobs: BtfBlob[], names: readonly string[]): Set<number> {
-    const wanted = names.map((n) => new TextEncoder().encode(n));
-    const seen = new Set<number>();
-    const stack: number[] = [];
-    for (const b of blobs) {
-      for (let i = 0; i < b.offsets.length; i++) {
-        const k = b.kinds[i]!;
-        if (k !== BTF_KIND.STRUCT && k !== BTF_KIND.UNION) continue;
-        const off = b.view.getUint32(b.offsets[i]!, b.littleEndian);
-        if (off !== 0 && wanted.some((w) => stringEquals(b, off, w))) stack.push(b.firstId + i);
-      }
-    }
-    while (stack.length) {
-      const id = stack.pop()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const b = blobOf(this.blob, id);
-      if (!b) continue;
-      const i = id - b.firstId;
-      const o = b.offsets[i]!;
-      const v = b.view;
-      const le = b.littleEndian;
-      const vlen = v.getUint32(o + 4, le) & 0xffff;
-      switch (b.kinds[i]) {
-        case BTF_KIND.PTR:
-        case BTF_KIND.TYPEDEF:
-        case BTF_KIND.VOLATILE:
-        case BTF_KIND.CONST:
-        case BTF_KIND.RESTRICT:
-        case BTF_KIND.TYPE_TAG:
-          stack.push(v.getUint32(o + 8, le));
-          break;
-        case BTF_KIND.ARRAY:
-          stack.push(v.getUint32(o + 12, le));
-          break;
-        case BTF_KIND.STRUCT:
-        case BTF_KIND.UNION:
-          for (let m = 0; m < vlen; m++) stack.push(v.getUint32(o + 12 + 12 * m + 4, le));
-          break;
-        case BTF_KIND.FUNC_PROTO:
-          stack.push(v.getUint32(o + 8, le));
-          for (let m = 0; m < vlen; m++) stack.push(v.getUint32(o + 12 + 8 * m + 4, le));
-          break;
-      }
-    }
-    return seen;
   }
 
   /** libbpf's determine_ptr_size(): the size of an integer named like `long`. */
@@ -234,6 +200,22 @@ class BtfConverter {
     }
     this.diag(`type tag chain longer than ${MAX_CHAIN} at id ${id}`);
     return VOID_TYPE;
+  }
+
+  /**
+   * A named struct, union or enum that -C reaches only through pointers, as a declaration: its
+   * name is all that is printed of it (closure.ts). Undefined for any other kind: converted whole.
+   */
+  private declaration(b: BtfBlob, i: number): Type | undefined {
+    const kind = b.kinds[i]!;
+    if (kind !== BTF_KIND.STRUCT && kind !== BTF_KIND.UNION && kind !== BTF_KIND.ENUM && kind !== BTF_KIND.ENUM64) return undefined;
+    const o = b.offsets[i]!;
+    const name = this.name(b, b.view.getUint32(o, b.littleEndian), o);
+    const origin = { die: b.where.fileOffset + o };
+    if (kind === BTF_KIND.ENUM || kind === BTF_KIND.ENUM64) return name === undefined ? undefined : { kind: 'enum', size: 0, declaration: true, enumerators: [], origin, name };
+    const t: AggregateType = { kind: kind === BTF_KIND.STRUCT ? 'struct' : 'union', size: 0, declaration: true, members: [], origin };
+    if (name !== undefined) t.name = name;
+    return t;
   }
 
   private convert(b: BtfBlob, i: number): Type {
@@ -352,16 +334,10 @@ class BtfConverter {
 
 }
 
-/** Whether the string at `off` is exactly `bytes`, compared in place (no decoding). */
-function stringEquals(blob: BtfBlob, off: number, bytes: Uint8Array): boolean {
-  let b: BtfBlob | undefined = blob;
-  while (b && off < b.firstStr) b = b.base;
-  if (!b) return false;
-  const start = b.strStart + (off - b.firstStr);
-  if (start + bytes.length >= b.strEnd) return false;
-  const data = b.bytes;
-  for (let i = 0; i < bytes.length; i++) if (data[start + i] !== bytes[i]) return false;
-  return data[start + bytes.length] === 0;
+/** Whether the blob's string section holds a line feed or a tab (memchr, no decoding). */
+function hasLineBreak(b: BtfBlob): boolean {
+  const strings = Buffer.from(b.bytes.buffer, b.bytes.byteOffset + b.strStart, b.strEnd - b.strStart);
+  return strings.indexOf(0x0a) >= 0 || strings.indexOf(0x09) >= 0;
 }
 
 function intEncoding(enc: number, size: number): number {

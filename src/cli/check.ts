@@ -5,6 +5,7 @@ import { checkDocument, checkExitCode, checkFile, checkType, renderCheckText, wi
 import { aggregateGroups } from '../layout/groups.js';
 import type { Selection } from '../report/select.js';
 import { loadSelected } from './load-selected.js';
+import { loadFile } from '../load/index.js';
 import type { Output } from './output.js';
 import { escapeLineBreaksInNames } from '../model/printable-names.js';
 
@@ -29,7 +30,7 @@ export function runCheck(args: CheckArgs, out: Output): number {
   const many = args.files.length > 1;
   for (const path of args.files) {
     // BTF: its facts only, no alignment guessed (check infers the attributes itself)
-    const loaded = loadSelected(path, args, out, { btfAlignment: false });
+    const loaded = loadSelected(path, args, out, { btfAlignment: false }, loadFile);
     if (!loaded) {
       exit = 2;
       continue;

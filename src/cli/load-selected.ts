@@ -1,10 +1,10 @@
-import type { SourceOptions } from '../load/btf.js';
+import { formatOrder, isRawBtfFile, loadBtfFile, type SourceOptions } from '../load/btf.js';
 import { spawn } from 'node:child_process';
 import { closeSync, constants, lstatSync, openSync, rmSync } from 'node:fs';
 import { makeDirectory } from '../load/index-cache.js';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadFile, type FileLoadOptions } from '../load/index.js';
+import type { FileLoadOptions } from '../load/index.js';
 import type { Diagnostic } from '../util/diagnostic.js';
 import type { LoadedFile } from '../load/loaded.js';
 import type { TypeId } from '../model/types.js';
@@ -21,6 +21,19 @@ export interface SelectedFile {
   exit: 0 | 1;
 }
 
+/** How a file is loaded: load/index.ts's loadFile, or for a raw BTF file its BTF loader alone. */
+export type FileLoader = (path: string, opts: FileLoadOptions) => LoadedFile;
+
+/**
+ * The loader for `path`: a raw BTF file read as BTF (what loadFile would do with it) needs
+ * neither the DWARF reader nor its modules, which are then not loaded (`-C` on
+ * /sys/kernel/btf/vmlinux starts faster); anything else gets loadFile.
+ */
+export async function loaderFor(path: string, source: SourceOptions = {}): Promise<FileLoader> {
+  if (isRawBtfFile(path) && formatOrder(path, source.format, source.btfBase).includes('btf')) return loadBtfFile;
+  return (await import('../load/index.js')).loadFile;
+}
+
 /**
  * What show and check do first for each file: load it (reporting an unreadable file as one line),
  * report skipped problems, and select the types. Undefined when the file could not be read (exit 2).
@@ -29,7 +42,8 @@ export function loadSelected(
   path: string,
   sel: Selection & { skipMissing: boolean; verbose: boolean; debugDir?: string[]; source?: SourceOptions },
   out: Output,
-  opts: FileLoadOptions = {},
+  opts: FileLoadOptions,
+  loadFile: FileLoader,
 ): SelectedFile | undefined {
   let file: LoadedFile;
   try {

@@ -9,6 +9,7 @@ import { buildPatch, type PatchRequest } from '../report/patch.js';
 import { readContainedText, sourceUnder } from '../load/named-files.js';
 import type { Selection } from '../report/select.js';
 import { loadSelected } from './load-selected.js';
+import { loadFile } from '../load/index.js';
 import { exactClassNames, firstDefinitionsFound } from '../report/select.js';
 import type { Output } from './output.js';
 import { escapeLineBreaksInNames } from '../model/printable-names.js';
@@ -61,7 +62,7 @@ export function runReorg(args: ReorgArgs, out: Output): number {
   for (const path of args.files) {
     const sel = { ...args, structs: true };
     // -C NAME: only the units that can define NAME, up to the first definitions
-    const loaded = loadSelected(path, sel, out, { btfAlignment: false, memberDecl: args.patch !== undefined, onlyNames: exactClassNames(sel), stopAfterUnit: firstDefinitionsFound(sel) });
+    const loaded = loadSelected(path, sel, out, { btfAlignment: false, memberDecl: args.patch !== undefined, onlyNames: exactClassNames(sel), stopAfterUnit: firstDefinitionsFound(sel) }, loadFile);
     if (!loaded) {
       exit = 2;
       continue;

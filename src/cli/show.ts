@@ -1,26 +1,19 @@
 import { readsBtf, type SourceOptions } from '../load/btf.js';
 import { isAggregate, type AggregateType, type TypeId } from '../model/types.js';
 import type { TypeTable } from '../model/table.js';
-import { compileStepTypes, planCompile, renderCompile } from '../report/compile.js';
 import type { PaholeDialect } from '../layout/types.js';
 import { analyzeLayout } from '../layout/analyze.js';
-import { computedTypes, fileBlocks, type ComputeOptions, isPackable, packableRows, sizesRows, typeBlock } from '../layout/computed.js';
+import { computedTypes, eachFileBlock, type ComputeOptions, isPackable, packableRows, sizesRows, typeBlock } from '../layout/computed.js';
 import { jsonDocument, jsonFile } from '../report/json.js';
 import type { JsonFile } from '../doc/json.js';
 import { printableTypes, renderBlock, renderSizesRows, type PaholeOptions } from '../report/pahole.js';
-import { renderPackable } from '../report/packable.js';
 import { exactClassNames, firstDefinitionsFound, parseClassPatterns, type Selection } from '../report/select.js';
-import { loadSelected, reportDiagnostics } from './load-selected.js';
-import { parallelDump } from './parallel.js';
-import { keepIndex } from '../load/index-cache.js';
+import { loaderFor, loadSelected, reportDiagnostics } from './load-selected.js';
 import type { DumpMode } from '../report/dump.js';
 import type { OverviewRow, SortField } from '../report/table.js';
 import type { Output } from './output.js';
-import { predictFile, unpredictableNotice } from './target.js';
 import { escapeLineBreaksInNames } from '../model/printable-names.js';
-import { mapOfType, showHtmlStructs } from './pictures.js';
-import { renderMapLegend } from '../report/map.js';
-import { renderHtml, type HtmlStruct } from '../report/html.js';
+import type { HtmlStruct } from '../report/html.js';
 import { declInfoLines } from '../report/decl-info.js';
 import { withAnonymousTypedefs, typesNamed, containersOf, filterTypes, hasTypeFilter, pointersTo, type TypeFilter } from '../report/query.js';
 
@@ -95,12 +88,14 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   for (const path of args.files) {
     if (dumpMode && !readsBtf(path, args.source)) {
       const opts = { cachelineSize: args.cachelineSize ?? 64, hex: args.hex, expand: args.expand, pahole: args.pahole };
+      const { parallelDump } = await import('./parallel.js');
       const dump = await parallelDump(path, dumpMode, opts, args.jobs, out.progress);
       out.progressDone();
       if (dump) {
         reportDiagnostics(out, path, dump.diagnostics, args.verbose);
         // a complete read leaves the type index, whether one thread read the file or several
         if (args.cacheDir !== undefined && dump.index) {
+          const { keepIndex } = await import('../load/index-cache.js');
           const state = keepIndex(args.cacheDir, path, dump.index);
           if (args.verbose) out.info(`${path}: type index ${state}`);
         }
@@ -121,7 +116,9 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     // BTF: pahole's alignment guesses for printing; --target infers attributes itself, from the facts
     // -C TYPEDEF prints the typedef as pahole does in text; the other outputs take the struct it names
     const typedefs = args.format === 'text' && !args.sizes && !args.packable && !args.compile && !hasTypeFilter(filter) && args.sort === undefined && args.target === undefined && query === undefined;
-    const loaded = loadSelected(path, { ...args, typedefs }, out, { stopAfterUnit, onlyNames, cacheDir: args.cacheDir, btfAlignment: args.target !== undefined ? false : { cachelineSize: args.cachelineSize ?? 64, pahole: args.pahole } });
+    // a whole BTF dump prints structs and unions: the types only functions use are not converted
+    const onlyAggregates = (dumpMode === 'text' && !args.expand) || dumpMode === 'sizes';
+    const loaded = loadSelected(path, { ...args, typedefs }, out, { stopAfterUnit, onlyNames, ...(onlyAggregates ? { onlyAggregates } : {}), cacheDir: args.cacheDir, btfAlignment: args.target !== undefined ? false : { cachelineSize: args.cachelineSize ?? 64, pahole: args.pahole } }, await loaderFor(path, args.source));
     if (!loaded) {
       exit = 2;
       continue;
@@ -140,7 +137,10 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     let unpredictable: ReadonlyMap<number, string> = new Map();
     let target: string | undefined;
     let predictedAlignment: ReadonlyMap<number, number> | undefined;
+    let notice: ((table: TypeTable, id: TypeId, target: string, why: string) => string) | undefined;
     if (args.target !== undefined) {
+      const { predictFile, unpredictableNotice } = await import('./target.js');
+      notice = unpredictableNotice;
       const predicted = predictFile(file, args.target, out, args.sourceDir);
       if (!predicted) {
         exit = 2;
@@ -190,14 +190,16 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       continue;
     }
     if (args.format === 'html') {
+      const { showHtmlStructs } = await import('./pictures.js');
       htmlStructs.push(...showHtmlStructs({ table: file.table, cachelineSize, addressSize: file.info.addressSize }, predictable, many ? path : undefined));
       continue;
     }
     if (many) out.write(`==> ${path} <==\n`);
     if (args.format === 'map') {
+      const { mapOfType } = await import('./pictures.js');
       for (const id of ids) {
         const why = unpredictable.get(id);
-        out.writeColoured((why === undefined ? mapOfType({ table: file.table, cachelineSize, addressSize: file.info.addressSize }, id, args.width ?? 80, args.color ?? false) : unpredictableNotice(file.table, id, target!, why) + '\n') + '\n');
+        out.writeColoured((why === undefined ? mapOfType({ table: file.table, cachelineSize, addressSize: file.info.addressSize }, id, args.width ?? 80, args.color ?? false) : notice!(file.table, id, target!, why) + '\n') + '\n');
       }
       continue;
     }
@@ -213,6 +215,7 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     }
     const opts = { cachelineSize, hex: args.hex, expand: args.expand, relOffset: args.relOffset, onlyDataMembers: args.onlyDataMembers, addressSize: file.info.addressSize, pahole: args.pahole, declInfo: args.declInfo };
     if (args.packable) {
+      const { renderPackable } = await import('../report/packable.js');
       out.write(renderPackable(packableRows(file.table, predictable, file.info.addressSize)));
       continue;
     }
@@ -258,13 +261,13 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
     }
     if (args.compile) {
       const roots = isDefault ? printableTypes(file.table) : ids.filter((id) => isAggregate(file.table.get(id)));
-      out.write(compiledC(file.table, roots, { ...computeOpts, expand: false }, opts, args.classes?.length ? '\n\n' : '\n'));
+      out.write(await compiledC(file.table, roots, { ...computeOpts, expand: false }, opts, args.classes?.length ? '\n\n' : '\n'));
       continue;
     }
     if (isDefault && args.sort === undefined && !args.anonInclude) {
-      for (const block of fileBlocks(file.table, printableTypes(file.table), { ...computeOpts, expand: args.expand })) {
+      for (const block of eachFileBlock(file.table, printableTypes(file.table), { ...computeOpts, expand: args.expand })) {
         const why = unpredictable.get(block.id);
-        out.write((why === undefined ? decl(block.id) + renderBlock(file.table, block, opts) : unpredictableNotice(file.table, block.id, target!, why)) + '\n');
+        out.write((why === undefined ? decl(block.id) + renderBlock(file.table, block, opts) : notice!(file.table, block.id, target!, why)) + '\n');
       }
     } else {
       // pahole 1.31 follows each type it prints for -C with a blank line
@@ -272,21 +275,23 @@ export async function runShow(args: ShowArgs, out: Output): Promise<number> {
       for (const id of ids) {
         const why = unpredictable.get(id);
         const block = typeBlock(file.table, id, { ...computeOpts, expand: args.expand });
-        out.write((why === undefined ? decl(id) + renderBlock(file.table, block, declOf.has(id) ? { ...opts, anonTypedef: true } : opts) : unpredictableNotice(file.table, id, target!, why)) + after);
+        out.write((why === undefined ? decl(id) + renderBlock(file.table, block, declOf.has(id) ? { ...opts, anonTypedef: true } : opts) : notice!(file.table, id, target!, why)) + after);
       }
     }
   }
   if (args.format === 'json') out.write(JSON.stringify(jsonDocument(jsonFiles), null, 1) + '\n');
-  if (args.format === 'map') out.writeColoured(renderMapLegend({ width: args.width ?? 80, color: args.color ?? false }));
+  if (args.format === 'map') out.writeColoured((await import('../report/map.js')).renderMapLegend({ width: args.width ?? 80, color: args.color ?? false }));
   if (args.format === 'html') {
     const title = `structscope: ${args.files.join(', ')}`;
+    const { renderHtml } = await import('../report/html.js');
     out.write(renderHtml({ mode: 'show', title, subtitle: `${htmlStructs.length} types; generated by structscope show --format html`, structs: htmlStructs }));
   }
   return exit;
 }
 
 /** --compile's text: what the roots need, then the roots, each laid out afresh as pahole -C does. */
-function compiledC(table: TypeTable, roots: readonly TypeId[], computeOpts: ComputeOptions, opts: PaholeOptions, after: string): string {
+async function compiledC(table: TypeTable, roots: readonly TypeId[], computeOpts: ComputeOptions, opts: PaholeOptions, after: string): Promise<string> {
+  const { compileStepTypes, planCompile, renderCompile } = await import('../report/compile.js');
   const steps = planCompile(table, roots, after);
   const blocks = new Map(compileStepTypes(steps).map((id) => [id, typeBlock(table, id, computeOpts)] as const));
   return renderCompile(table, steps, blocks, opts);

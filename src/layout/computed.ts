@@ -2,7 +2,7 @@
  * The layout step before rendering: from a loaded file and the types to report, everything the
  * renderers print, computed once (renderers never compute). Used by the CLI and the library API.
  *  - computedTypes(): each aggregate's Layout and alignment (JSON, tables, filters);
- *  - typeBlock()/fileBlocks(): what pahole prints per type, with pahole's per-unit state;
+ *  - typeBlock()/fileBlocks()/eachFileBlock(): what pahole prints per type, with pahole's per-unit state;
  *  - sizesRows(), packableRows(): the facts of `--sizes` and `--packable`.
  */
 import type { TypeTable } from '../model/table.js';
@@ -98,18 +98,26 @@ export function typeBlock(table: TypeTable, id: TypeId, opts: ComputeOptions): T
  * inferred-packed marks live on per-unit copies of the types, so the state starts afresh per unit.
  */
 export function fileBlocks(table: TypeTable, ids: readonly TypeId[], opts: ComputeOptions): TypeBlock[] {
+  return [...eachFileBlock(table, ids, opts)];
+}
+
+/**
+ * fileBlocks one at a time: a dump that renders each block before laying out the next keeps one
+ * layout alive, not all of them (the GC copied every layout of a kernel dump between generations).
+ */
+export function* eachFileBlock(table: TypeTable, ids: readonly TypeId[], opts: ComputeOptions): Generator<TypeBlock> {
   const addressSize = opts.addressSize ?? guessAddressSize(table);
   let state = new PaholeState(table, addressSize);
   let unit: number | undefined;
   const withAddress = { ...opts, addressSize };
-  return ids.map((id) => {
+  for (const id of ids) {
     const u = (table.get(id) as AggregateType).origin.unit;
     if (u !== undefined && u !== unit) {
       if (unit !== undefined) state = new PaholeState(table, addressSize);
       unit = u;
     }
-    return blockWithState(table, id, withAddress, state);
-  });
+    yield blockWithState(table, id, withAddress, state);
+  }
 }
 
 /** One `pahole --sizes` row. */

@@ -42,6 +42,8 @@ export interface BtfFileOptions {
   btfAlignment?: BtfAlignmentInference | false;
   /** Only these struct/union names (and what they reach) are wanted: `-C` (the result is partial). */
   onlyNames?: readonly string[];
+  /** A whole text dump: only the structs and unions and what they reach are wanted (partial). */
+  onlyAggregates?: boolean;
   /** Exported names (`diff --abi`): their BTF_KIND_FUNC / BTF_KIND_VAR become LoadedFile.roots. */
   roots?: ReadonlySet<string>;
 }
@@ -150,7 +152,7 @@ export function loadBtfFile(path: string, opts: BtfFileOptions = {}): LoadedFile
   const base = basePath !== undefined ? readBlob(basePath).blob : undefined;
   const src = readBlob(path, base);
   const infer = opts.btfAlignment ?? { cachelineSize: 64, pahole: '1.24' };
-  const btf = btfToModel(src.blob, { pahole: infer === false ? '1.31' : (infer.pahole ?? '1.24'), ...(infer !== false ? { inferAlignment: infer } : {}), ...(src.elf ? { addressSize: src.elf.elfClass / 8 } : {}), ...(opts.onlyNames ? { onlyNames: opts.onlyNames } : {}) });
+  const btf = btfToModel(src.blob, { pahole: infer === false ? '1.31' : (infer.pahole ?? '1.24'), ...(infer !== false ? { inferAlignment: infer } : {}), ...(src.elf ? { addressSize: src.elf.elfClass / 8 } : {}), ...(opts.onlyNames ? { onlyNames: opts.onlyNames } : {}), ...(opts.onlyAggregates ? { onlyAggregates: true } : {}) });
   const host = !src.elf && path.startsWith('/sys/kernel/btf/') ? hostMachine() : undefined;
   const info: FileInfo = {
     path,

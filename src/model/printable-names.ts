@@ -23,6 +23,7 @@ export function nameEdits(table: TypeTable): number {
 
 /** Replace, in place, every `name` (of types, members, enumerators, methods, static variables) and method linkage name holding a line feed or tab. */
 export function escapeLineBreaksInNames(table: TypeTable): void {
+  if (table.plainNames) return; // a -C table of BTF has ~125,000 ids to visit for nothing
   let changed = false;
   const fix = <T extends { name?: string }>(o: T): void => {
     if (o.name !== undefined && BREAKS.test(o.name)) {

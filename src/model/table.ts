@@ -16,6 +16,11 @@ export class TypeTable {
    * from offsets, and pahole prints no "Force padding:" lines.
    */
   alignmentInfo = true;
+  /**
+   * Set by a loader that saw every byte its names come from (BTF's string sections) and found no
+   * line feed or tab: escapeLineBreaksInNames then has nothing to visit.
+   */
+  plainNames = false;
   /** DWARF: each converted unit's DW_AT_name by unit header offset (Origin.unit), for pahole -I's `Used at:`. */
   readonly unitNames = new Map<number, string>();
   /** Definitions by kind, then name (no key string built per definition). */

@@ -10,7 +10,7 @@ import type { PaholeDialect } from '../layout/types.js';
 import { jsonFile } from './json.js';
 import type { JsonFile, JsonType } from '../doc/json.js';
 import { printableTypes, renderBlock, renderSizesRows } from './pahole.js';
-import { computedTypes, fileBlocks, sizesRows } from '../layout/computed.js';
+import { computedTypes, eachFileBlock, sizesRows } from '../layout/computed.js';
 import { StructureTree, structureSignature, type StructureSignature } from './pahole-dedup.js';
 
 export type DumpMode = 'text' | 'sizes' | 'json';
@@ -37,8 +37,12 @@ export function dumpItems(file: TypedFile, mode: DumpMode, opts: DumpOptions): D
   const popts = { cachelineSize: opts.cachelineSize, hex: opts.hex, expand: opts.expand, addressSize: file.info.addressSize, pahole: opts.pahole };
   const copts = { cachelineSize: opts.cachelineSize, expand: opts.expand, addressSize: file.info.addressSize, dialect: opts.pahole };
   const ids = printableTypes(table);
-  // lay out first (layout/computed.ts), then render
-  if (mode === 'text') return fileBlocks(table, ids, copts).map((b) => ({ key: keyOf(b.id), text: renderBlock(table, b, popts) + '\n' }));
+  // each block is laid out (layout/computed.ts), then rendered before the next is laid out
+  if (mode === 'text') {
+    const items: DumpItem[] = [];
+    for (const b of eachFileBlock(table, ids, copts)) items.push({ key: keyOf(b.id), text: renderBlock(table, b, popts) + '\n' });
+    return items;
+  }
   if (mode === 'sizes') return sizesRows(table, ids, file.info.addressSize).map((r, i) => ({ key: keyOf(ids[i]!), text: renderSizesRows([r]) }));
   const types = jsonFile(file, computedTypes(file, ids, copts), { cachelineSize: opts.cachelineSize, pahole: opts.pahole }).types;
   return ids.map((id, i) => ({ key: keyOf(id), json: types[i]! }));
