@@ -1,5 +1,6 @@
 /**
- * The everyday command lines without yargs: `FILE -C NAME`, `-C NAME FILE`, `FILE`, `-s FILE`.
+ * The everyday command lines without yargs: `FILE -C NAME`, `-C NAME FILE`, `FILE`, `-s FILE`,
+ * `--no-cache`.
  * Importing and running yargs costs more start-up time than a small -C query spends on the
  * debug info, so argv made only of files and a few show options is parsed here, into the same
  * object yargs gives show's handler: the defaults and checks are read off withShowOptions itself
@@ -14,6 +15,8 @@ import { withShowOptions, type ShowCliArguments } from './show-options.js';
 /** Spellings parsed here: option token → the option's key (string options take the next token). */
 const STRING_OPTIONS: Record<string, string> = { '-C': 'class', '--class': 'class', '--class_name': 'class', '-F': 'format_path', '--format_path': 'format_path' };
 const BOOLEAN_OPTIONS: Record<string, string> = { '-s': 'sizes', '--sizes': 'sizes', '-E': 'expand', '--expand': 'expand', '--expand_types': 'expand', '-v': 'verbose', '-V': 'verbose', '--verbose': 'verbose', '--hex': 'hex' };
+/** `--no-X`: yargs sets X to false. */
+const NEGATED_OPTIONS: Record<string, string> = { '--no-cache': 'cache' };
 /** A first word that yargs reads as a command, not a file. */
 const COMMAND_WORDS = new Set(['show', 'check', 'diff', 'reorg', 'index', 'exports', 'help']);
 
@@ -64,6 +67,7 @@ export function quickShowArgs(argv: readonly string[]): ShowCliArguments | undef
       else if (a[str] !== undefined) return undefined;
       else a[str] = v;
     } else if (BOOLEAN_OPTIONS[t] !== undefined) a[BOOLEAN_OPTIONS[t]!] = true;
+    else if (NEGATED_OPTIONS[t] !== undefined) a[NEGATED_OPTIONS[t]!] = false;
     else if (t === '' || t.startsWith('-') || (files.length === 0 && COMMAND_WORDS.has(t))) return undefined;
     else files.push(t);
   }

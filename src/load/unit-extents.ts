@@ -4,7 +4,7 @@
  * DWARF side (length fields, sharing units out) is dwarf/extents.ts.
  */
 import { unitExtentsOf } from '../dwarf/extents.js';
-import { openElf, plainDebugSection, rawDebugSection, type ElfFile } from '../elf/index.js';
+import { ET, openElf, plainDebugSection, rawDebugSection, type ElfFile } from '../elf/index.js';
 
 /**
  * [offset, end) of every unit, or undefined when .debug_info is not stored plainly (compressed,
@@ -20,6 +20,21 @@ export function readUnitExtents(path: string, relocatable = false): [number, num
   }
   try {
     return unitExtents(elf, relocatable);
+  } finally {
+    elf.close();
+  }
+}
+
+/** Whether `path` is an ELF relocatable file (ET_REL: kernel modules, objects); false when unreadable. */
+export function isRelocatable(path: string): boolean {
+  let elf;
+  try {
+    elf = openElf(path);
+  } catch {
+    return false;
+  }
+  try {
+    return elf.header.type === ET.REL;
   } finally {
     elf.close();
   }

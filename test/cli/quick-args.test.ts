@@ -46,6 +46,8 @@ const ACCEPTED: string[][] = [
   ['--hex', '-C', 'x', 'f.o'],
   ['123'],
   ['a file with spaces.o', '-C', 'x'],
+  ['--no-cache', '-C', 'x', 'f.o'],
+  ['f.o', '-C', 'x', '--no-cache'],
 ];
 
 const LEFT_TO_YARGS: string[][] = [
@@ -57,7 +59,8 @@ const LEFT_TO_YARGS: string[][] = [
   ['-C', '-x', 'f.o'],
   ['-Cfoo', 'f.o'],
   ['--class_name=foo', 'f.o'],
-  ['--no-cache', 'f.o'],
+  ['--no-cache=false', 'f.o'],
+  ['--cache', 'f.o'],
   ['-P', 'f.o'],
   ['-F', 'btf', '-F', 'dwarf', 'f.o'],
   ['-F', 'stabs', 'f.o'],

@@ -42,11 +42,12 @@ describe('whole-file dumps split between worker threads', () => {
 
   for (const mode of ['text', 'sizes', 'json'] as DumpMode[]) {
     it(`merged worker output equals the single-threaded dump (${mode})`, async () => {
-      // virtio_net.ko: ET_REL, each worker relocates only its own unit (and every header)
+      // virtio_net.ko: ET_REL, each worker relocates only its own unit (and every header); three
+      // workers at least (parallel.ts MIN_RELOCATABLE_JOBS)
       for (const name of ['layout-exe', 'dup-exe', 'layout-lto', 'virtio_net.ko']) {
         const path = fixturePath(name);
         const serial = dumpItems(loadFile(path), mode, opts);
-        const par = await parallelDump(path, mode, opts, 2, undefined, 0);
+        const par = await parallelDump(path, mode, opts, name.endsWith('.ko') ? 3 : 2, undefined, 0);
         expect(par, name).toBeDefined();
         expect(par!.items, `${name} ${mode}`).toEqual(serial);
       }
@@ -63,6 +64,8 @@ describe('whole-file dumps split between worker threads', () => {
   it('small or single-unit files are not split', async () => {
     expect(await parallelDump(fixturePath('layout-exe'), 'text', opts, 2)).toBeUndefined(); // below the size threshold
     expect(await parallelDump(fixturePath('virtio_net.ko'), 'text', opts, 2)).toBeUndefined();
+    expect(await parallelDump(fixturePath('virtio_net.ko'), 'text', opts, 2, undefined, 0)).toBeUndefined(); // ET_REL: two workers lose
+    expect(await parallelDump(fixturePath('virtio_net.ko'), 'text', opts, 3, undefined, 0)).toBeDefined();
     expect(await parallelDump(fixturePath('layout-plain.o'), 'text', opts, 2, undefined, 0)).toBeUndefined();
     expect(await parallelDump(fixturePath('layout-exe'), 'text', opts, 1, undefined, 0)).toBeUndefined();
   });
