@@ -67,7 +67,7 @@ export default function stringWidth(string, options) {
 await build({
   absWorkingDir: root,
   // main.ts becomes _cli.js, loaded by the small bin written below
-  entryPoints: { _cli: 'src/cli/main.ts', 'dump-worker': 'src/cli/dump-worker.ts', 'build-index': 'src/cli/build-index.ts' },
+  entryPoints: { _cli: 'src/cli/main.ts', 'dump-worker': 'src/cli/dump-worker.ts', 'build-index': 'src/cli/build-index.ts', 'abi-worker': 'src/cli/abi-worker.ts' },
   outdir: 'dist/cli',
   bundle: true,
   splitting: true,

@@ -33,13 +33,16 @@ export interface ElfSideTask {
   source?: SourceOptions;
 }
 
-/** A side read; `pathsTo` answers for the types of this side's surface (ELF sides only). */
+/**
+ * A side read; `spelt` (ELF sides only) is its surface with every step spelled, from which
+ * pathsOf() answers for its types. Plain data: a worker thread can send it (abi-worker.ts).
+ */
 export interface ReadSide {
   side: Omit<AbiSide, 'pathsTo'>;
   counts: AbiSurfaceCounts;
   baseline: AbiBaseline;
   diagnostics: Diagnostic[];
-  pathsTo?: (key: string) => RootPath[];
+  spelt?: SpeltSurface;
 }
 
 export function readElfSide(task: ElfSideTask, progress?: (done: number, total: number) => void): ReadSide {
@@ -92,12 +95,12 @@ export function readElfSide(task: ElfSideTask, progress?: (done: number, total: 
     counts: { symbols: symbols.length, withDebugInfo: roots.length, types: surface.named.size },
     baseline: { ...json, symbols },
     diagnostics: file.diagnostics,
-    pathsTo: pathsOf(spellSurface(surface, spell)),
+    spelt: spellSurface(surface, spell),
   };
 }
 
 /** Paths from a spelt surface, in a scope of its own: the closure keeps no type table alive. */
-function pathsOf(s: SpeltSurface): (key: string) => RootPath[] {
+export function pathsOf(s: SpeltSurface): (key: string) => RootPath[] {
   return (key) => pathsTo(s, key);
 }
 

@@ -1,9 +1,10 @@
 /**
  * `structscope diff OLD NEW --abi`: the layout diff restricted to what exported symbols reach
- * (docs/abi-surface.md). The sides are read one after the other (abi-side.ts): an ELF file keeps
- * only its spelt surface for the paths of the changed types, so one type table is in memory at a
- * time (both at once, in worker threads, took 5.7 x a full dump's memory on vmlinux); a JSON side
- * is a saved `diff --abi` report.
+ * (docs/abi-surface.md). An ELF side keeps only its spelt surface for the paths of the changed
+ * types (abi-side.ts). Two large ELF files are read at once, OLD in a worker thread and NEW here,
+ * so that two type tables are in memory together but one read's time is saved (both in workers
+ * took 5.7 x a full dump's memory on vmlinux); smaller ones one after the other. A JSON side is a
+ * saved `diff --abi` report.
  */
 import { abiRegressions, diffAbi, type AbiSide } from '../diff/abi.js';
 import type { FailOnKind } from '../diff/regressions.js';
@@ -11,7 +12,10 @@ import { parseSuppressions, parseSymbolList, type Suppressions } from '../diff/s
 import type { SourceOptions } from '../load/btf.js';
 import { abiDiffJson, renderAbiTable, renderAbiText } from '../report/abi-diff.js';
 import { isStructscopeError } from '../util/errors.js';
-import { InputError, readBaselineSide, readElfSide, readText, type ReadSide } from './abi-side.js';
+import { statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { InputError, pathsOf, readBaselineSide, readElfSide, readText, type ElfSideTask, type ReadSide } from './abi-side.js';
+import type { AbiWorkerMessage } from './abi-worker.js';
 import { looksLikeJson } from './diff.js';
 import { reportDiagnostics } from './load-selected.js';
 import type { Output } from './output.js';
@@ -39,10 +43,18 @@ export async function runAbiDiff(args: AbiArgs, out: Output): Promise<number> {
   try {
     if (args.symbols !== undefined) list = parseSymbolList(readText(args.symbols, '--symbols'));
     if (args.suppress !== undefined) suppress = suppressionsOf(args.suppress);
-    for (const path of [args.old, args.new]) {
-      sides.push(readSide(path, args, out, list, suppress));
-      reportDiagnostics(out, path, sides[sides.length - 1]!.diagnostics, args.verbose);
+    const old = concurrent(args) ? readInWorker(elfTask(args.old, args, list, suppress)) : undefined;
+    if (!old) sides.push(readSide(args.old, args, out, list, suppress));
+    let newSide: ReadSide;
+    try {
+      newSide = readSide(args.new, args, out, list, suppress);
+    } catch (e) {
+      void old?.stop();
+      throw e;
     }
+    if (old) sides.push(await old.side);
+    sides.push(newSide);
+    for (const [k, path] of [args.old, args.new].entries()) reportDiagnostics(out, path, sides[k]!.diagnostics, args.verbose);
   } catch (e) {
     if (e instanceof InputError || isStructscopeError(e)) {
       out.error(e.message);
@@ -50,7 +62,7 @@ export async function runAbiDiff(args: AbiArgs, out: Output): Promise<number> {
     }
     throw e;
   }
-  const asSide = (r: ReadSide): AbiSide => ({ ...r.side, ...(r.pathsTo ? { pathsTo: r.pathsTo } : {}) });
+  const asSide = (r: ReadSide): AbiSide => ({ ...r.side, ...(r.spelt ? { pathsTo: pathsOf(r.spelt) } : {}) });
   const d = diffAbi(asSide(sides[0]!), asSide(sides[1]!), { ...(suppress ? { suppress } : {}), ...(list ? { symbolList: list } : {}) });
   const regs = abiRegressions(d);
   const input = { d, regressions: regs, surfaces: { old: sides[0]!.counts, new: sides[1]!.counts }, maxPaths: args.verbose ? Infinity : 5 };
@@ -67,12 +79,46 @@ export async function runAbiDiff(args: AbiArgs, out: Output): Promise<number> {
 
 function readSide(path: string, args: AbiArgs, out: Output, list: string[] | undefined, sup: Suppressions | undefined): ReadSide {
   if (looksLikeJson(path)) return readBaselineSide(path, args.cachelineSize, list);
-  const stops = sup ? { stops: { types: [...sup.types], members: [...sup.members] } } : {};
   try {
-    return readElfSide({ path, cachelineSize: args.cachelineSize, ...(list ? { list } : {}), ...stops, ...(args.source ? { source: args.source } : {}) }, out.progress);
+    return readElfSide(elfTask(path, args, list, sup), out.progress);
   } finally {
     out.progressDone();
   }
+}
+
+function elfTask(path: string, args: AbiArgs, list: string[] | undefined, sup: Suppressions | undefined): ElfSideTask {
+  const stops = sup ? { stops: { types: [...sup.types], members: [...sup.members] } } : {};
+  return { path, cachelineSize: args.cachelineSize, ...(list ? { list } : {}), ...stops, ...(args.source ? { source: args.source } : {}) };
+}
+
+/**
+ * Files from this size on are read at once (two of Debian's vmlinux: 11.4 s one after the
+ * other); STRUCTSCOPE_ABI_CONCURRENT_BYTES sets another size (0: always).
+ */
+const CONCURRENT_BYTES = 64 << 20;
+
+/** Both sides are ELF files, the smaller one at least CONCURRENT_BYTES long. */
+function concurrent(args: AbiArgs): boolean {
+  if (looksLikeJson(args.old) || looksLikeJson(args.new)) return false;
+  const env = Number(process.env.STRUCTSCOPE_ABI_CONCURRENT_BYTES);
+  const min = process.env.STRUCTSCOPE_ABI_CONCURRENT_BYTES !== undefined && Number.isFinite(env) ? env : CONCURRENT_BYTES;
+  try {
+    return Math.min(statSync(args.old).size, statSync(args.new).size) >= min;
+  } catch {
+    return false; // the reader reports it
+  }
+}
+
+/** One ELF side read by a worker thread (its errors come back as they would be thrown here), and a way to stop it. */
+function readInWorker(task: ElfSideTask): { side: Promise<ReadSide>; stop: () => Promise<number> } {
+  const w = new Worker(new URL('./abi-worker.js', import.meta.url), { workerData: task });
+  const side = new Promise<ReadSide>((resolve, reject) => {
+    w.once('message', (m: AbiWorkerMessage) => (m.ok ? resolve(m.side) : reject(m.input ? new InputError(m.message) : new Error(m.message))));
+    w.once('error', reject);
+    w.once('exit', (code) => reject(new Error(`the diff --abi worker stopped (exit code ${code})`)));
+  });
+  side.catch(() => undefined); // awaited only when the main thread's side was read
+  return { side, stop: () => w.terminate() };
 }
 
 function suppressionsOf(path: string): Suppressions {

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run, schemaValidator } from '../helpers/cli.js';
+import { CLI, CLI_ENV, run, schemaValidator } from '../helpers/cli.js';
 import { fixturePath } from '../helpers/fixtures.js';
 
 const validate = schemaValidator('abi-diff');
@@ -137,6 +137,36 @@ describe('diff --abi on bad input', () => {
       expect(r.code, bad).toBe(2);
       expect(r.stderr).toContain(says);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
+
+describe('two large files are read at once (OLD in a worker thread)', () => {
+  // STRUCTSCOPE_ABI_CONCURRENT_BYTES=0 takes that path for the small fixtures too
+  const both = (...args: string[]) => {
+    const serial = spawnSync(process.execPath, [CLI, 'diff', '--abi', ...args], { encoding: 'utf8', env: CLI_ENV });
+    const concurrent = spawnSync(process.execPath, [CLI, 'diff', '--abi', ...args], { encoding: 'utf8', env: { ...CLI_ENV, STRUCTSCOPE_ABI_CONCURRENT_BYTES: '0' } });
+    return { serial, concurrent };
+  };
+
+  it('the same report, text and JSON, exit code and messages', () => {
+    for (const p of PAIRS) {
+      for (const format of ['text', 'json']) {
+        const { serial, concurrent } = both('--format', format, '-v', p.old, p.new);
+        expect(concurrent.stdout, `${p.name} ${format}`).toBe(serial.stdout);
+        expect(concurrent.stderr).toBe(serial.stderr);
+        expect(concurrent.status).toBe(serial.status);
+      }
+    }
+  });
+
+  it('an unreadable side is the same one-line error, from the worker or from the main thread', () => {
+    const missing = join(tmp, 'missing.o');
+    for (const args of [[missing, PAIRS[0]!.new], [PAIRS[0]!.old, missing]]) {
+      const { serial, concurrent } = both(...args);
+      expect(serial.status).toBe(2);
+      expect(concurrent.status).toBe(2);
+      expect(concurrent.stderr).toBe(serial.stderr);
     }
   });
 });
