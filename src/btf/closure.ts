@@ -1,5 +1,6 @@
 /**
- * Which BTF types a `-C` query needs, and how much of each: the named structs and unions in full,
+ * Which BTF types a `-C` query needs, and how much of each: the named structs, unions, typedefs and
+ * enums (pahole -C finds any named type) in full,
  * and what their layouts and spellings reach. A type reached only through a pointer is printed by
  * its name alone (`struct sock *sk`), so a named struct, union or enum there is read as a
  * declaration: task_struct then needs 221 types and 57 declarations, not 6,219 types.
@@ -34,15 +35,20 @@ export function closureOf(blob: BtfBlob, blobs: readonly BtfBlob[], count: numbe
   const ids: number[] = [];
   const modes: number[] = [];
   const reached: number[] = [];
-  // roots: the named (or all) structs and unions; then the definitions of the forward
-  // declarations laid out in full, which sizeOf resolves by name (TypeTable.resolveDeclaration)
+  const follow = (id: number, mode: number): void => {
+    ids.push(id);
+    modes.push(mode);
+  };
+  // roots: the named (or all) structs and unions, and for names the typedefs and enums too
+  // (pahole -C finds any named type); then the definitions of the forward declarations laid out
+  // in full, which sizeOf resolves by name (TypeTable.resolveDeclaration)
   const pushRoots = (offsets: Set<number> | undefined): void => {
     for (const b of blobs) {
       for (let i = 0; i < b.offsets.length; i++) {
         const k = b.kinds[i]!;
-        if ((k === BTF_KIND.STRUCT || k === BTF_KIND.UNION) && (!offsets || offsets.has(b.view.getUint32(b.offsets[i]!, b.littleEndian)))) {
-          ids.push(b.firstId + i);
-          modes.push(FULL);
+        const root = k === BTF_KIND.STRUCT || k === BTF_KIND.UNION || (offsets !== undefined && (k === BTF_KIND.TYPEDEF || k === BTF_KIND.ENUM || k === BTF_KIND.ENUM64));
+        if (root && (!offsets || offsets.has(b.view.getUint32(b.offsets[i]!, b.littleEndian)))) {
+          follow(b.firstId + i, FULL);
         }
       }
     }
@@ -76,34 +82,28 @@ export function closureOf(blob: BtfBlob, blobs: readonly BtfBlob[], count: numbe
       need[id] = mode;
       switch (kind) {
         case BTF_KIND.PTR:
-          ids.push(v.getUint32(o + 8, le));
-          modes.push(NAME);
+          follow(v.getUint32(o + 8, le), NAME);
           break;
         case BTF_KIND.TYPEDEF:
         case BTF_KIND.VOLATILE:
         case BTF_KIND.CONST:
         case BTF_KIND.RESTRICT:
         case BTF_KIND.TYPE_TAG:
-          ids.push(v.getUint32(o + 8, le));
-          modes.push(mode);
+          follow(v.getUint32(o + 8, le), mode);
           break;
         case BTF_KIND.ARRAY:
-          ids.push(v.getUint32(o + 12, le));
-          modes.push(mode);
+          follow(v.getUint32(o + 12, le), mode);
           break;
         case BTF_KIND.STRUCT:
         case BTF_KIND.UNION:
           for (let m = 0; m < vlen; m++) {
-            ids.push(v.getUint32(o + 12 + 12 * m + 4, le));
-            modes.push(FULL);
+            follow(v.getUint32(o + 12 + 12 * m + 4, le), FULL);
           }
           break;
         case BTF_KIND.FUNC_PROTO:
-          ids.push(v.getUint32(o + 8, le));
-          modes.push(NAME);
+          follow(v.getUint32(o + 8, le), NAME);
           for (let m = 0; m < vlen; m++) {
-            ids.push(v.getUint32(o + 12 + 8 * m + 4, le));
-            modes.push(NAME);
+            follow(v.getUint32(o + 12 + 8 * m + 4, le), NAME);
           }
           break;
         case BTF_KIND.FWD: {

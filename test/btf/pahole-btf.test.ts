@@ -130,4 +130,12 @@ describe.skipIf(!existsSync(VMLINUX))(`the running kernel's BTF (${VMLINUX})`, (
   it.skipIf(!has124)('-C task_struct with no file', () => {
     expect(run('-C', 'task_struct').stdout).toBe(paholeOut('pahole', '-C', 'task_struct', VMLINUX));
   });
+
+  it.skipIf(!has131)('-C of typedefs and enums: pahole -C finds any named type', () => {
+    for (const names of ['spinlock_t', 'atomic_t', 'pid_type', 'task_struct,spinlock_t,pid_type']) {
+      const r = runCli('-C', names, '--pahole', '1.31');
+      expect(r.code, names).toBe(0);
+      expect(r.stdout, names).toBe(paholeOut(P131, '-C', names, VMLINUX));
+    }
+  });
 });
