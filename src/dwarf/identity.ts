@@ -33,6 +33,8 @@ const MAX_TRIES = 3;
 const NO_RAW = -1;
 /** Room for a .debug_str offset below a section's number in a raw entry. */
 const RAW_SECTION = 2 ** 40;
+/** String sections numbered at most (raw entries stay exact below 2^53); later ones take no shortcut. */
+const MAX_RAW_SECTIONS = 2 ** 12;
 
 export class AggregateIdentity {
   private readonly names = new NameIds();
@@ -54,9 +56,8 @@ export class AggregateIdentity {
   /** Distinct signatures: whole hash → entries, and header hash (kind, name, size…) → the same entries. */
   private readonly chains = new HashChains();
   private readonly headerChains = new HashChains();
-  /** Header hash and length of the last lookup (for remember()). */
+  /** Header hash of the last lookup (for remember()). */
   private headerHash = 0;
-  private headerLen = 0;
   private pool = new Float64Array(1 << 16);
   /**
    * Beside each name id in sig and pool: where a .debug_str name was read (strKey + offset), else
@@ -90,7 +91,6 @@ export class AggregateIdentity {
     const hh = this.h | 0;
     const hl = this.len;
     this.headerHash = hh;
-    this.headerLen = hl;
     const hc = this.headerChains;
     let tries = 0;
     for (let e = hc.first(hh); e >= 0 && tries < MAX_TRIES; e = hc.next(e)) {
@@ -135,12 +135,19 @@ export class AggregateIdentity {
     this.poolLen += n;
   }
 
-  /** The raw-entry base of unit u's .debug_str: its number (in order of first sight) × 2^40. */
+  /**
+   * The raw-entry base of unit u's .debug_str: its number (in order of first sight) × 2^40; NaN
+   * (equal to nothing, so no shortcut) without one or beyond MAX_RAW_SECTIONS (split DWARF gives
+   * each .dwo its own).
+   */
   private strSectionKey(u: ScannedUnit): number {
     const str = this.names.strBytesOf(u);
-    if (!str) return -RAW_SECTION; // no .debug_str: no Strp name is read (never equals a raw entry)
+    if (!str) return NaN;
     let k = this.strSections.get(str);
-    if (k === undefined) this.strSections.set(str, (k = (this.strSectionCount++ + 1) * RAW_SECTION));
+    if (k === undefined) {
+      k = this.strSectionCount < MAX_RAW_SECTIONS ? ++this.strSectionCount * RAW_SECTION : NaN;
+      this.strSections.set(str, k);
+    }
     return k;
   }
 

@@ -35,7 +35,7 @@ export class NameIds {
 
   /** The cache of unit u's .debug_str: offset → NameIds.decode() argument, 0 when not looked up yet. */
   strCache(u: ScannedUnit): Int32Array {
-    const str = u.src.sec.str?.bytes;
+    const str = this.strBytesOf(u);
     if (str !== this.strBytes) {
       this.strBytes = str;
       this.strCacheOf = str ? this.cacheOf(str) : new Int32Array(0);
