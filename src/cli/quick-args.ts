@@ -57,6 +57,7 @@ export function quickShowArgs(argv: readonly string[]): ShowCliArguments | undef
   const a: Record<string, unknown> = { ...defaults, _: [], $0: 'structscope' };
   const files: string[] = [];
   const classes: string[] = [];
+  const given = new Set<string>();
   for (let k = 0; k < argv.length; k++) {
     const t = argv[k]!;
     const str = STRING_OPTIONS[t];
@@ -66,8 +67,13 @@ export function quickShowArgs(argv: readonly string[]): ShowCliArguments | undef
       if (str === 'class') classes.push(v);
       else if (a[str] !== undefined) return undefined;
       else a[str] = v;
-    } else if (BOOLEAN_OPTIONS[t] !== undefined) a[BOOLEAN_OPTIONS[t]!] = true;
-    else if (NEGATED_OPTIONS[t] !== undefined) a[NEGATED_OPTIONS[t]!] = false;
+    } else if (BOOLEAN_OPTIONS[t] !== undefined || NEGATED_OPTIONS[t] !== undefined) {
+      // a flag given twice is an array to yargs: left to it
+      const key = BOOLEAN_OPTIONS[t] ?? NEGATED_OPTIONS[t]!;
+      if (given.has(key)) return undefined;
+      given.add(key);
+      a[key] = BOOLEAN_OPTIONS[t] !== undefined;
+    }
     else if (t === '' || t.startsWith('-') || (files.length === 0 && COMMAND_WORDS.has(t))) return undefined;
     else files.push(t);
   }

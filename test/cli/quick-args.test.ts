@@ -71,6 +71,8 @@ const LEFT_TO_YARGS: string[][] = [
   ['--', 'f.o'],
   ['-', 'f.o'],
   ['-sE', 'f.o'],
+  ['-v', '-V', 'f.o'],
+  ['--no-cache', '--no-cache', 'f.o'],
 ];
 
 describe('command lines parsed without yargs', () => {
