@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import { LIMIT_ENV, parseSize } from '../util/limits.js';
 import { regexProblem } from '../util/regex-check.js';
 import { splitPatterns } from '../report/select.js';
+import { isRegexPattern } from '../model/selection.js';
 import { RUNNING_KERNEL_BTF, type DebugFormat } from '../load/btf.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 
@@ -55,7 +56,7 @@ export function checkSelection(a: { structs: boolean; unions: boolean; class?: u
     const items = splitPatterns(String(c));
     if (items.length === 0) throw new Error(`-C ${JSON.stringify(String(c))}: no type name or /REGEX/ given`);
     for (const item of items) {
-      if (item.length > 2 && item.startsWith('/') && item.endsWith('/')) {
+      if (isRegexPattern(item)) {
         try {
           new RegExp(item.slice(1, -1));
         } catch {

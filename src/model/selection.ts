@@ -31,7 +31,7 @@ export function parseClassPatterns(args: string[]): Matcher[] {
   const out: Matcher[] = [];
   for (const arg of args) {
     for (const item of splitPatterns(arg)) {
-      if (item.length > 2 && item.startsWith('/') && item.endsWith('/')) {
+      if (isRegexPattern(item)) {
         const re = new RegExp(item.slice(1, -1));
         out.push({ pattern: item, test: (n) => re.test(n) });
       } else out.push({ pattern: item, test: (n) => n === item });
@@ -64,9 +64,14 @@ export function splitPatterns(arg: string): string[] {
 }
 
 /** The -C items when every one is an exact name (no /REGEX/, no `::` path); undefined otherwise. */
+/** A -C item written as /REGEX/ (not a name). */
+export function isRegexPattern(item: string): boolean {
+  return item.length > 2 && item.startsWith('/') && item.endsWith('/');
+}
+
 export function exactClassNames(sel: Selection): string[] | undefined {
   if (!sel.classes?.length) return undefined;
   const names = parseClassPatterns(sel.classes).map((m) => m.pattern);
   // a path (`rust_types::Shape`) is no single DW_AT_name a unit could be searched for
-  return names.some((n) => (n.length > 2 && n.startsWith('/') && n.endsWith('/')) || n.includes('::')) ? undefined : names;
+  return names.some((n) => isRegexPattern(n) || n.includes('::')) ? undefined : names;
 }

@@ -1,7 +1,7 @@
 import type { TypeTable } from '../model/table.js';
 import { isAggregate, type AggregateType, type TypeId } from '../model/types.js';
 import { printableTypes } from './pahole.js';
-import { exactClassNames, parseClassPatterns, type Matcher, type Selection } from '../model/selection.js';
+import { exactClassNames, isRegexPattern, parseClassPatterns, type Matcher, type Selection } from '../model/selection.js';
 import { DW_LANG_Rust, rustLastSegment } from './rust.js';
 
 export { exactClassNames, parseClassPatterns, splitPatterns, type Selection } from '../model/selection.js';
@@ -69,7 +69,7 @@ export function selectTypes(table: TypeTable, sel: Selection): SelectionResult {
  * (not a /REGEX/), the one of that name that comes first in the file.
  */
 function firstTypedefsNamed(table: TypeTable, matchers: readonly Matcher[], enums: boolean): Map<string, TypeId> {
-  const names = new Set(matchers.map((m) => m.pattern).filter((n) => !(n.length > 2 && n.startsWith('/') && n.endsWith('/'))));
+  const names = new Set(matchers.map((m) => m.pattern).filter((n) => !isRegexPattern(n)));
   const out = new Map<string, TypeId>();
   table.types.forEach((t, id) => {
     const named = t.kind === 'typedef' || (enums && t.kind === 'enum' && !t.declaration && t.enumerators.length > 0);
