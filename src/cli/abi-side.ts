@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { AbiSide } from '../diff/abi.js';
 import { factsFromJsonFile } from '../diff/facts.js';
-import { buildSurface, pathsTo, spellSurface, type RootPath, type SpeltSurface, type SurfaceSpelling } from '../diff/surface.js';
+import { buildSurface, pathFinder, spellSurface, type RootPath, type SpeltSurface, type SurfaceSpelling } from '../diff/surface.js';
 import type { SurfaceSymbol } from '../diff/symbols.js';
 import { openElf } from '../elf/index.js';
 import { computedTypes } from '../layout/computed.js';
@@ -101,7 +101,7 @@ export function readElfSide(task: ElfSideTask, progress?: (done: number, total: 
 
 /** Paths from a spelt surface, in a scope of its own: the closure keeps no type table alive. */
 export function pathsOf(s: SpeltSurface): (key: string) => RootPath[] {
-  return (key) => pathsTo(s, key);
+  return pathFinder(s);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { formatOrder, isRawBtfFile, loadBtfFile, type SourceOptions } from '../load/btf.js';
-import { spawn } from 'node:child_process';
 import { closeSync, constants, lstatSync, openSync, rmSync } from 'node:fs';
+import { childProcess } from '../util/lazy-builtins.js';
 import { makeDirectory } from '../load/index-cache.js';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,7 +121,7 @@ function buildIndexInBackground(cacheDir: string, path: string, indexFile: strin
   try {
     if (!makeDirectory(dirname(lock)) || !takeLock(lock)) return;
     const script = fileURLToPath(new URL('./build-index.js', import.meta.url));
-    spawn(process.execPath, [script, cacheDir, path, lock], { detached: true, stdio: 'ignore' }).unref();
+    childProcess().spawn(process.execPath, [script, cacheDir, path, lock], { detached: true, stdio: 'ignore' }).unref();
   } catch {
     // the index is an optimisation: no index, no harm
   }

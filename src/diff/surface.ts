@@ -172,50 +172,58 @@ export function spellSurface(s: Surface, spell: SurfaceSpelling): SpeltSurface {
 }
 
 /**
- * Every root that reaches the named type `key`, each with one shortest path, e.g.
+ * Answers, for a named type `key`, every root that reaches it, each with one shortest path, e.g.
  * `netif_rx(struct sk_buff *) → struct sk_buff → struct net_device *dev → struct net_device`.
  * Shortest paths for all roots at once: a breadth-first walk back from the type over the reversed
- * steps gives each type its next step towards it. Shortest paths first, then in surface order.
+ * steps gives each type its distance and next step towards it; only the roots entering a type
+ * the walk met are looked at (an index built once: a vmlinux has ~30 K roots and a diff asks
+ * for hundreds of types). Shortest paths first, then in surface order.
  */
-export function pathsTo(s: SpeltSurface, key: string): RootPath[] {
-  const target = s.named.get(key);
-  if (target === undefined) return [];
-  const next = new Map<TypeId, Edge | null>([[target, null]]);
-  const queue = [target];
-  for (let q = 0; q < queue.length; q++) {
-    const to = queue[q]!;
-    for (const e of s.into.get(to) ?? []) {
-      if (next.has(e.from)) continue;
-      next.set(e.from, { to, member: e.member });
-      queue.push(e.from);
+export function pathFinder(s: SpeltSurface): (key: string) => RootPath[] {
+  const rootsEntering = new Map<TypeId, number[]>();
+  s.entries.forEach((ids, r) => {
+    for (const id of ids) {
+      const list = rootsEntering.get(id);
+      if (list) list.push(r);
+      else rootsEntering.set(id, [r]);
     }
-  }
-  const dist = new Map<TypeId, number>();
-  const distance = (id: TypeId): number => {
-    let d = dist.get(id);
-    if (d !== undefined) return d;
-    d = 0;
-    for (let e = next.get(id); e; e = next.get(e.to)) d++;
-    dist.set(id, d);
-    return d;
-  };
-  const out: RootPath[] = [];
-  s.roots.forEach((r, i) => {
-    let best: TypeId | undefined;
-    for (const id of s.entries[i]!) if (next.has(id) && (best === undefined || distance(id) < distance(best))) best = id;
-    if (best === undefined) return;
-    const path = [r.label];
-    for (let id: TypeId | undefined = best; id !== undefined; ) {
-      const k = s.steps.get(id);
-      if (k !== undefined && path[path.length - 1] !== k) path.push(k);
-      const e: Edge | null | undefined = next.get(id);
-      if (!e) break;
-      if (e.member >= 0) path.push(s.members.get(`${id}:${e.member}`)!);
-      id = e.to;
-    }
-    out.push({ symbol: r.name, path });
   });
-  return out.sort((a, b) => a.path.length - b.path.length);
+  return (key) => {
+    const target = s.named.get(key);
+    if (target === undefined) return [];
+    const next = new Map<TypeId, Edge | null>([[target, null]]);
+    const dist = new Map<TypeId, number>([[target, 0]]);
+    const reaching = new Set<number>();
+    const queue = [target];
+    for (let q = 0; q < queue.length; q++) {
+      const to = queue[q]!;
+      for (const r of rootsEntering.get(to) ?? []) reaching.add(r);
+      const d = dist.get(to)! + 1;
+      for (const e of s.into.get(to) ?? []) {
+        if (next.has(e.from)) continue;
+        next.set(e.from, { to, member: e.member });
+        dist.set(e.from, d);
+        queue.push(e.from);
+      }
+    }
+    const out: RootPath[] = [];
+    for (const i of [...reaching].sort((a, b) => a - b)) {
+      let best: TypeId | undefined;
+      for (const id of s.entries[i]!) if (next.has(id) && (best === undefined || dist.get(id)! < dist.get(best)!)) best = id;
+      const r = s.roots[i]!;
+      const path = [r.label];
+      for (let id: TypeId | undefined = best; id !== undefined; ) {
+        const k = s.steps.get(id);
+        if (k !== undefined && path[path.length - 1] !== k) path.push(k);
+        const e: Edge | null | undefined = next.get(id);
+        if (!e) break;
+        if (e.member >= 0) path.push(s.members.get(`${id}:${e.member}`)!);
+        id = e.to;
+      }
+      out.push({ symbol: r.name, path });
+    }
+    return out.sort((a, b) => a.path.length - b.path.length);
+  };
 }
 
 /** How a type shows in a path: its identity, or a typedef's name; nothing for the types in between. */

@@ -6,7 +6,7 @@
  * give an exact upper bound), and the output must come out at exactly the declared size.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { inflateSync } from 'node:zlib';
+import { zlib } from '../util/lazy-builtins.js';
 import { decompress as zstdDecompress } from 'fzstd';
 import { StructscopeError } from '../util/errors.js';
 import { currentLimits, type Limits } from '../util/limits.js';
@@ -58,7 +58,7 @@ export function inflateZlib(data: Uint8Array, expected: number, where: DataLocat
   checkRatio(expected, data.length, where, limits);
   let out: Buffer;
   try {
-    out = inflateSync(data, {
+    out = zlib().inflateSync(data, {
       maxOutputLength: Math.max(1, expected),
       // one output chunk of the right size avoids concatenating many small ones
       chunkSize: Math.min(Math.max(expected, 1024), 64 * 1024 * 1024),

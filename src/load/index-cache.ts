@@ -9,10 +9,10 @@
  * at most MAX_INDEX_BYTES, and its checksum only proves it is not torn. That it tells the truth
  * about the binary is checked by the loader (load/index.ts) against the units it reads.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, lutimesSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, parse, resolve } from 'node:path';
+import { crypto } from '../util/lazy-builtins.js';
 import { decodeTypeIndex, encodeTypeIndex, type IndexKey, type TypeIndex } from './type-index.js';
 
 /** $STRUCTSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/structscope, else ~/.cache/structscope. */
@@ -30,7 +30,7 @@ export function indexKeyOf(path: string, buildId: string | undefined): IndexKey 
 
 /** Index file path: files with a build-id share one entry wherever they are; others are keyed by path too. */
 export function indexPath(dir: string, path: string, key: IndexKey): string {
-  const id = key.buildId || createHash('sha256').update(resolve(path)).digest('hex').slice(0, 32);
+  const id = key.buildId || crypto().createHash('sha256').update(resolve(path)).digest('hex').slice(0, 32);
   return join(dir, 'index-v1', `${id}-${key.size}-${key.mtimeMs}.idx`);
 }
 
@@ -110,7 +110,7 @@ export function makeDirectory(dir: string): boolean {
 
 /** Write atomically; failures (read-only cache, full disk) are not errors: the index is an optimisation. */
 export function writeIndex(file: string, index: TypeIndex): boolean {
-  const tmp = `${file}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`;
+  const tmp = `${file}.${process.pid}.${crypto().randomBytes(8).toString('hex')}.tmp`;
   try {
     if (!makeDirectory(dirname(file))) return false;
     writeFileSync(tmp, encodeTypeIndex(index), { flag: 'wx', mode: 0o600 }); // never through a planted symlink

@@ -4,7 +4,7 @@
  * units (and the unit headers), not the whole .debug_info. Pure: building, encoding and
  * decoding; the cache file itself is index-cache.ts.
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../util/lazy-builtins.js';
 import type { TypeTable } from '../model/table.js';
 import { isAggregate } from '../model/types.js';
 
@@ -74,5 +74,5 @@ export function decodeTypeIndex(text: string, key: IndexKey): TypeIndex | undefi
 }
 
 function sha256(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
+  return crypto().createHash('sha256').update(s).digest('hex');
 }
