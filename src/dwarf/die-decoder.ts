@@ -5,15 +5,19 @@
  * because a helper would have to return both value and position (an allocation per value).
  */
 import { DW_AT, DW_FORM, DW_TAG, formName } from './constants.js';
-import { fixedFormSize, type AbbrevTable } from './abbrev.js';
+import { fixedFormSize, VARIABLE, type AbbrevTable } from './abbrev.js';
 import { DieFlag, RefKind, StrKind, type UnitDies } from './dies.js';
-import { evalLocation, LEB_MAX_MUL, LEB_TOO_LONG, readRootAttr, readUnsigned, ulebEnd, ulebValue, unsignedBound, type Fail, type UnitRoot } from './scan-values.js';
+import { evalLocation, LEB_MAX_MUL, LEB_TOO_LONG, readRootAttr, readUnsigned, skipVariable, ulebEnd, ulebValue, unsignedBound, type Fail, type UnitRoot } from './scan-values.js';
 import type { UnitHeader } from './unit.js';
 import { hex8 } from './unit.js';
 
-/** How the decoder reads a fixed-size form (Simple.No: not fixed-size, read by the switch). */
-const enum Simple {
-  No = 0,
+/**
+ * How the decoder reads a form: the fixed-size ones (a number, a string offset, a reference) and
+ * then the rest, one dense code each so the decoder's switch is a jump table.
+ */
+const enum Cls {
+  /** an unknown form (the skip plan has rejected it already) */
+  Unknown = 0,
   /** a number (data, flag, address, section offset) */
   Number,
   /** an address index (DW_FORM_addrx1..4): skipped */
@@ -28,38 +32,163 @@ const enum Simple {
   RefSection,
   /** an offset in the supplementary file's .debug_info (DW_FORM_ref_sup4/8) */
   RefAlt,
+  // variable-size or special forms
+  Leb,
+  LebBlock,
+  Data16,
+  ImplicitConst,
+  FlagPresent,
+  String,
+  GnuStrpAlt,
+  GnuRefAlt,
+  RefSig8,
+  Block1,
+  Block2,
+  Block4,
+  Indirect,
+}
+/** The last class of a fixed-size form. */
+const LAST_FIXED = Cls.RefAlt;
+
+const classForms: [Cls, number[]][] = [
+  [Cls.Number, [DW_FORM.addr, DW_FORM.data1, DW_FORM.flag, DW_FORM.data2, DW_FORM.data4, DW_FORM.data8, DW_FORM.sec_offset]],
+  [Cls.Skip, [DW_FORM.addrx1, DW_FORM.addrx2, DW_FORM.addrx3, DW_FORM.addrx4]],
+  [Cls.Strp, [DW_FORM.strp]],
+  [Cls.LineStrp, [DW_FORM.line_strp]],
+  [Cls.StrpAlt, [DW_FORM.strp_sup]],
+  [Cls.Strx, [DW_FORM.strx1, DW_FORM.strx2, DW_FORM.strx3, DW_FORM.strx4]],
+  [Cls.RefUnit, [DW_FORM.ref1, DW_FORM.ref2, DW_FORM.ref4, DW_FORM.ref8]],
+  [Cls.RefSection, [DW_FORM.ref_addr]],
+  [Cls.RefAlt, [DW_FORM.ref_sup4, DW_FORM.ref_sup8]],
+  [Cls.Leb, [DW_FORM.sdata, DW_FORM.udata, DW_FORM.ref_udata, DW_FORM.strx, DW_FORM.addrx, DW_FORM.loclistx, DW_FORM.rnglistx, DW_FORM.GNU_addr_index, DW_FORM.GNU_str_index]],
+  [Cls.LebBlock, [DW_FORM.block, DW_FORM.exprloc]],
+  [Cls.Data16, [DW_FORM.data16]],
+  [Cls.ImplicitConst, [DW_FORM.implicit_const]],
+  [Cls.FlagPresent, [DW_FORM.flag_present]],
+  [Cls.String, [DW_FORM.string]],
+  [Cls.GnuStrpAlt, [DW_FORM.GNU_strp_alt]],
+  [Cls.GnuRefAlt, [DW_FORM.GNU_ref_alt]],
+  [Cls.RefSig8, [DW_FORM.ref_sig8]],
+  [Cls.Block1, [DW_FORM.block1]],
+  [Cls.Block2, [DW_FORM.block2]],
+  [Cls.Block4, [DW_FORM.block4]],
+  [Cls.Indirect, [DW_FORM.indirect]],
+];
+const FORM_CLASS = new Map<number, Cls>();
+for (const [cls, forms] of classForms) for (const f of forms) FORM_CLASS.set(f, cls);
+const formClass = (form: number): Cls => FORM_CLASS.get(form) ?? Cls.Unknown;
+
+const STR_KIND: StrKind[] = [];
+STR_KIND[Cls.Strp] = StrKind.Strp;
+STR_KIND[Cls.LineStrp] = StrKind.LineStrp;
+STR_KIND[Cls.StrpAlt] = StrKind.StrpAlt;
+STR_KIND[Cls.Strx] = StrKind.Strx;
+
+/** What the decoder does with an attribute: one dense code each (Ignore: its value is skipped). */
+const enum Act {
+  Ignore = 0,
+  Name,
+  Type,
+  Import,
+  Signature,
+  Containing,
+  ByteSize,
+  BitSize,
+  BitOffset,
+  DataBitOffset,
+  MemberLocation,
+  UpperBound,
+  LowerBound,
+  Count,
+  Encoding,
+  Alignment,
+  DeclFile,
+  DeclLine,
+  Accessibility,
+  Virtuality,
+  MipsLinkage,
+  Linkage,
+  Inline,
+  VtableElem,
+  Const,
+  Declaration,
+  Artificial,
+  External,
+  Prototyped,
+  Vector,
+  ExportSymbols,
 }
 
-const SIMPLE = new Uint8Array(0x2d);
-const simpleForms: [Simple, number[]][] = [
-  [Simple.Number, [DW_FORM.addr, DW_FORM.data1, DW_FORM.flag, DW_FORM.data2, DW_FORM.data4, DW_FORM.data8, DW_FORM.sec_offset]],
-  [Simple.Skip, [DW_FORM.addrx1, DW_FORM.addrx2, DW_FORM.addrx3, DW_FORM.addrx4]],
-  [Simple.Strp, [DW_FORM.strp]],
-  [Simple.LineStrp, [DW_FORM.line_strp]],
-  [Simple.StrpAlt, [DW_FORM.strp_sup]],
-  [Simple.Strx, [DW_FORM.strx1, DW_FORM.strx2, DW_FORM.strx3, DW_FORM.strx4]],
-  [Simple.RefUnit, [DW_FORM.ref1, DW_FORM.ref2, DW_FORM.ref4, DW_FORM.ref8]],
-  [Simple.RefSection, [DW_FORM.ref_addr]],
-  [Simple.RefAlt, [DW_FORM.ref_sup4, DW_FORM.ref_sup8]],
-];
-for (const [kind, forms] of simpleForms) for (const f of forms) SIMPLE[f] = kind;
-const STR_KIND: StrKind[] = [];
-STR_KIND[Simple.Strp] = StrKind.Strp;
-STR_KIND[Simple.LineStrp] = StrKind.LineStrp;
-STR_KIND[Simple.StrpAlt] = StrKind.StrpAlt;
-STR_KIND[Simple.Strx] = StrKind.Strx;
+const ACTIONS = new Map<number, Act>([
+  [DW_AT.name, Act.Name],
+  [DW_AT.type, Act.Type],
+  [DW_AT.import, Act.Import],
+  [DW_AT.signature, Act.Signature],
+  [DW_AT.containing_type, Act.Containing],
+  [DW_AT.discr, Act.Containing],
+  [DW_AT.byte_size, Act.ByteSize],
+  [DW_AT.bit_size, Act.BitSize],
+  [DW_AT.bit_offset, Act.BitOffset],
+  [DW_AT.data_bit_offset, Act.DataBitOffset],
+  [DW_AT.data_member_location, Act.MemberLocation],
+  [DW_AT.upper_bound, Act.UpperBound],
+  [DW_AT.lower_bound, Act.LowerBound],
+  [DW_AT.count, Act.Count],
+  [DW_AT.encoding, Act.Encoding],
+  [DW_AT.alignment, Act.Alignment],
+  [DW_AT.decl_file, Act.DeclFile],
+  [DW_AT.decl_line, Act.DeclLine],
+  [DW_AT.accessibility, Act.Accessibility],
+  [DW_AT.virtuality, Act.Virtuality],
+  [DW_AT.MIPS_linkage_name, Act.MipsLinkage],
+  [DW_AT.linkage_name, Act.Linkage],
+  [DW_AT.inline, Act.Inline],
+  [DW_AT.vtable_elem_location, Act.VtableElem],
+  [DW_AT.const_value, Act.Const],
+  [DW_AT.discr_value, Act.Const],
+  [DW_AT.declaration, Act.Declaration],
+  [DW_AT.artificial, Act.Artificial],
+  [DW_AT.external, Act.External],
+  [DW_AT.prototyped, Act.Prototyped],
+  [DW_AT.GNU_vector, Act.Vector],
+  [DW_AT.export_symbols, Act.ExportSymbols],
+]);
+
+/** Per attribute slot of an abbreviation table: its Act and its form's Cls (made once per table). */
+interface SlotCodes {
+  act: Uint8Array;
+  cls: Uint8Array;
+}
+const slotCodes = new WeakMap<AbbrevTable, SlotCodes>();
+
+function slotCodesOf(t: AbbrevTable): SlotCodes {
+  let c = slotCodes.get(t);
+  if (!c) {
+    const n = t.attrName.length;
+    c = { act: new Uint8Array(n), cls: new Uint8Array(n) };
+    for (let j = 0; j < n; j++) {
+      c.act[j] = ACTIONS.get(t.attrName[j]!) ?? Act.Ignore;
+      c.cls[j] = formClass(t.attrForm[j]!);
+    }
+    slotCodes.set(t, c);
+  }
+  return c;
+}
 
 /** Decodes the attributes of the DIEs of one unit (made per unit by scanUnit). */
 export class DieDecoder {
   private readonly offsetSize: number;
   private readonly unitStart: number;
   private readonly end: number;
-  /** Byte size of each fixed-size form (SIMPLE) in this unit's encoding. */
-  private readonly size = new Uint8Array(SIMPLE.length);
+  /** Per attribute slot: what is done with it (Act) and how its form is read (Cls). */
+  private readonly act: Uint8Array;
+  private readonly cls: Uint8Array;
+  /** Per attribute slot: its value's size when fixed in this unit's encoding, else VARIABLE (the skip plan). */
+  private readonly formSize: Int32Array;
 
   constructor(
     private readonly b: Uint8Array,
-    unit: UnitHeader,
+    private readonly unit: UnitHeader,
     private readonly abbrevs: AbbrevTable,
     private readonly dies: UnitDies,
     private readonly root: UnitRoot,
@@ -69,23 +198,34 @@ export class DieDecoder {
     this.offsetSize = unit.offsetSize;
     this.unitStart = unit.offset;
     this.end = unit.end;
-    for (let f = 0; f < SIMPLE.length; f++) if (SIMPLE[f] !== Simple.No) this.size[f] = fixedFormSize(f, unit);
+    const codes = slotCodesOf(abbrevs);
+    this.act = codes.act;
+    this.cls = codes.cls;
+    this.formSize = abbrevs.plan(unit).formSize;
   }
 
   /**
    * Decode attributes aStart..aEnd-1 (of the abbreviation table) of DIE i, whose values start at
    * p; returns the position after them. `isRoot`: the unit DIE, whose own attributes go to `root`.
+   * An attribute no column keeps (DW_AT_sibling, decl_column, location…) is skipped by its size.
    */
   decode(i: number, p: number, aStart: number, aEnd: number, tag: number, isRoot: boolean, isRootDecl = false): number {
-    const { b, abbrevs, dies, root, le, fail, offsetSize, unitStart, end } = this;
+    const { b, abbrevs, dies, root, le, fail, offsetSize, unitStart, end, act, formSize } = this;
     for (let j = aStart; j < aEnd; j++) {
-      const at = abbrevs.attrName[j]!;
+      const action = act[j]! as Act;
+      if (action === Act.Ignore && !isRoot) {
+        const sz = formSize[j]!;
+        p = sz !== VARIABLE ? p + sz : skipVariable(b, p, abbrevs.attrForm[j]!, this.unit, le, fail);
+        continue;
+      }
       let form = abbrevs.attrForm[j]!;
+      let cls = this.cls[j]! as Cls;
       const valPos = p;
-      if (form === DW_FORM.indirect) {
+      if (cls === Cls.Indirect) {
         form = ulebValue(b, p);
         p = ulebEnd(b, p);
         if (form === DW_FORM.indirect || form === DW_FORM.implicit_const) fail(valPos, `bad indirect form ${formName(form)}`, 'BAD_FORM');
+        cls = formClass(form);
       }
       // decode the value: number `v`, or a string/ref/block description
       let v = NaN;
@@ -94,32 +234,22 @@ export class DieDecoder {
       let blockStart = -1;
       let blockLen = 0;
       let signed = false;
-      const simple = form < SIMPLE.length ? SIMPLE[form]! : Simple.No;
-      if (simple !== Simple.No) {
+      if (cls !== Cls.Unknown && cls <= LAST_FIXED) {
         // a fixed-size value: its size for this unit's encoding, and what it names
-        const n = this.size[form]!;
-        if (simple !== Simple.Skip) v = n === 1 ? b[p]! : readUnsigned(b, p, n, le);
+        const n = formSize[j]! !== VARIABLE ? formSize[j]! : fixedFormSize(form, this.unit); // an indirect form: its own size
+        if (cls !== Cls.Skip) v = n === 1 ? b[p]! : readUnsigned(b, p, n, le);
         p += n;
-        if (simple >= Simple.RefUnit) {
-          refKind = simple === Simple.RefAlt ? RefKind.Alt : RefKind.Section;
-          if (simple === Simple.RefUnit) v += unitStart;
-        } else if (simple !== Simple.Number && simple !== Simple.Skip) strKind = STR_KIND[simple]!;
+        if (cls >= Cls.RefUnit) {
+          refKind = cls === Cls.RefAlt ? RefKind.Alt : RefKind.Section;
+          if (cls === Cls.RefUnit) v += unitStart;
+        } else if (cls !== Cls.Number && cls !== Cls.Skip) strKind = STR_KIND[cls]!;
       } else
-        switch (form) {
-          case DW_FORM.data16:
+        switch (cls) {
+          case Cls.Data16:
             p += 16;
             break;
-          case DW_FORM.sdata:
-          case DW_FORM.udata:
-          case DW_FORM.ref_udata:
-          case DW_FORM.strx:
-          case DW_FORM.addrx:
-          case DW_FORM.loclistx:
-          case DW_FORM.rnglistx:
-          case DW_FORM.GNU_addr_index:
-          case DW_FORM.GNU_str_index:
-          case DW_FORM.block:
-          case DW_FORM.exprloc: {
+          case Cls.Leb:
+          case Cls.LebBlock: {
             let result = 0;
             let mul = 1;
             let byte: number;
@@ -128,7 +258,7 @@ export class DieDecoder {
               result += (byte & 0x7f) * mul;
               mul *= 0x80;
             } while (byte & 0x80);
-            if (form === DW_FORM.block || form === DW_FORM.exprloc) {
+            if (cls === Cls.LebBlock) {
               blockLen = result;
               blockStart = p;
               p += blockLen;
@@ -146,14 +276,14 @@ export class DieDecoder {
             } else if (form === DW_FORM.strx || form === DW_FORM.GNU_str_index) strKind = StrKind.Strx;
             break;
           }
-          case DW_FORM.implicit_const:
+          case Cls.ImplicitConst:
             v = abbrevs.implicitConst[j]!;
             signed = true;
             break;
-          case DW_FORM.flag_present:
+          case Cls.FlagPresent:
             v = 1;
             break;
-          case DW_FORM.string: {
+          case Cls.String: {
             const z = b.indexOf(0, p);
             if (z < 0 || z >= end) fail(p, 'unterminated inline string');
             v = p;
@@ -161,26 +291,26 @@ export class DieDecoder {
             p = z + 1;
             break;
           }
-          case DW_FORM.GNU_strp_alt:
+          case Cls.GnuStrpAlt:
             v = readUnsigned(b, p, offsetSize, le);
             p += offsetSize;
             strKind = StrKind.StrpAlt;
             break;
-          case DW_FORM.GNU_ref_alt:
+          case Cls.GnuRefAlt:
             v = readUnsigned(b, p, offsetSize, le);
             p += offsetSize;
             refKind = RefKind.Alt;
             break;
-          case DW_FORM.ref_sig8:
+          case Cls.RefSig8:
             v = dies.signatures.length;
             dies.signatures.push(hex8(b.subarray(p, p + 8), le));
             p += 8;
             refKind = RefKind.Signature;
             break;
-          case DW_FORM.block1:
-          case DW_FORM.block2:
-          case DW_FORM.block4: {
-            const n = form === DW_FORM.block1 ? 1 : form === DW_FORM.block2 ? 2 : 4;
+          case Cls.Block1:
+          case Cls.Block2:
+          case Cls.Block4: {
+            const n = cls === Cls.Block1 ? 1 : cls === Cls.Block2 ? 2 : 4;
             blockLen = readUnsigned(b, p, n, le);
             blockStart = p + n;
             p = blockStart + blockLen;
@@ -190,53 +320,52 @@ export class DieDecoder {
             fail(valPos, `unknown attribute form ${formName(form)}`, 'BAD_FORM');
         }
       if (p > end) fail(valPos, 'attribute value runs past the end of the unit');
-      switch (at) {
-        case DW_AT.name:
+      switch (action) {
+        case Act.Name:
           if (strKind !== StrKind.None) {
             dies.nameKind[i] = strKind;
             dies.name[i] = v;
           }
           break;
-        case DW_AT.type:
+        case Act.Type:
           if (refKind !== RefKind.None) {
             dies.typeKind[i] = refKind;
             dies.type[i] = v;
           }
           break;
-        case DW_AT.import:
+        case Act.Import:
           // DW_TAG_imported_unit (dwz): the partial unit it pulls in, stored as a type reference
           if (refKind !== RefKind.None && tag === DW_TAG.imported_unit) {
             dies.typeKind[i] = refKind;
             dies.type[i] = v;
           }
           break;
-        case DW_AT.signature:
+        case Act.Signature:
           // a declaration completed by a type unit: treat like a type reference to that unit
           if (refKind === RefKind.Signature && dies.typeKind[i] === RefKind.None) {
             dies.typeKind[i] = refKind;
             dies.type[i] = v;
           }
           break;
-        case DW_AT.containing_type:
-        case DW_AT.discr:
+        case Act.Containing:
           if (refKind !== RefKind.None) {
             dies.containingKind[i] = refKind;
             dies.containing[i] = v;
           }
           break;
-        case DW_AT.byte_size:
+        case Act.ByteSize:
           if (refKind === RefKind.None && blockStart < 0) dies.byteSize[i] = v;
           break;
-        case DW_AT.bit_size:
+        case Act.BitSize:
           if (refKind === RefKind.None && blockStart < 0) dies.bitSize[i] = v;
           break;
-        case DW_AT.bit_offset:
+        case Act.BitOffset:
           dies.bitOffset[i] = v;
           break;
-        case DW_AT.data_bit_offset:
+        case Act.DataBitOffset:
           dies.dataBitOffset[i] = v;
           break;
-        case DW_AT.data_member_location:
+        case Act.MemberLocation:
           if (blockStart >= 0) {
             const loc = evalLocation(b, blockStart, blockLen);
             if (loc === undefined) dies.flags[i]! |= DieFlag.LocationNotConstant;
@@ -245,84 +374,85 @@ export class DieDecoder {
             dies.flags[i]! |= DieFlag.LocationNotConstant;
           } else dies.memberLocation[i] = v;
           break;
-        case DW_AT.upper_bound:
+        case Act.UpperBound:
           if (refKind === RefKind.None && blockStart < 0) dies.upperBound[i] = signed ? v : unsignedBound(v, form);
           break;
-        case DW_AT.lower_bound:
+        case Act.LowerBound:
           if (refKind === RefKind.None && blockStart < 0) dies.lowerBound[i] = v;
           break;
-        case DW_AT.count:
+        case Act.Count:
           if (refKind === RefKind.None && blockStart < 0) dies.count_[i] = v;
           break;
-        case DW_AT.encoding:
+        case Act.Encoding:
           dies.encoding[i] = v;
           break;
-        case DW_AT.alignment:
+        case Act.Alignment:
           dies.alignment[i] = v;
           break;
-        case DW_AT.decl_file:
+        case Act.DeclFile:
           dies.declFile[i] = v;
           break;
-        case DW_AT.decl_line:
+        case Act.DeclLine:
           dies.declLine[i] = v;
           break;
-        case DW_AT.accessibility:
+        case Act.Accessibility:
           dies.accessibility[i] = v;
           break;
-        case DW_AT.virtuality:
+        case Act.Virtuality:
           dies.virtuality[i] = v;
           break;
-        case DW_AT.MIPS_linkage_name:
+        case Act.MipsLinkage:
           if (strKind !== StrKind.None) {
             dies.linkageKind[i] = strKind;
             dies.linkage[i] = v;
           }
           break;
-        case DW_AT.linkage_name:
+        case Act.Linkage:
           // only for diff --abi's roots (C++ symbols are matched by their linkage name)
           if (isRootDecl && strKind !== StrKind.None) {
             dies.linkageKind[i] = strKind;
             dies.linkage[i] = v;
           }
           break;
-        case DW_AT.inline:
+        case Act.Inline:
           dies.inline[i] = v;
           break;
-        case DW_AT.vtable_elem_location:
+        case Act.VtableElem:
           if (blockStart >= 0) {
             const loc = evalLocation(b, blockStart, blockLen);
             if (loc !== undefined) dies.vtableIndex[i] = loc;
           } else if (refKind === RefKind.None && strKind === StrKind.None) dies.vtableIndex[i] = v;
           break;
-        case DW_AT.const_value:
-        case DW_AT.discr_value:
+        case Act.Const:
           dies.constValue[i] = v;
           dies.constPos[i] = valPos;
           dies.constForm[i] = form;
           if (signed) dies.flags[i]! |= DieFlag.ConstSigned;
           break;
-        case DW_AT.declaration:
+        case Act.Declaration:
           if (v) dies.flags[i]! |= DieFlag.Declaration;
           break;
-        case DW_AT.artificial:
+        case Act.Artificial:
           if (v) dies.flags[i]! |= DieFlag.Artificial;
           break;
-        case DW_AT.external:
+        case Act.External:
           if (v) dies.flags[i]! |= DieFlag.External;
           break;
-        case DW_AT.prototyped:
+        case Act.Prototyped:
           if (v) dies.flags[i]! |= DieFlag.Prototyped;
           break;
-        case DW_AT.GNU_vector:
+        case Act.Vector:
           if (v) dies.flags[i]! |= DieFlag.Vector;
           break;
-        case DW_AT.export_symbols:
+        case Act.ExportSymbols:
           if (v) dies.flags[i]! |= DieFlag.ExportSymbols;
           break;
-        default:
-          // the 64-bit dwo_id does not fit a number: keep its bytes
-          if (isRoot && at === DW_AT.GNU_dwo_id && form === DW_FORM.data8) root.dwoId = hex8(b.subarray(p - 8, p), le);
-          else if (isRoot) readRootAttr(root, at, v, strKind);
+        default: {
+          // the unit DIE's own attributes; the 64-bit dwo_id does not fit a number: keep its bytes
+          const at = abbrevs.attrName[j]!;
+          if (at === DW_AT.GNU_dwo_id && form === DW_FORM.data8) root.dwoId = hex8(b.subarray(p - 8, p), le);
+          else readRootAttr(root, at, v, strKind);
+        }
       }
     }
     return p;
