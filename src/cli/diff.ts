@@ -11,7 +11,7 @@ import { readsBtf } from '../load/btf.js';
 import { jsonFile } from '../report/json.js';
 import { READABLE_SCHEMA_VERSIONS, type JsonDocument, type JsonFile } from '../doc/json.js';
 import { computedTypes } from '../layout/computed.js';
-import { parallelDump } from './parallel.js';
+import { dumpInWorker, parallelDump } from './parallel.js';
 import { exactClassNames, firstDefinitionsFound, parseClassPatterns, selectTypes, type Selection } from '../report/select.js';
 import { factsFromJsonFile, type LayoutFacts, type TypeFacts } from '../diff/facts.js';
 import { selectFacts } from '../diff/select.js';
@@ -123,18 +123,20 @@ function sideSource(source: SourceOptions | undefined, side: 0 | 1): FileLoadOpt
 }
 
 /**
- * Without a selection, both ELF inputs are read at once, each split between worker threads as
- * a whole-file `show --format json` is (parallel.ts: the same JSON as jsonFile); undefined for a
+ * Without a selection, both ELF inputs are read at once in worker threads (each split between
+ * several where there are cores enough) as a whole-file `show --format json` is (parallel.ts: the
+ * same JSON as jsonFile); undefined for a
  * side that is a JSON report or is read in one piece (readSide then reads it, reporting errors).
  */
 async function readWholeFiles(args: DiffArgs, out: Output): Promise<(JsonFile | undefined)[]> {
   if (args.classes?.length || args.structs || args.unions || args.exclude?.length || args.prefix?.length || args.source?.format || args.source?.btfBase) return [];
-  // two files at once: half the cores each, at least two workers (fewer means no split at all)
-  const jobs = Math.min(4, Math.max(2, Math.floor(availableParallelism() / 2)));
+  // two files at once: half the cores each; on two CPUs one worker each (four would fight over them)
+  const jobs = Math.min(4, Math.max(1, Math.floor(availableParallelism() / 2)));
+  const opts = { cachelineSize: args.cachelineSize, hex: false, expand: false };
   return Promise.all(
     [args.old, args.new].map(async (path) => {
       if (looksLikeJson(path) || readsBtf(path, args.source)) return undefined;
-      const dump = await parallelDump(path, 'json', { cachelineSize: args.cachelineSize, hex: false, expand: false }, jobs);
+      const dump = jobs > 1 ? await parallelDump(path, 'json', opts, jobs) : await dumpInWorker(path, 'json', opts);
       if (!dump?.header) return undefined;
       reportDiagnostics(out, path, dump.diagnostics, args.verbose);
       return { ...dump.header, types: dump.items.map((i) => i.json!) };

@@ -44,7 +44,38 @@ export async function parallelDump(
   if (jobs < MIN_RELOCATABLE_JOBS && isRelocatable(path)) return undefined;
   const bytes = extents.reduce((n, [s, e]) => n + (e - s), 0);
   if (bytes < minBytes) return undefined;
-  const chunks = splitUnits(extents, jobs);
+  return runWorkers(path, mode, opts, extents, splitUnits(extents, jobs), progress);
+}
+
+/**
+ * The whole file dumped by one worker thread, as parallelDump's workers dump their shares: for a
+ * caller with other work meanwhile (`diff` reads its two files at once: on two CPUs one worker
+ * each beats two each, which fight over the cores and read the units both halves define twice).
+ * Undefined as for parallelDump: small files, and files whose units refer into each other.
+ */
+export async function dumpInWorker(
+  path: string,
+  mode: DumpMode,
+  opts: DumpOptions,
+  progress?: (done: number, total: number) => void,
+  minBytes = MIN_PARALLEL_BYTES,
+): Promise<ParallelDump | undefined> {
+  const extents = readUnitExtents(path, true);
+  if (!extents || extents.length === 0) return undefined;
+  const bytes = extents.reduce((n, [s, e]) => n + (e - s), 0);
+  if (bytes < minBytes) return undefined;
+  return runWorkers(path, mode, opts, extents, [extents.map(([start]) => start)], progress);
+}
+
+/** Workers reading the units of `chunks` (unit start offsets), one worker per chunk, merged in order. */
+async function runWorkers(
+  path: string,
+  mode: DumpMode,
+  opts: DumpOptions,
+  extents: [number, number][],
+  chunks: number[][],
+  progress?: (done: number, total: number) => void,
+): Promise<ParallelDump | undefined> {
   let done = 0;
   const results = await Promise.all(
     chunks.map(

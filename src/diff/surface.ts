@@ -176,54 +176,121 @@ export function spellSurface(s: Surface, spell: SurfaceSpelling): SpeltSurface {
  * `netif_rx(struct sk_buff *) → struct sk_buff → struct net_device *dev → struct net_device`.
  * Shortest paths for all roots at once: a breadth-first walk back from the type over the reversed
  * steps gives each type its distance and next step towards it; only the roots entering a type
- * the walk met are looked at (an index built once: a vmlinux has ~30 K roots and a diff asks
- * for hundreds of types). Shortest paths first, then in surface order.
+ * the walk met are looked at. The graph is numbered once into flat arrays (a vmlinux surface has
+ * ~40 K types and ~30 K roots, and a diff asks for hundreds of types, each walk meeting most of
+ * them). Shortest paths first, then in surface order.
  */
 export function pathFinder(s: SpeltSurface): (key: string) => RootPath[] {
-  const rootsEntering = new Map<TypeId, number[]>();
-  s.entries.forEach((ids, r) => {
-    for (const id of ids) {
-      const list = rootsEntering.get(id);
-      if (list) list.push(r);
-      else rootsEntering.set(id, [r]);
-    }
-  });
+  const g = numberedGraph(s);
+  const n = g.ids.length;
+  const next = new Int32Array(n); // the node one step nearer the type (-1 at the type)
+  const nextMember = new Int32Array(n);
+  const dist = new Int32Array(n);
+  const seenIn = new Int32Array(n); // the walk that met the node last (walks count from 1)
+  const queue = new Int32Array(n);
+  const rootSeen = new Int32Array(s.roots.length);
+  let walk = 0;
   return (key) => {
-    const target = s.named.get(key);
+    const targetId = s.named.get(key);
+    const target = targetId === undefined ? undefined : g.index.get(targetId);
     if (target === undefined) return [];
-    const next = new Map<TypeId, Edge | null>([[target, null]]);
-    const dist = new Map<TypeId, number>([[target, 0]]);
-    const reaching = new Set<number>();
-    const queue = [target];
-    for (let q = 0; q < queue.length; q++) {
+    walk++;
+    const reaching: number[] = [];
+    seenIn[target] = walk;
+    next[target] = -1;
+    dist[target] = 0;
+    queue[0] = target;
+    for (let q = 0, tail = 1; q < tail; q++) {
       const to = queue[q]!;
-      for (const r of rootsEntering.get(to) ?? []) reaching.add(r);
-      const d = dist.get(to)! + 1;
-      for (const e of s.into.get(to) ?? []) {
-        if (next.has(e.from)) continue;
-        next.set(e.from, { to, member: e.member });
-        dist.set(e.from, d);
-        queue.push(e.from);
+      for (let k = g.rootStart[to]!; k < g.rootStart[to + 1]!; k++) {
+        const r = g.rootList[k]!;
+        if (rootSeen[r] !== walk) {
+          rootSeen[r] = walk;
+          reaching.push(r);
+        }
+      }
+      for (let k = g.edgeStart[to]!; k < g.edgeStart[to + 1]!; k++) {
+        const from = g.edgeFrom[k]!;
+        if (seenIn[from] === walk) continue;
+        seenIn[from] = walk;
+        next[from] = to;
+        nextMember[from] = g.edgeMember[k]!;
+        dist[from] = dist[to]! + 1;
+        queue[tail++] = from;
       }
     }
-    const out: RootPath[] = [];
-    for (const i of [...reaching].sort((a, b) => a - b)) {
-      let best: TypeId | undefined;
-      for (const id of s.entries[i]!) if (next.has(id) && (best === undefined || dist.get(id)! < dist.get(best)!)) best = id;
-      const r = s.roots[i]!;
-      const path = [r.label];
-      for (let id: TypeId | undefined = best; id !== undefined; ) {
-        const k = s.steps.get(id);
-        if (k !== undefined && path[path.length - 1] !== k) path.push(k);
-        const e: Edge | null | undefined = next.get(id);
-        if (!e) break;
-        if (e.member >= 0) path.push(s.members.get(`${id}:${e.member}`)!);
-        id = e.to;
+    // the steps from a type to the target, spelt once per type (most roots share them)
+    const suffixes = new Map<number, string[]>();
+    const startsWithType = (v: number): boolean => s.steps.has(g.ids[v]!);
+    const suffixOf = (v: number): string[] => {
+      let out = suffixes.get(v);
+      if (out) return out;
+      const id = g.ids[v]!;
+      const k = s.steps.get(id);
+      out = k !== undefined ? [k] : [];
+      const to = next[v]!;
+      if (to >= 0) {
+        if (nextMember[v]! >= 0) out.push(s.members.get(`${id}:${nextMember[v]}`)!);
+        const rest = suffixOf(to);
+        // a type's step is not repeated (a typedef's name after the same name); member steps always show
+        out.push(...(startsWithType(to) && rest[0] === out[out.length - 1] ? rest.slice(1) : rest));
       }
-      out.push({ symbol: r.name, path });
+      suffixes.set(v, out);
+      return out;
+    };
+    const out: RootPath[] = [];
+    for (const i of reaching.sort((a, b) => a - b)) {
+      let best = -1;
+      for (const id of s.entries[i]!) {
+        const v = g.index.get(id)!;
+        if (seenIn[v] === walk && (best < 0 || dist[v]! < dist[best]!)) best = v;
+      }
+      const r = s.roots[i]!;
+      const steps = suffixOf(best);
+      out.push({ symbol: r.name, path: [r.label, ...(startsWithType(best) && steps[0] === r.label ? steps.slice(1) : steps)] });
     }
     return out.sort((a, b) => a.path.length - b.path.length);
   };
+}
+
+/** The surface numbered 0..n-1, with the reversed steps and the roots entering each type as flat lists. */
+interface NumberedGraph {
+  ids: TypeId[];
+  index: Map<TypeId, number>;
+  /** Steps into node v: edgeFrom/edgeMember[edgeStart[v] .. edgeStart[v+1]). */
+  edgeStart: Int32Array;
+  edgeFrom: Int32Array;
+  edgeMember: Int32Array;
+  /** Roots entering node v: rootList[rootStart[v] .. rootStart[v+1]). */
+  rootStart: Int32Array;
+  rootList: Int32Array;
+}
+
+function numberedGraph(s: SpeltSurface): NumberedGraph {
+  const ids = [...s.into.keys()];
+  const index = new Map<TypeId, number>();
+  ids.forEach((id, v) => index.set(id, v));
+  const n = ids.length;
+  const edgeStart = new Int32Array(n + 1);
+  ids.forEach((id, v) => (edgeStart[v + 1] = edgeStart[v]! + s.into.get(id)!.length));
+  const edgeFrom = new Int32Array(edgeStart[n]!);
+  const edgeMember = new Int32Array(edgeStart[n]!);
+  ids.forEach((id, v) => {
+    let k = edgeStart[v]!;
+    for (const e of s.into.get(id)!) {
+      edgeFrom[k] = index.get(e.from)!;
+      edgeMember[k++] = e.member;
+    }
+  });
+  const rootStart = new Int32Array(n + 1);
+  for (const entered of s.entries) for (const id of entered) rootStart[index.get(id)! + 1]!++;
+  for (let v = 0; v < n; v++) rootStart[v + 1]! += rootStart[v]!;
+  const rootList = new Int32Array(rootStart[n]!);
+  const fill = rootStart.slice(0, n);
+  s.entries.forEach((entered, r) => {
+    for (const id of entered) rootList[fill[index.get(id)!]!++] = r;
+  });
+  return { ids, index, edgeStart, edgeFrom, edgeMember, rootStart, rootList };
 }
 
 /** How a type shows in a path: its identity, or a typedef's name; nothing for the types in between. */

@@ -10,7 +10,7 @@ import type { TypedFile } from '../model/source.js';
 import { isAggregate, VOID_TYPE, type AggregateType, type TypeId } from '../model/types.js';
 import { analyzeLayout } from './analyze.js';
 import { abiForElf } from './abi/index.js';
-import { inferAttributes } from './abi/infer.js';
+import { AttributeInference } from './abi/infer.js';
 import { guessAddressSize, isStructLike } from './pahole-rules.js';
 import { PaholeState } from './pahole-state.js';
 import { paholePackable } from './pahole-reorganize.js';
@@ -47,11 +47,17 @@ export interface ComputeTypesOptions extends ComputeOptions {
 export function computedTypes(file: TypedFile, ids: readonly TypeId[], opts: ComputeTypesOptions): ComputedType[] {
   const abi = abiForElf(file.info.machine, file.info.elfClass, file.info.littleEndian, file.info.flags);
   const addressSize = opts.addressSize ?? file.info.addressSize;
+  // one inference for all the types: a member's type is inferred once, not once per type holding it
+  let inference: AttributeInference | undefined;
+  const inferredAlignment = (id: TypeId): number | null => {
+    if (!abi) return null;
+    inference ??= new AttributeInference(file.table, abi, { dwarfVersions: file.info.dwarfVersions });
+    return inference.infer(file.table.resolveDeclaration(id)).layout?.alignment ?? null;
+  };
   return ids.map((id) => {
     const layout = analyzeLayout(file.table, id, { cachelineSize: opts.cachelineSize, addressSize, expand: opts.expand, dialect: opts.dialect });
     const t = file.table.get(id) as AggregateType;
-    const alignment =
-      opts.alignmentOf?.(id) ?? t.alignment ?? (abi ? (inferAttributes(file.table, id, abi, { dwarfVersions: file.info.dwarfVersions }).layout?.alignment ?? null) : null);
+    const alignment = opts.alignmentOf?.(id) ?? t.alignment ?? inferredAlignment(id);
     const out: ComputedType = { id, layout, alignment };
     if (opts.packable) {
       const p = paholePackable(file.table, id, addressSize || guessAddressSize(file.table));

@@ -8,7 +8,7 @@ import { dumpItems, mergeDumpItems, type DumpMode } from '../../src/report/dump.
 import { fixturePath, repoRoot } from '../helpers/fixtures.js';
 
 // the worker runs from the build (npm test builds first)
-const { parallelDump } = (await import(`${repoRoot}/dist/cli/parallel.js`)) as typeof import('../../src/cli/parallel.js');
+const { dumpInWorker, parallelDump } = (await import(`${repoRoot}/dist/cli/parallel.js`)) as typeof import('../../src/cli/parallel.js');
 const opts = { cachelineSize: 64, hex: false, expand: false };
 
 describe('whole-file dumps split between worker threads', () => {
@@ -53,6 +53,17 @@ describe('whole-file dumps split between worker threads', () => {
       }
     });
   }
+
+  it('one worker reading the whole file (diff on two CPUs: one per side) dumps what the main thread does', async () => {
+    for (const name of ['layout-exe', 'layout-plain.o', 'virtio_net.ko']) {
+      const path = fixturePath(name);
+      const one = await dumpInWorker(path, 'json', opts, undefined, 0);
+      expect(one, name).toBeDefined();
+      expect(one!.items, name).toEqual(dumpItems(loadFile(path), 'json', opts));
+      expect(one!.header?.path, name).toBe(path);
+    }
+    expect(await dumpInWorker(fixturePath('layout-exe'), 'json', opts)).toBeUndefined(); // below the size threshold
+  });
 
   it('merging keeps the first item of each definition, in order', () => {
     const sig = (name: string) => ({ name, size: 4, count: 1, members: [['a', 0, 0]] as [string, number, number][] });
