@@ -38,13 +38,21 @@ export async function parallelDump(
   minBytes = MIN_PARALLEL_BYTES,
 ): Promise<ParallelDump | undefined> {
   if (jobs < 2) return undefined;
-  // ET_REL (kernel modules) too: each worker relocates only its own units
-  const extents = readUnitExtents(path, true);
+  const extents = workerExtents(path, minBytes);
   if (!extents || extents.length < 2) return undefined;
   if (jobs < MIN_RELOCATABLE_JOBS && isRelocatable(path)) return undefined;
-  const bytes = extents.reduce((n, [s, e]) => n + (e - s), 0);
-  if (bytes < minBytes) return undefined;
   return runWorkers(path, mode, opts, extents, splitUnits(extents, jobs), progress);
+}
+
+/**
+ * The units of a file worth handing to workers: stored plainly (ET_REL too: each worker relocates
+ * only its own units) with at least `minBytes` of .debug_info; undefined otherwise.
+ */
+function workerExtents(path: string, minBytes: number): [number, number][] | undefined {
+  const extents = readUnitExtents(path, true);
+  if (!extents) return undefined;
+  const bytes = extents.reduce((n, [s, e]) => n + (e - s), 0);
+  return bytes < minBytes ? undefined : extents;
 }
 
 /**
@@ -60,10 +68,8 @@ export async function dumpInWorker(
   progress?: (done: number, total: number) => void,
   minBytes = MIN_PARALLEL_BYTES,
 ): Promise<ParallelDump | undefined> {
-  const extents = readUnitExtents(path, true);
+  const extents = workerExtents(path, minBytes);
   if (!extents || extents.length === 0) return undefined;
-  const bytes = extents.reduce((n, [s, e]) => n + (e - s), 0);
-  if (bytes < minBytes) return undefined;
   return runWorkers(path, mode, opts, extents, [extents.map(([start]) => start)], progress);
 }
 
