@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'dist/cli/main.js');
+const CLI = join(root, 'dist/cli/main.cjs');
 const oldRoot = process.argv[2] ?? process.env.STRUCTSCOPE_DIFF_OLD ?? '/work/kcache/usr/lib/debug';
 const newRoot = process.argv[3] ?? process.env.STRUCTSCOPE_DIFF_NEW ?? '/work/kcache57/usr/lib/debug';
 // virtio_net, e1000e and ext4 export nothing (their surface is empty; what they use is vmlinux's);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Opt-in benchmark (not CI): structscope (the bundled CLI, dist/cli/main.js) reading the running
+// Opt-in benchmark (not CI): structscope (the bundled CLI, dist/cli/main.cjs) reading the running
 // kernel's BTF (/sys/kernel/btf/vmlinux, no FILE argument) against pahole 1.31, pahole 1.24
 // (/usr/bin/pahole) and `node -e 0`, runs interleaved, medians of --runs N (default 5), with user+sys
 // CPU beside the wall time (on a shared machine the wall includes waiting for a CPU). Also Debian's
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const runs = Number(argv[argv.indexOf('--runs') + 1]) || 5;
-const CLI = join(root, 'dist/cli/main.js');
+const CLI = join(root, 'dist/cli/main.cjs');
 const BTF = '/sys/kernel/btf/vmlinux';
 const P131 = process.env.PAHOLE131 ?? `${process.env.HOME}/.cache/pahole-1.31/pahole`;
 const cache = process.env.STRUCTSCOPE_BENCH_CACHE ?? join(root, 'bench/cache');

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'dist/cli/main.js');
+const CLI = join(root, 'dist/cli/main.cjs');
 // default old: what `npm run bench` extracts (6.1.0-47), here or in the main checkout
 const firstExisting = (...ps) => ps.find((p) => existsSync(p)) ?? ps[0];
 const oldRoot = process.argv[2] ?? process.env.STRUCTSCOPE_DIFF_OLD ?? firstExisting(join(root, 'bench/cache/usr/lib/debug'), '/work/main/bench/cache/usr/lib/debug');

@@ -22,7 +22,7 @@ const FILES = [
 ];
 
 const dist = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
-if (!existsSync(join(root, 'dist/cli/main.js'))) {
+if (!existsSync(join(root, 'dist/cli/main.cjs'))) {
   console.error('bench/exports.mjs: run `npm run build` first');
   process.exit(1);
 }

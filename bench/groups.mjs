@@ -33,7 +33,7 @@ const groupFiles = values('--groups') ?? [BTF, DEBIAN];
 const reorgFile = values('--reorg')?.[0] ?? DEBIAN;
 const maxMoves = Number(values('--max-moves')?.[0] ?? 8);
 
-if (!existsSync(join(root, 'dist/cli/main.js'))) {
+if (!existsSync(join(root, 'dist/cli/main.cjs'))) {
   console.error('bench/groups.mjs: run `npm run build` first');
   process.exit(1);
 }
@@ -91,7 +91,7 @@ if (!existsSync(reorgFile)) {
   process.exit(0);
 }
 const t0 = Date.now();
-const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'reorg', reorgFile, '--format', 'json', '--max-moves', String(maxMoves)], {
+const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.cjs'), 'reorg', reorgFile, '--format', 'json', '--max-moves', String(maxMoves)], {
   encoding: 'utf8',
   maxBuffer: 1 << 30,
 });

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'dist/cli/main.js');
+const CLI = join(root, 'dist/cli/main.cjs');
 const CHROMIUM = '/usr/bin/chromium';
 const cache = process.env.STRUCTSCOPE_BENCH_CACHE ?? join(root, 'bench/cache');
 const vmlinux = process.argv[2] ?? join(cache, 'usr/lib/debug/boot/vmlinux-6.1.0-47-amd64');

@@ -17,7 +17,7 @@ if (!existsSync(file)) {
 }
 
 let t0 = Date.now();
-const ours = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'reorg', file, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+const ours = spawnSync(process.execPath, [join(root, 'dist/cli/main.cjs'), 'reorg', file, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
 if (ours.status !== 0) {
   console.error(ours.stderr);
   process.exit(1);

@@ -22,7 +22,7 @@ const PKG = 'linux-image-6.1.0-47-amd64-dbg';
 const VMLINUX = join(cache, 'usr/lib/debug/boot/vmlinux-6.1.0-47-amd64');
 const MODULES = join(cache, 'usr/lib/debug/lib/modules/6.1.0-47-amd64/kernel');
 const AMDGPU = join(MODULES, 'drivers/gpu/drm/amd/amdgpu/amdgpu.ko');
-const CLI = join(root, 'dist/cli/main.js');
+const CLI = join(root, 'dist/cli/main.cjs');
 const indexDir = mkdtempSync(join(tmpdir(), 'structscope-bench-cache-'));
 const env = { ...process.env, STRUCTSCOPE_CACHE_DIR: indexDir, STRUCTSCOPE_INDEX_BACKGROUND: '0' };
 process.on('exit', () => rmSync(indexDir, { recursive: true, force: true }));
@@ -157,7 +157,7 @@ function blocks(text) {
 }
 
 /**
- * STRUCTSCOPE_BASELINE_CLI=<another build's dist/cli/main.js>: each parity row also compares the
+ * STRUCTSCOPE_BASELINE_CLI=<another build's dist/cli/main.cjs>: each parity row also compares the
  * output with that build's, byte for byte (text, and JSON for every file), so a speed change can
  * show it changed nothing.
  */

@@ -1,15 +1,23 @@
 #!/usr/bin/env node
-// The installed CLI as a few bundled ESM files (run by `npm run build`, after tsc): compiling and
-// linking ~80 separate modules cost more start-up time than the work of a small `-C` query.
-// Writes dist/cli/main.js (the `bin`: a few lines that answer --version or load dist/cli/_cli.js,
-// the bundled src/cli/main.ts), dist/cli/dump-worker.js and dist/cli/build-index.js over
-// tsc's files of the same names, plus dist/cli/_*.js: each subcommand (show, check, diff,
-// reorg) is a chunk loaded on demand, so `--version` loads only yargs and the option table.
-// Chunks sit beside the entry points because the code finds its workers relative to
-// import.meta.url (`new URL('./dump-worker.js', import.meta.url)`). The rest of dist/ is tsc's
-// output, for `import 'structscope'`.
+// The installed CLI as bundled files (run by `npm run build`, after tsc): compiling and linking ~80
+// separate modules cost more start-up time than the work of a small `-C` query.
+// - dist/cli/main.cjs, the `bin`: a few lines that answer --version, else run dist/cli/_cli.cjs
+//   (src/cli/main.ts and everything it imports, one CommonJS file) through node:vm with the V8
+//   code cache dist/cli/_cli.cache, which this script makes by running the CLI on a few fixtures:
+//   the functions a run compiles then come from the cache instead of the compiler (25-30 ms of a
+//   100-200 ms `-C`). ES modules have no code cache in Node 20, hence CommonJS for this file. The
+//   cache is written here, next to the code, never at run time: a cache directory may be shared,
+//   and a code cache is code. V8 rejects a cache made by another V8 or for another source, and
+//   then the CLI compiles as it would without one.
+// - dist/cli/main.js: the same CLI as an ES module entry, for scripts that ran it by that path.
+// - dist/cli/dump-worker.js, build-index.js, abi-worker.js: the worker threads, bundled ESM over
+//   tsc's files of the same names, with their shared chunks dist/cli/_*.js. They sit beside the
+//   CLI because the code finds them relative to import.meta.url
+//   (`new URL('./dump-worker.js', import.meta.url)`).
+// The rest of dist/ is tsc's output, for `import 'structscope'`.
 import { build } from 'esbuild';
-import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,35 +72,94 @@ export default function stringWidth(string, options) {
   },
 };
 
-await build({
+const common = {
   absWorkingDir: root,
-  // main.ts becomes _cli.js, loaded by the small bin written below
-  entryPoints: { _cli: 'src/cli/main.ts', 'dump-worker': 'src/cli/dump-worker.ts', 'build-index': 'src/cli/build-index.ts', 'abi-worker': 'src/cli/abi-worker.ts' },
   outdir: 'dist/cli',
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: '_[name]-[hash]',
-  // CommonJS dependencies (cli-table3) require node built-ins: give the ESM bundle a require
-  banner: { js: "import { createRequire as __structscopeRequire } from 'node:module';\nconst require = __structscopeRequire(import.meta.url);" },
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
   plugins: [yargsRoot, lazyStringWidth],
   logLevel: 'warning',
+};
+
+// the worker threads: ESM, sharing chunks
+await build({
+  ...common,
+  entryPoints: { 'dump-worker': 'src/cli/dump-worker.ts', 'build-index': 'src/cli/build-index.ts', 'abi-worker': 'src/cli/abi-worker.ts' },
+  splitting: true,
+  format: 'esm',
+  chunkNames: '_[name]-[hash]',
+  // CommonJS dependencies (cli-table3) require node built-ins: give the ESM bundle a require
+  banner: { js: "import { createRequire as __structscopeRequire } from 'node:module';\nconst require = __structscopeRequire(import.meta.url);" },
 });
-// The bin: `structscope --version` is answered from package.json without compiling the CLI
-// (yargs and the option table are most of the start-up cost); anything else loads _cli.js.
+
+// the CLI: one CommonJS file (its dynamic imports become functions called on first use), where
+// import.meta.url is the file's own URL (workers are found beside it)
+await build({
+  ...common,
+  entryPoints: { _cli: 'src/cli/main.ts' },
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  define: { 'import.meta.url': '__structscopeUrl' },
+  banner: { js: "const __structscopeUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+
+writeFileSync(
+  join(out, 'main.cjs'),
+  `#!/usr/bin/env node
+// structscope's bin, written by scripts/bundle.mjs: \`--version\` from package.json, anything else
+// runs ./_cli.cjs (src/cli/main.ts) compiled with the code cache ./_cli.cache when V8 accepts it.
+'use strict';
+const { readFileSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const args = process.argv.slice(2);
+if (args.length === 1 && args[0] === '--version') {
+  process.stdout.write(JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')).version + '\\n');
+} else {
+  const { Script } = require('node:vm');
+  const file = join(__dirname, '_cli.cjs');
+  let cachedData;
+  try {
+    cachedData = readFileSync(join(__dirname, '_cli.cache'));
+  } catch {
+    // no cache: compile as usual
+  }
+  const body = readFileSync(file, 'utf8').replace(/^#!.*/, '');
+  const script = new Script('(function (exports, require, module, __filename, __dirname) {' + body + '\\n})', { filename: file, cachedData });
+  // scripts/bundle.mjs only: keep what this run compiled as the cache
+  const keep = process.env.STRUCTSCOPE_WRITE_CODE_CACHE;
+  if (keep) process.on('exit', () => writeFileSync(keep, script.createCachedData()));
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, require, module, file, __dirname);
+}
+`,
+);
+chmodSync(join(out, 'main.cjs'), 0o755);
 writeFileSync(
   join(out, 'main.js'),
   `#!/usr/bin/env node
-// structscope's bin, written by scripts/bundle.mjs: the CLI itself is ./_cli.js (src/cli/main.ts)
-import { readFileSync } from 'node:fs';
-const args = process.argv.slice(2);
-if (args.length === 1 && args[0] === '--version') process.stdout.write(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version + '\\n');
-else await import('./_cli.js');
+// written by scripts/bundle.mjs: the CLI as an ES module entry (the bin is ./main.cjs)
+import { createRequire } from 'node:module';
+createRequire(import.meta.url)('./main.cjs');
 `,
 );
 chmodSync(join(out, 'main.js'), 0o755);
+
+// The code cache: what the CLI compiles for a DWARF -C, a BTF -C and a whole dump, each run
+// starting from the cache the one before wrote. Skipped when the fixtures are not here.
+const cache = join(out, '_cli.cache');
+rmSync(cache, { force: true });
+const fixture = (f) => join(root, 'fixtures/bin', f);
+const warmRuns = [
+  [fixture('virtio_net.ko'), '-C', 'virtnet_info'],
+  [fixture('btf/base.btf'), '-C', 'task_struct', '--skip-missing'],
+  [fixture('layout-exe')],
+];
+for (const run of warmRuns) {
+  if (!existsSync(run[0])) continue;
+  const r = spawnSync(process.execPath, [join(out, 'main.cjs'), ...run], { env: { ...process.env, STRUCTSCOPE_WRITE_CODE_CACHE: cache }, stdio: 'ignore' });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`scripts/bundle.mjs: warming the code cache with ${run.join(' ')} exited ${r.status}`);
+}

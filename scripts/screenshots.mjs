@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'dist/cli/main.js');
+const CLI = join(root, 'dist/cli/main.cjs');
 const img = join(root, 'docs/img');
 mkdirSync(img, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'structscope-shots-'));

@@ -4,16 +4,27 @@
  * item lists are merged in unit order (report/dump.ts). Undefined means "do it in one piece":
  * the file is small, not stored plainly, or its units refer into each other.
  */
+import { writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { splitUnits } from '../dwarf/extents.js';
 import { isRelocatable, readUnitExtents } from '../load/unit-extents.js';
 import { mergeDumpItems, type DumpItem, type DumpMode, type DumpOptions } from '../report/dump.js';
 import type { JsonFile } from '../doc/json.js';
 import type { Diagnostic } from '../util/diagnostic.js';
+import { printableName } from '../util/printable.js';
 import type { WorkerMessage, WorkerTask } from './dump-worker.js';
 
-/** Below this much .debug_info, starting workers costs more than it saves. */
+/**
+ * Below this much .debug_info, starting workers costs more than it saves;
+ * STRUCTSCOPE_PARALLEL_MIN_BYTES sets another size (0: any file; the tests use it on fixtures).
+ */
 const MIN_PARALLEL_BYTES = 32 << 20;
+
+function minParallelBytes(): number {
+  const env = process.env.STRUCTSCOPE_PARALLEL_MIN_BYTES;
+  const n = Number(env);
+  return env !== undefined && env !== '' && Number.isFinite(n) ? n : MIN_PARALLEL_BYTES;
+}
 /**
  * ET_REL files (kernel modules) split only over this many workers or more: every worker reads and
  * filters the whole relocation section for its units' entries (143 MB in amdgpu.ko), which two
@@ -35,7 +46,7 @@ export async function parallelDump(
   opts: DumpOptions,
   jobs: number,
   progress?: (done: number, total: number) => void,
-  minBytes = MIN_PARALLEL_BYTES,
+  minBytes = minParallelBytes(),
 ): Promise<ParallelDump | undefined> {
   if (jobs < 2) return undefined;
   const extents = workerExtents(path, minBytes);
@@ -66,7 +77,7 @@ export async function dumpInWorker(
   mode: DumpMode,
   opts: DumpOptions,
   progress?: (done: number, total: number) => void,
-  minBytes = MIN_PARALLEL_BYTES,
+  minBytes = minParallelBytes(),
 ): Promise<ParallelDump | undefined> {
   const extents = workerExtents(path, minBytes);
   if (!extents || extents.length === 0) return undefined;
@@ -94,7 +105,12 @@ async function runWorkers(
             else if (m.type === 'done') resolve(m);
             else resolve({ type: 'done', independent: false, items: [], diagnostics: [] }); // read in one piece: errors get reported there
           });
-          w.on('error', () => resolve({ type: 'done', independent: false, items: [], diagnostics: [] }));
+          w.on('error', (e) => {
+            // a worker that cannot start or crashes is a fault of the installation, not of the
+            // input: say so (the file is still read, in one piece)
+            writeSync(2, `structscope: warning: a worker thread failed (${printableName(String(e?.message ?? e))}); reading ${printableName(path)} in one piece\n`);
+            resolve({ type: 'done', independent: false, items: [], diagnostics: [] });
+          });
         }),
     ),
   );

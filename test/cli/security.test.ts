@@ -78,7 +78,7 @@ describe.skipIf(!hasGcc)('reorg --patch stays inside SRC_DIR (needs gcc)', () =>
   it.skipIf(!hasStrace)('no file outside SRC_DIR is opened (strace; skipped without strace)', () => {
     const o = compileWithDeclFile(tree, '../secret/s.h');
     const traceFile = join(tmp, 'trace');
-    const cli = join(__dirname, '../../dist/cli/main.js');
+    const cli = join(__dirname, '../../dist/cli/main.cjs');
     const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=open,openat,stat,newfstatat,statx,readlink,lstat', '-o', traceFile, process.execPath, cli, 'reorg', o, '-C', 'leaky', '--patch', tree], {
       encoding: 'utf8',
       env: { ...process.env, STRUCTSCOPE_INDEX_BACKGROUND: '0', STRUCTSCOPE_CACHE_DIR: join(tmp, 'cache') },
@@ -140,7 +140,7 @@ describe('the index builder lock', () => {
     utimesSync(victim, old, old);
     // plant a symlink at every lock name the run could use: the index directory holds one per file
     const ko = join(__dirname, '../../fixtures/bin/virtio_net.ko');
-    const first = spawnSync(process.execPath, [join(__dirname, '../../dist/cli/main.js'), '-C', 'virtnet_info', ko, '-v'], {
+    const first = spawnSync(process.execPath, [join(__dirname, '../../dist/cli/main.cjs'), '-C', 'virtnet_info', ko, '-v'], {
       encoding: 'utf8',
       env: { ...process.env, STRUCTSCOPE_CACHE_DIR: cache, STRUCTSCOPE_INDEX_BACKGROUND: '0' },
     });
@@ -151,7 +151,7 @@ describe('the index builder lock', () => {
     rmSync(indexName!, { force: true });
     symlinkSync(victim, `${indexName}.building`);
     lutimesSync(`${indexName}.building`, old, old);
-    const second = spawnSync(process.execPath, [join(__dirname, '../../dist/cli/main.js'), '-C', 'virtnet_info', ko], {
+    const second = spawnSync(process.execPath, [join(__dirname, '../../dist/cli/main.cjs'), '-C', 'virtnet_info', ko], {
       encoding: 'utf8',
       env: { ...process.env, STRUCTSCOPE_CACHE_DIR: cache },
     });

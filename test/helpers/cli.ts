@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { repoRoot } from './fixtures.js';
 
 /** The built CLI (`npm test` builds it first). */
-export const CLI = join(repoRoot, 'dist/cli/main.js');
+export const CLI = join(repoRoot, 'dist/cli/main.cjs');
 
 /**
  * The environment CLI runs get: a private type index cache (never the user's ~/.cache) and no

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { compareOutputs, compile, CROSS_TARGETS, hasCompiler, perFile, type CrossTarget, type TypeResult, type Verdict } from './compare.js';
 import { generate } from './structgen.js';
 
-const CLI = join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/cli/main.js');
+const CLI = join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/cli/main.cjs');
 
 function show(files: readonly string[], args: readonly string[], env: Record<string, string> = {}): Map<string, string> {
   const r = spawnSync(process.execPath, [CLI, ...files, ...args], {
