@@ -176,9 +176,9 @@ export function spellSurface(s: Surface, spell: SurfaceSpelling): SpeltSurface {
  * `netif_rx(struct sk_buff *) → struct sk_buff → struct net_device *dev → struct net_device`.
  * Shortest paths for all roots at once: a breadth-first walk back from the type over the reversed
  * steps gives each type its distance and next step towards it; only the roots entering a type
- * the walk met are looked at. The graph is numbered once into flat arrays (a vmlinux surface has
- * ~40 K types and ~30 K roots, and a diff asks for hundreds of types, each walk meeting most of
- * them). Shortest paths first, then in surface order.
+ * the walk met are looked at. The graph is numbered once into flat arrays, and each step's
+ * spelling looked up once per walk (a vmlinux surface has ~40 K types and ~30 K roots, and a diff
+ * asks for hundreds of types, 400 K paths in all). Shortest paths first, then in surface order.
  */
 export function pathFinder(s: SpeltSurface): (key: string) => RootPath[] {
   const g = numberedGraph(s);
@@ -189,6 +189,8 @@ export function pathFinder(s: SpeltSurface): (key: string) => RootPath[] {
   const seenIn = new Int32Array(n); // the walk that met the node last (walks count from 1)
   const queue = new Int32Array(n);
   const rootSeen = new Int32Array(s.roots.length);
+  const memberStamp = new Int32Array(n);
+  const memberSteps: string[] = new Array<string>(n);
   let walk = 0;
   return (key) => {
     const targetId = s.named.get(key);
@@ -219,24 +221,13 @@ export function pathFinder(s: SpeltSurface): (key: string) => RootPath[] {
         queue[tail++] = from;
       }
     }
-    // the steps from a type to the target, spelt once per type (most roots share them)
-    const suffixes = new Map<number, string[]>();
-    const startsWithType = (v: number): boolean => s.steps.has(g.ids[v]!);
-    const suffixOf = (v: number): string[] => {
-      let out = suffixes.get(v);
-      if (out) return out;
-      const id = g.ids[v]!;
-      const k = s.steps.get(id);
-      out = k !== undefined ? [k] : [];
-      const to = next[v]!;
-      if (to >= 0) {
-        if (nextMember[v]! >= 0) out.push(s.members.get(`${id}:${nextMember[v]}`)!);
-        const rest = suffixOf(to);
-        // a type's step is not repeated (a typedef's name after the same name); member steps always show
-        out.push(...(startsWithType(to) && rest[0] === out[out.length - 1] ? rest.slice(1) : rest));
+    // a member step spelt once per walk (a walk fixes which member leads on from each type)
+    const memberStep = (v: number): string => {
+      if (memberStamp[v] !== walk) {
+        memberStamp[v] = walk;
+        memberSteps[v] = s.members.get(`${g.ids[v]}:${nextMember[v]}`)!;
       }
-      suffixes.set(v, out);
-      return out;
+      return memberSteps[v]!;
     };
     const out: RootPath[] = [];
     for (const i of reaching.sort((a, b) => a - b)) {
@@ -246,8 +237,16 @@ export function pathFinder(s: SpeltSurface): (key: string) => RootPath[] {
         if (seenIn[v] === walk && (best < 0 || dist[v]! < dist[best]!)) best = v;
       }
       const r = s.roots[i]!;
-      const steps = suffixOf(best);
-      out.push({ symbol: r.name, path: [r.label, ...(startsWithType(best) && steps[0] === r.label ? steps.slice(1) : steps)] });
+      const path = [r.label];
+      for (let v = best; v >= 0; ) {
+        const k = g.typeStep[v];
+        if (k !== undefined && path[path.length - 1] !== k) path.push(k); // a typedef's name once
+        const to = next[v]!;
+        if (to < 0) break;
+        if (nextMember[v]! >= 0) path.push(memberStep(v));
+        v = to;
+      }
+      out.push({ symbol: r.name, path });
     }
     return out.sort((a, b) => a.path.length - b.path.length);
   };
@@ -256,6 +255,8 @@ export function pathFinder(s: SpeltSurface): (key: string) => RootPath[] {
 /** The surface numbered 0..n-1, with the reversed steps and the roots entering each type as flat lists. */
 interface NumberedGraph {
   ids: TypeId[];
+  /** How node v shows in a path (s.steps), if at all. */
+  typeStep: (string | undefined)[];
   index: Map<TypeId, number>;
   /** Steps into node v: edgeFrom/edgeMember[edgeStart[v] .. edgeStart[v+1]). */
   edgeStart: Int32Array;
@@ -290,7 +291,7 @@ function numberedGraph(s: SpeltSurface): NumberedGraph {
   s.entries.forEach((entered, r) => {
     for (const id of entered) rootList[fill[index.get(id)!]!++] = r;
   });
-  return { ids, index, edgeStart, edgeFrom, edgeMember, rootStart, rootList };
+  return { ids, typeStep: ids.map((id) => s.steps.get(id)), index, edgeStart, edgeFrom, edgeMember, rootStart, rootList };
 }
 
 /** How a type shows in a path: its identity, or a typedef's name; nothing for the types in between. */
