@@ -17,7 +17,8 @@
 // The rest of dist/ is tsc's output, for `import 'structscope'`.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -148,18 +149,27 @@ createRequire(import.meta.url)('./main.cjs');
 );
 chmodSync(join(out, 'main.js'), 0o755);
 
-// The code cache: what the CLI compiles for a DWARF -C, a BTF -C and a whole dump, each run
-// starting from the cache the one before wrote. Skipped when the fixtures are not here.
+// The code cache: what the CLI compiles for a whole dump, a -C through the type index that dump
+// left, a DWARF -C without one and a BTF -C, each run starting from the cache the one before
+// wrote. The runs keep their type indexes in a directory of their own (never the user's cache).
+// Skipped when the fixtures are not here.
 const cache = join(out, '_cli.cache');
 rmSync(cache, { force: true });
 const fixture = (f) => join(root, 'fixtures/bin', f);
 const warmRuns = [
+  [fixture('layout-exe')],
+  [fixture('layout-exe'), '-C', 'ops'],
   [fixture('virtio_net.ko'), '-C', 'virtnet_info'],
   [fixture('btf/base.btf'), '-C', 'task_struct', '--skip-missing'],
-  [fixture('layout-exe')],
 ];
-for (const run of warmRuns) {
-  if (!existsSync(run[0])) continue;
-  const r = spawnSync(process.execPath, [join(out, 'main.cjs'), ...run], { env: { ...process.env, STRUCTSCOPE_WRITE_CODE_CACHE: cache }, stdio: 'ignore' });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`scripts/bundle.mjs: warming the code cache with ${run.join(' ')} exited ${r.status}`);
+const indexDir = mkdtempSync(join(tmpdir(), 'structscope-bundle-'));
+try {
+  for (const run of warmRuns) {
+    if (!existsSync(run[0])) continue;
+    const env = { ...process.env, STRUCTSCOPE_WRITE_CODE_CACHE: cache, STRUCTSCOPE_CACHE_DIR: indexDir, STRUCTSCOPE_INDEX_BACKGROUND: '0' };
+    const r = spawnSync(process.execPath, [join(out, 'main.cjs'), ...run], { env, stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`scripts/bundle.mjs: warming the code cache with ${run.join(' ')} exited ${r.status}`);
+  }
+} finally {
+  rmSync(indexDir, { recursive: true, force: true });
 }
