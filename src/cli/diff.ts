@@ -125,8 +125,8 @@ function sideSource(source: SourceOptions | undefined, side: 0 | 1): FileLoadOpt
 /**
  * Without a selection, both ELF inputs are read at once in worker threads (each split between
  * several where there are cores enough) as a whole-file `show --format json` is (parallel.ts: the
- * same JSON as jsonFile); undefined for a
- * side that is a JSON report or is read in one piece (readSide then reads it, reporting errors).
+ * same JSON as jsonFile); undefined for a side that is a JSON report or is read in one piece
+ * (readSide then reads it, reporting errors).
  */
 async function readWholeFiles(args: DiffArgs, out: Output): Promise<(JsonFile | undefined)[]> {
   if (args.classes?.length || args.structs || args.unions || args.exclude?.length || args.prefix?.length || args.source?.format || args.source?.btfBase) return [];
