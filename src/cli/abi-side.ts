@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { AbiSide } from '../diff/abi.js';
 import { factsFromJsonFile } from '../diff/facts.js';
-import { buildSurface, pathFinder, spellSurface, type RootPath, type SpeltSurface, type SurfaceSpelling } from '../diff/surface.js';
+import { buildSurface, spellSurface, type SpeltSurface, type SurfaceSpelling } from '../diff/surface.js';
 import type { SurfaceSymbol } from '../diff/symbols.js';
 import { openElf } from '../elf/index.js';
 import { computedTypes } from '../layout/computed.js';
@@ -35,7 +35,8 @@ export interface ElfSideTask {
 
 /**
  * A side read; `spelt` (ELF sides only) is its surface with every step spelled, from which
- * pathsOf() answers for its types. Plain data: a worker thread can send it (abi-worker.ts).
+ * diff/surface.ts pathFinder() answers for its types (it holds no type table). Plain data: a
+ * worker thread can send it (abi-worker.ts).
  */
 export interface ReadSide {
   side: Omit<AbiSide, 'pathsTo'>;
@@ -97,11 +98,6 @@ export function readElfSide(task: ElfSideTask, progress?: (done: number, total: 
     diagnostics: file.diagnostics,
     spelt: spellSurface(surface, spell),
   };
-}
-
-/** Paths from a spelt surface, in a scope of its own: the closure keeps no type table alive. */
-export function pathsOf(s: SpeltSurface): (key: string) => RootPath[] {
-  return pathFinder(s);
 }
 
 /**

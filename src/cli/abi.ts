@@ -11,10 +11,12 @@ import type { FailOnKind } from '../diff/regressions.js';
 import { parseSuppressions, parseSymbolList, type Suppressions } from '../diff/symbols.js';
 import type { SourceOptions } from '../load/btf.js';
 import { abiDiffJson, renderAbiTable, renderAbiText } from '../report/abi-diff.js';
+import { envThreshold } from '../util/env-threshold.js';
 import { isStructscopeError } from '../util/errors.js';
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { InputError, pathsOf, readBaselineSide, readElfSide, readText, type ElfSideTask, type ReadSide } from './abi-side.js';
+import { pathFinder } from '../diff/surface.js';
+import { InputError, readBaselineSide, readElfSide, readText, type ElfSideTask, type ReadSide } from './abi-side.js';
 import type { AbiWorkerMessage } from './abi-worker.js';
 import { looksLikeJson } from './diff.js';
 import { reportDiagnostics } from './load-selected.js';
@@ -62,7 +64,7 @@ export async function runAbiDiff(args: AbiArgs, out: Output): Promise<number> {
     }
     throw e;
   }
-  const asSide = (r: ReadSide): AbiSide => ({ ...r.side, ...(r.spelt ? { pathsTo: pathsOf(r.spelt) } : {}) });
+  const asSide = (r: ReadSide): AbiSide => ({ ...r.side, ...(r.spelt ? { pathsTo: pathFinder(r.spelt) } : {}) });
   const d = diffAbi(asSide(sides[0]!), asSide(sides[1]!), { ...(suppress ? { suppress } : {}), ...(list ? { symbolList: list } : {}) });
   const regs = abiRegressions(d);
   const input = { d, regressions: regs, surfaces: { old: sides[0]!.counts, new: sides[1]!.counts }, maxPaths: args.verbose ? Infinity : 5 };
@@ -100,8 +102,7 @@ const CONCURRENT_BYTES = 64 << 20;
 /** Both sides are ELF files, the smaller one at least CONCURRENT_BYTES long. */
 function concurrent(args: AbiArgs): boolean {
   if (looksLikeJson(args.old) || looksLikeJson(args.new)) return false;
-  const env = Number(process.env.STRUCTSCOPE_ABI_CONCURRENT_BYTES);
-  const min = process.env.STRUCTSCOPE_ABI_CONCURRENT_BYTES !== undefined && Number.isFinite(env) ? env : CONCURRENT_BYTES;
+  const min = envThreshold('STRUCTSCOPE_ABI_CONCURRENT_BYTES', CONCURRENT_BYTES);
   try {
     return Math.min(statSync(args.old).size, statSync(args.new).size) >= min;
   } catch {

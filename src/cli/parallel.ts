@@ -11,6 +11,7 @@ import { isRelocatable, readUnitExtents } from '../load/unit-extents.js';
 import { mergeDumpItems, type DumpItem, type DumpMode, type DumpOptions } from '../report/dump.js';
 import type { JsonFile } from '../doc/json.js';
 import type { Diagnostic } from '../util/diagnostic.js';
+import { envThreshold } from '../util/env-threshold.js';
 import { printableName } from '../util/printable.js';
 import type { WorkerMessage, WorkerTask } from './dump-worker.js';
 
@@ -20,11 +21,8 @@ import type { WorkerMessage, WorkerTask } from './dump-worker.js';
  */
 const MIN_PARALLEL_BYTES = 32 << 20;
 
-function minParallelBytes(): number {
-  const env = process.env.STRUCTSCOPE_PARALLEL_MIN_BYTES;
-  const n = Number(env);
-  return env !== undefined && env !== '' && Number.isFinite(n) ? n : MIN_PARALLEL_BYTES;
-}
+const minParallelBytes = (): number => envThreshold('STRUCTSCOPE_PARALLEL_MIN_BYTES', MIN_PARALLEL_BYTES);
+
 /**
  * ET_REL files (kernel modules) split only over this many workers or more: every worker reads and
  * filters the whole relocation section for its units' entries (143 MB in amdgpu.ko), which two
